@@ -1,0 +1,49 @@
+# Qiao — every target sets up .venv on first use, so each works as the first command typed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CONFIG ?= config.toml
+
+.PHONY: demo test lint typecheck unit content-check run soak bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	@touch $(STAMP)
+
+## Run Qiao on a simulated Telegram in this terminal (type `help` at the prompt).
+demo: $(STAMP)
+	$(BIN)/qiao demo
+
+## Lint, type checks, content check and the whole test suite.
+test: lint typecheck content-check unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot storage tests bench
+	$(BIN)/ruff format --check bot storage tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+content-check: $(STAMP)
+	$(BIN)/qiao content check content
+
+unit: $(STAMP)
+	$(BIN)/pytest -q -p no:cacheprovider
+
+## Run the real bot (long polling) with $(CONFIG).
+run: $(STAMP)
+	$(BIN)/qiao --config $(CONFIG) run
+
+## The soak test's long form: a simulated week for 200 families with faults.
+soak: $(STAMP)
+	$(BIN)/python -m bench.soak --families 200 --days 7
+
+## Benchmarks (not part of `make test`).
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,93 @@
+"""The `qiao` command: one entry point, each sub-command implemented next to what it drives."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _lazy(target: str) -> Handler:
+    """Import `module:function` only when its sub-command runs, so `qiao --help` stays fast."""
+
+    def run(args: argparse.Namespace) -> int:
+        module_name, func_name = target.split(":")
+        func: Handler = getattr(importlib.import_module(module_name), func_name)
+        return func(args)
+
+    return run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Describe every sub-command in one place."""
+    parser = argparse.ArgumentParser(prog="qiao", description="Qiao (桥) bot and its tools.")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="path to config.toml (default: $QIAO_CONFIG or ./config.toml)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the bot (long polling by default)")
+    run.add_argument("--webhook", action="store_true", help="serve Telegram's webhook instead")
+    run.set_defaults(func=_lazy("bot.runner:run_command"))
+
+    demo = sub.add_parser("demo", help="chat with Qiao on a simulated Telegram in this terminal")
+    demo.add_argument("--script", type=Path, help="run demo commands from FILE, no terminal")
+    demo.set_defaults(func=_lazy("bot.demo.cli:demo_command"))
+
+    db = sub.add_parser("db", help="database tools").add_subparsers(dest="db_cmd", required=True)
+    migrate = db.add_parser("migrate", help="apply pending migrations")
+    migrate.set_defaults(func=_lazy("bot.runner:migrate_command"))
+
+    content = sub.add_parser("content", help="lesson and check-in files").add_subparsers(
+        dest="content_cmd", required=True
+    )
+    check = content.add_parser("check", help="validate content files; exit 1 on any problem")
+    check.add_argument("path", nargs="?", type=Path, default=Path("content"))
+    check.set_defaults(func=_lazy("bot.content.cli:check_command"))
+    preview = content.add_parser("preview", help="print a lesson or check-in as the chat shows it")
+    preview.add_argument("item_id")
+    preview.add_argument("--lang", default="zh")
+    preview.add_argument("--path", type=Path, default=Path("content"))
+    preview.set_defaults(func=_lazy("bot.content.cli:preview_command"))
+
+    risk = sub.add_parser("risk", help="risk rules").add_subparsers(dest="risk_cmd", required=True)
+    rcheck = risk.add_parser("check", help="print the risk level of TEXT")
+    rcheck.add_argument("text")
+    rcheck.add_argument("--lang", default="zh")
+    rcheck.add_argument("--json", action="store_true")
+    rcheck.set_defaults(func=_lazy("bot.risk.cli:check_command"))
+    reval = risk.add_parser("eval", help="precision and recall on a labelled JSONL file")
+    reval.add_argument("file", type=Path)
+    reval.add_argument("--json", action="store_true")
+    reval.add_argument("--min-urgent-recall", type=float, default=None)
+    reval.set_defaults(func=_lazy("bot.risk.cli:eval_command"))
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse arguments and run one sub-command; config problems end in one clear line."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except _user_errors() as exc:
+        print(f"qiao: {exc}", file=sys.stderr)
+        return 2
+    return code
+
+
+def _user_errors() -> tuple[type[Exception], ...]:
+    """Errors that are the operator's to fix: printed as one line, never as a traceback."""
+    from bot.config import ConfigError
+
+    return (ConfigError,)

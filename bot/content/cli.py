@@ -1,0 +1,67 @@
+"""`qiao content check` and `qiao content preview`: the editor's tools for the content folder."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bot.content.check import Inspection, inspect_content
+from bot.content.preview import preview_checkin, preview_lesson
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
+def summary(found: Inspection) -> str:
+    """One line saying what was checked and how many problems were found."""
+    return (
+        f"content: {_plural(found.lesson_files, 'lesson')}, "
+        f"{_plural(found.checkin_files, 'check-in set')}, "
+        f"{_plural(len(found.ui), 'UI string')}, "
+        f"{_plural(len(found.problems), 'problem')}"
+    )
+
+
+def check_command(args: argparse.Namespace) -> int:
+    """Print every problem as `file:line: message`, then a summary; exit 1 if there is any."""
+    found = inspect_content(args.path)
+    for problem in found.problems:
+        print(problem)
+    print(summary(found))
+    return 1 if found.problems else 0
+
+
+def preview_command(args: argparse.Namespace) -> int:
+    """Print one lesson or check-in as the chat shows it; problems elsewhere are only warned of."""
+    found = inspect_content(args.path)
+    lang: str = args.lang
+    if found.problems:
+        print(
+            f"warning: the content has {_plural(len(found.problems), 'problem')}; "
+            f"run `qiao content check {args.path}` to list them",
+            file=sys.stderr,
+        )
+    if lang not in found.languages:
+        print(
+            f"warning: no '{lang}' texts (languages: {', '.join(found.languages)}); showing zh",
+            file=sys.stderr,
+        )
+        lang = "zh"
+    for lesson in found.lessons:
+        if lesson.id == args.item_id:
+            print(preview_lesson(lesson, lang, found.renderer), end="")
+            return 0
+    for checkin in found.checkins:
+        if checkin.id == args.item_id:
+            print(preview_checkin(checkin, lang, found.renderer), end="")
+            return 0
+    known = ", ".join(
+        sorted([*(item.id for item in found.lessons), *(c.id for c in found.checkins)])
+    )
+    print(
+        f"qiao: no lesson or check-in with id '{args.item_id}' in {args.path}"
+        + (f" (ids: {known})" if known else ""),
+        file=sys.stderr,
+    )
+    return 1

@@ -1,0 +1,70 @@
+"""`qiao demo`: the real bot on a simulated Telegram, in the terminal or from a script."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+
+from bot import logs
+from bot.demo.session import HELP, DemoSession, ExpectationFailed
+from bot.harness import Harness
+
+BANNER = """\
+Qiao demo — the real bot, a simulated Telegram, a temporary database.
+The cast: admin, volunteer, volunteer2, grandma, child, stranger; the group: volunteers.
+Type `help` for commands. Try the tour: qiao demo --script demo/tour.txt"""
+
+
+def demo_command(args: argparse.Namespace) -> int:
+    """Run interactively, or run a script and exit 1 on the first failed expect."""
+    logs.configure(fmt="text", level="WARNING")
+    script: Path | None = args.script
+    if script is not None:
+        lines = script.read_text(encoding="utf-8").splitlines()
+        return asyncio.run(_run_script(lines, echo=True))
+    if not sys.stdin.isatty():  # piped commands: behave like a script read from stdin
+        return asyncio.run(_run_script(sys.stdin.read().splitlines(), echo=True))
+    return asyncio.run(_interactive())
+
+
+async def _run_script(lines: list[str], *, echo: bool) -> int:
+    with tempfile.TemporaryDirectory(prefix="qiao-demo-") as tmp:
+        async with Harness(Path(tmp)) as harness:
+            session = DemoSession(harness)
+            for number, line in enumerate(lines, start=1):
+                if echo and line.strip() and not line.lstrip().startswith("#"):
+                    print(f"{session.prompt}{line.strip()}")
+                try:
+                    if not await session.execute(line):
+                        break
+                except ExpectationFailed as exc:
+                    print(f"FAILED at line {number}: {exc}", file=sys.stderr)
+                    return 1
+    print("demo script finished: every expect passed")
+    return 0
+
+
+async def _interactive() -> int:
+    print(BANNER)
+    with tempfile.TemporaryDirectory(prefix="qiao-demo-") as tmp:
+        async with Harness(Path(tmp)) as harness:
+            session = DemoSession(harness)
+            loop = asyncio.get_running_loop()
+            while True:
+                try:
+                    line = await loop.run_in_executor(None, input, session.prompt)
+                except EOFError:
+                    break
+                try:
+                    if not await session.execute(line):
+                        break
+                except ExpectationFailed as exc:
+                    print(f"  ✗ {exc}")
+    print("bye")
+    return 0
+
+
+__all__ = ["HELP", "demo_command"]

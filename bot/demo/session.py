@@ -1,0 +1,188 @@
+"""The demo's command interpreter: personas talk to the real bot on the simulated Telegram."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.harness import VOLUNTEER_CHAT_ID, Harness
+from bot.simtelegram import SimMessage
+
+DEEP_LINK = re.compile(r"https://t\.me/[A-Za-z0-9_]+\?start=([A-Za-z0-9_-]+)")
+DURATION = re.compile(r"^(\d+)\s*([dhm])$")
+MEDIA_KINDS = ("sticker", "photo", "voice", "document", "location", "video")
+HELP = """\
+Commands:
+  as NAME          speak as a persona: admin, volunteer, volunteer2, grandma, child, stranger
+  say TEXT         send TEXT (any line that is not a command is sent too)
+  press N|LABEL    press a button of your newest message with buttons
+  follow           open the newest invitation link shown (sends /start PAYLOAD)
+  send KIND        send a sticker, photo, voice, document, location or video
+  group            print the volunteer group chat;  gsay TEXT  send TEXT in the group
+  gpress N|LABEL   press a button in the volunteer group
+  wait 7d|2h|15m   move the clock forward, running every job that falls due
+  show             reprint your chat
+  expect TEXT      fail unless TEXT was in what the bot sent since the last action
+  help, quit"""
+
+
+class ExpectationFailed(Exception):
+    """An `expect` line found nothing matching in the bot's latest output."""
+
+
+@dataclass
+class Transcript:
+    """What the bot did since the last action, printed as it happens."""
+
+    names: dict[int, str]
+    out: Callable[[str], None]
+    latest: list[str] = field(default_factory=list)
+
+    def on_event(self, action: str, message: SimMessage) -> None:
+        """Print one thing the bot sent, edited or deleted."""
+        who = self.names.get(message.chat_id, str(message.chat_id))
+        if action == "deleted":
+            line = f"  ✂ [{who}] message #{message.message_id} deleted"
+            self.out(line)
+            self.latest.append(line)
+            return
+        mark = "✎ edited" if action == "edited" else "→"
+        body = message.plain_text or f"({message.kind})"
+        if message.kind not in ("text",):
+            body = f"[{message.kind}] {body}".rstrip()
+        lines = [f"  {mark} [{who}] #{message.message_id}"]
+        lines += [f"    {line}" for line in body.splitlines()]
+        for number, button in enumerate(message.buttons, start=1):
+            lines.append(
+                f"    [{number}] {button.text}" + (f"  ({button.url})" if button.url else "")
+            )
+        text = "\n".join(lines)
+        self.out(text)
+        self.latest.append(text)
+
+
+class DemoSession:
+    """Runs demo commands one line at a time against a started Harness."""
+
+    def __init__(self, harness: Harness, out: Callable[[str], None] = print) -> None:
+        self.h = harness
+        self.out = out
+        self.persona = "grandma"
+        names = {p.user_id: p.name for p in harness.personas.values()}
+        names[VOLUNTEER_CHAT_ID] = "volunteers (group)"
+        self.transcript = Transcript(names, out)
+        self.history: list[str] = []
+        harness.sim.subscribe(self.transcript.on_event)
+
+    @property
+    def prompt(self) -> str:
+        """Shows who is speaking."""
+        return f"{self.persona}> "
+
+    async def execute(self, line: str) -> bool:
+        """Run one line; return False on `quit`. Raises ExpectationFailed on a failed expect."""
+        line = line.strip()
+        if not line or line.startswith("#"):
+            return True
+        verb, _, rest = line.partition(" ")
+        rest = rest.strip()
+        if verb == "expect":
+            self._expect(rest)
+            return True
+        if verb in ("quit", "exit"):
+            return False
+        if verb == "help":
+            self.out(HELP)
+            return True
+        self.history.extend(self.transcript.latest)
+        self.transcript.latest = []
+        await self._act(verb, rest, line)
+        return True
+
+    async def _act(self, verb: str, rest: str, line: str) -> None:
+        h = self.h
+        if verb == "as":
+            if rest not in h.personas:
+                self.out(f"  ! unknown persona {rest!r}; try: {', '.join(h.personas)}")
+                return
+            self.persona = rest
+            self.out(f"  (you are now {rest})")
+        elif verb == "say":
+            await h.say(self.persona, rest)
+        elif verb == "gsay":
+            await h.say(self.persona, rest, chat_id=VOLUNTEER_CHAT_ID)
+        elif verb in ("press", "gpress"):
+            target: str | int = int(rest) if rest.isdigit() else rest
+            chat = VOLUNTEER_CHAT_ID if verb == "gpress" else None
+            try:
+                await h.press(self.persona, target, chat_id=chat)
+            except LookupError as exc:
+                self.out(f"  ! {exc}")
+        elif verb == "follow":
+            payload = self._newest_link()
+            if payload is None:
+                self.out("  ! no invitation link shown yet")
+                return
+            await h.say(self.persona, f"/start {payload}")
+        elif verb == "send":
+            if rest not in MEDIA_KINDS:
+                self.out(f"  ! send one of: {', '.join(MEDIA_KINDS)}")
+                return
+            await h.deliver(h.sim.user_sends_media(h.user_id(self.persona), rest))  # type: ignore[arg-type]
+        elif verb == "wait":
+            delta = parse_duration(rest)
+            if delta is None:
+                self.out("  ! say how long, like: wait 7d, wait 2h, wait 15m")
+                return
+            await h.advance(delta)
+            local = h.clock.now().astimezone(h.config.locale.zone)
+            self.out(f"  (clock is now {local:%a %Y-%m-%d %H:%M} {h.config.locale.timezone})")
+        elif verb == "show":
+            self._print_chat(h.user_id(self.persona))
+        elif verb == "group":
+            self._print_chat(VOLUNTEER_CHAT_ID)
+        else:
+            await h.say(self.persona, line)
+
+    def _print_chat(self, chat_id: int) -> None:
+        for message in self.h.sim.messages(chat_id):
+            who = (
+                "bot"
+                if message.from_bot
+                else self.transcript.names.get(message.sender_id or 0, "?")
+            )
+            text = message.plain_text or f"({message.kind})"
+            self.out(f"  {who}: {text}")
+            for number, button in enumerate(message.buttons, start=1):
+                self.out(f"    [{number}] {button.text}")
+
+    def _newest_link(self) -> str | None:
+        for block in reversed(self.history + self.transcript.latest):
+            found = DEEP_LINK.findall(block)
+            if found:
+                payload: str = found[-1]
+                return payload
+        return None
+
+    def _expect(self, wanted: str) -> None:
+        wanted = shlex.split(wanted)[0] if wanted.startswith(('"', "'")) else wanted
+        if not any(wanted in block for block in self.transcript.latest):
+            got = "\n".join(self.transcript.latest) or "  (nothing)"
+            raise ExpectationFailed(f"expected {wanted!r} in the bot's last output, got:\n{got}")
+        self.out(f"  ✓ saw {wanted!r}")
+
+
+def parse_duration(text: str) -> timedelta | None:
+    """Read `7d`, `2h` or `15m`."""
+    match = DURATION.match(text.strip())
+    if not match:
+        return None
+    amount, unit = int(match.group(1)), match.group(2)
+    return {
+        "d": timedelta(days=amount),
+        "h": timedelta(hours=amount),
+        "m": timedelta(minutes=amount),
+    }[unit]

@@ -1,0 +1,208 @@
+"""Qiao on a simulated Telegram with a hand-moved clock: shared by the tests, the demo and bench.
+
+The real PTB Application runs unchanged; only its transport (SimTelegram) and its clock
+(ManualClock) are stand-ins. Jobs run when `advance` moves the clock past their interval.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+
+from bot.clock import ManualClock
+from bot.config import Config, config_from_dict
+from bot.runtime import Runtime
+from bot.simtelegram import SimMessage, SimTelegram
+from bot.telegram.app import all_jobs, build_application, start_offline, stop_offline
+from bot.telegram.context import App
+from bot.telegram.jobs import PeriodicJob, run_job
+
+REPO_CONTENT = Path(__file__).resolve().parents[1] / "content"
+# Monday 2026-01-05 09:00 in Shanghai: a fixed, ordinary start for every simulation.
+DEFAULT_START = datetime(2026, 1, 5, 1, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Persona:
+    """A simulated Telegram user with a name the demo and tests can use."""
+
+    name: str
+    user_id: int
+    first_name: str
+    language_code: str = "zh"
+
+
+CAST = (
+    Persona("admin", 1001, "Admin"),
+    Persona("volunteer", 1002, "Li Wei"),
+    Persona("grandma", 1003, "王奶奶"),
+    Persona("child", 1004, "小明"),
+    Persona("stranger", 1005, "Stranger"),
+    Persona("volunteer2", 1006, "Zhang Min"),
+)
+VOLUNTEER_CHAT_ID = -4001
+UNKNOWN_GROUP_ID = -4999
+
+
+def sim_config(db_path: Path, **sections: dict[str, Any]) -> Config:
+    """A config for simulations: the cast's admin, the sim volunteer group, a temp database."""
+    raw: dict[str, Any] = {
+        "telegram": {"token": "7000001:SIMULATEDtokenSIMULATEDtokenSIM"},
+        "people": {"admins": [1001], "volunteer_chat_id": VOLUNTEER_CHAT_ID},
+        "storage": {"database": str(db_path)},
+        "logging": {"format": "text"},
+        "content_dir": str(REPO_CONTENT),
+    }
+    for name, values in sections.items():
+        raw.setdefault(name, {})
+        raw[name] = {**raw[name], **values} if isinstance(raw[name], dict) else values
+    return config_from_dict(raw, source="simulation")
+
+
+class Harness:
+    """One simulated world: Telegram, clock, database file, and the running Application."""
+
+    def __init__(
+        self,
+        workdir: Path,
+        *,
+        start: datetime = DEFAULT_START,
+        config: Config | None = None,
+        content_root: Path | None = None,
+    ) -> None:
+        self.workdir = workdir
+        self.clock = ManualClock(start)
+        self.config = config or sim_config(workdir / "qiao.sqlite3")
+        self.content_root = content_root or Path(self.config.content_dir)
+        self.sim = SimTelegram(now=self.clock.timestamp)
+        self.personas = {p.name: p for p in CAST}
+        for persona in CAST:
+            self.sim.add_user(
+                persona.user_id, persona.first_name, language_code=persona.language_code
+            )
+        self.sim.add_group(VOLUNTEER_CHAT_ID, "Volunteers", kind="group")
+        self.sim.add_group(UNKNOWN_GROUP_ID, "Somebody else's group", kind="group")
+        self.jobs: list[PeriodicJob] = all_jobs()
+        self._last_run: dict[str, datetime] = {}
+        self._app: App | None = None
+        self._runtime: Runtime | None = None
+
+    @property
+    def app(self) -> App:
+        """The running Application."""
+        if self._app is None:
+            raise RuntimeError("harness not started")
+        return self._app
+
+    @property
+    def runtime(self) -> Runtime:
+        """The running Runtime (database, content, clock)."""
+        if self._runtime is None:
+            raise RuntimeError("harness not started")
+        return self._runtime
+
+    async def start(self) -> None:
+        """Build and initialise the Application against the simulated Telegram."""
+        app = build_application(
+            self.config,
+            self.clock,
+            request=self.sim.request(),
+            updates_request=self.sim.request(),
+            content_root=self.content_root,
+            schedule_jobs=False,
+        )
+        self._runtime = await start_offline(app)
+        self._app = app
+        for job in self.jobs:
+            self._last_run.setdefault(job.name, self.clock.now())
+
+    async def stop(self) -> None:
+        """Shut the Application down (the database file and the simulated chats stay)."""
+        if self._app is not None:
+            await stop_offline(self._app)
+        self._app = None
+        self._runtime = None
+
+    async def restart(self) -> None:
+        """Stop and start again on the same database, as after a process restart."""
+        await self.stop()
+        await self.start()
+
+    async def __aenter__(self) -> Harness:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    # --- talking to the bot -------------------------------------------------------------
+
+    def user_id(self, who: str | int) -> int:
+        """A persona's user id (ints pass through)."""
+        return who if isinstance(who, int) else self.personas[who].user_id
+
+    async def deliver(self, update: dict[str, Any]) -> None:
+        """Hand one Update (Telegram JSON) to the Application and wait until it is handled."""
+        await self.app.process_update(Update.de_json(update, self.app.bot))
+
+    async def say(self, who: str | int, text: str, *, chat_id: int | None = None) -> None:
+        """A persona sends a text (or a command) in their private chat or a group."""
+        await self.deliver(self.sim.user_sends(self.user_id(who), text, chat_id=chat_id))
+
+    async def press(
+        self, who: str | int, button: str | int, *, chat_id: int | None = None
+    ) -> SimMessage:
+        """Press a button (by label text or 1-based number) on the newest message that has any."""
+        uid = self.user_id(who)
+        chat = uid if chat_id is None else chat_id
+        for message in reversed(self.sim.bot_messages(chat)):
+            if not message.buttons:
+                continue
+            if isinstance(button, int):
+                if not 1 <= button <= len(message.buttons):
+                    raise LookupError(f"no button {button}; there are {len(message.buttons)}")
+                chosen = message.buttons[button - 1]
+            else:
+                matches = [b for b in message.buttons if button in b.text]
+                if not matches:
+                    labels = ", ".join(b.text for b in message.buttons)
+                    raise LookupError(f"no button like {button!r}; buttons are: {labels}")
+                chosen = matches[0]
+            if chosen.callback_data is None:
+                raise LookupError(f"button {chosen.text!r} is a link, not a press")
+            await self.deliver(
+                self.sim.user_presses(uid, message.message_id, chosen.callback_data, chat_id=chat)
+            )
+            return message
+        raise LookupError("no message with buttons in this chat")
+
+    # --- time ---------------------------------------------------------------------------
+
+    async def run_jobs(self) -> None:
+        """Run every job whose interval has passed since its last run."""
+        now = self.clock.now()
+        for job in self.jobs:
+            last = self._last_run.get(job.name, now)
+            if now - last >= job.interval:
+                self._last_run[job.name] = now
+                await run_job(self.app, job, now)
+
+    async def run_all_jobs_now(self) -> None:
+        """Run every job once, due or not (after a restart, as the real scheduler would)."""
+        now = self.clock.now()
+        for job in self.jobs:
+            self._last_run[job.name] = now
+            await run_job(self.app, job, now)
+
+    async def advance(self, delta: timedelta, *, step: timedelta | None = None) -> None:
+        """Move the clock forward in steps, running the jobs that fall due on the way."""
+        if step is None:
+            step = timedelta(minutes=1) if delta <= timedelta(hours=6) else timedelta(minutes=5)
+        end = self.clock.now() + delta
+        while self.clock.now() < end:
+            self.clock.advance(min(step, end - self.clock.now()))
+            await self.run_jobs()

@@ -1,0 +1,59 @@
+"""What every handler and job needs, created once per process: config, database, content, clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.clock import Clock
+from bot.config import Config
+from storage import Database
+from storage import settings as settings_repo
+
+if TYPE_CHECKING:
+    from bot.content import ContentBundle
+    from bot.risk import RiskRules
+
+
+@dataclass
+class Runtime:
+    """Shared services for one running bot (one per Application)."""
+
+    config: Config
+    db: Database
+    content: ContentBundle
+    risk: RiskRules
+    clock: Clock
+
+    def now(self) -> datetime:
+        """The current time from the injected clock."""
+        return self.clock.now()
+
+    def ts(self) -> int:
+        """The current time as Unix seconds, as stored in the database."""
+        return int(self.clock.now().timestamp())
+
+    def is_admin(self, telegram_user_id: int | None) -> bool:
+        """Admins are listed in the config, nowhere else."""
+        return telegram_user_id is not None and telegram_user_id in self.config.people.admins
+
+    async def volunteer_chat_id(self) -> int:
+        """The volunteer chat's id: the config's, unless the group has since migrated."""
+        stored = await self.db.run(lambda c: settings_repo.get(c, settings_repo.VOLUNTEER_CHAT_ID))
+        return int(stored) if stored is not None else self.config.people.volunteer_chat_id
+
+
+async def open_runtime(
+    config: Config, clock: Clock, *, content_root: Path | None = None
+) -> Runtime:
+    """Open the database (migrating it), load and validate content and the risk rules."""
+    from bot.content import load_content
+    from bot.risk import RiskRules
+
+    root = content_root or Path(config.content_dir)
+    content = load_content(root)
+    risk = RiskRules.load(root)
+    db = await Database.open(config.storage.database)
+    return Runtime(config=config, db=db, content=content, risk=risk, clock=clock)

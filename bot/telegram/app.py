@@ -1,0 +1,106 @@
+"""The one place that wires Qiao: builds the PTB Application, its handlers and its jobs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+from telegram.ext import AIORateLimiter, ApplicationBuilder
+from telegram.request import BaseRequest
+
+from bot.clock import Clock
+from bot.config import Config
+from bot.runtime import Runtime, open_runtime
+from bot.telegram import alerts, basics, checkins, lessons, onboarding, outbox_sender
+from bot.telegram.context import RUNTIME_KEY, App
+from bot.telegram.jobs import PeriodicJob, schedule
+
+FEATURES = (onboarding, lessons, checkins, alerts)
+SETUP_KEY = "qiao.setup"
+
+
+@dataclass(frozen=True)
+class _Setup:
+    config: Config
+    clock: Clock
+    content_root: Path | None
+    schedule_jobs: bool
+
+
+def all_jobs() -> list[PeriodicJob]:
+    """Every periodic job of every feature, plus the outbox drain."""
+    jobs = [outbox_sender.JOB]
+    for feature in FEATURES:
+        jobs.extend(feature.JOBS)
+    return jobs
+
+
+def build_application(
+    config: Config,
+    clock: Clock,
+    *,
+    request: BaseRequest | None = None,
+    updates_request: BaseRequest | None = None,
+    content_root: Path | None = None,
+    schedule_jobs: bool = True,
+) -> App:
+    """Build the Application; the database and content open in post_init, close at shutdown."""
+    builder = (
+        ApplicationBuilder()
+        .token(config.require_token())
+        .base_url(config.telegram.base_url)
+        .base_file_url(config.telegram.base_file_url)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(updates_request or request)
+    limits = config.rate_limits
+    if limits.enabled:
+        limiter: Any = AIORateLimiter(  # PTB types the builder for limiters without per-call args
+            overall_max_rate=limits.overall_per_second,
+            overall_time_period=1,
+            group_max_rate=limits.group_per_minute,
+            group_time_period=60,
+            max_retries=limits.max_retries,
+        )
+        builder = builder.rate_limiter(limiter)
+    app = cast(App, builder.build())
+    app.bot_data[SETUP_KEY] = _Setup(config, clock, content_root, schedule_jobs)
+    basics.register_guard(app)
+    for feature in FEATURES:
+        feature.register(app)
+    basics.register_fallbacks(app)
+    app.add_error_handler(basics.on_error)
+    return app
+
+
+async def _post_init(app: App) -> None:
+    setup: _Setup = app.bot_data[SETUP_KEY]
+    runtime = await open_runtime(setup.config, setup.clock, content_root=setup.content_root)
+    app.bot_data[RUNTIME_KEY] = runtime
+    if setup.schedule_jobs:
+        schedule(app, all_jobs())
+
+
+async def _post_shutdown(app: App) -> None:
+    runtime = app.bot_data.pop(RUNTIME_KEY, None)
+    if isinstance(runtime, Runtime):
+        await runtime.db.close()
+
+
+async def start_offline(app: App) -> Runtime:
+    """Initialise without polling (tests, demo, benchmarks): the caller feeds updates."""
+    await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
+    runtime: Runtime = app.bot_data[RUNTIME_KEY]
+    return runtime
+
+
+async def stop_offline(app: App) -> None:
+    """The counterpart of start_offline."""
+    await app.shutdown()
+    if app.post_shutdown is not None:
+        await app.post_shutdown(app)

@@ -1,0 +1,196 @@
+"""Handlers every person meets: the gate for unknown groups, /start, /help, and the fallbacks.
+
+Feature routers are registered before these fallbacks, so anything a feature understands
+never reaches them; what is left gets a calm answer or a logged skip.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from telegram import Chat, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.telegram.context import App, Ctx, caller_of, runtime_of
+from storage import settings as settings_repo
+
+log = logging.getLogger(__name__)
+MAX_TEXT = 4096
+GUARD_GROUP = -10
+FALLBACK_GROUP = 50
+
+
+def register_guard(app: App) -> None:
+    """The gate runs first, before every feature."""
+    app.add_handler(TypeHandler(Update, gate), group=GUARD_GROUP)
+
+
+def register_fallbacks(app: App) -> None:
+    """What is left after every feature had its turn."""
+    private = filters.ChatType.PRIVATE
+    handlers = [
+        CommandHandler("start", start, filters=private),
+        CommandHandler("help", help_command),
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, plain_text),
+        MessageHandler(private & filters.COMMAND, unknown_command),
+        MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, non_text),
+        CallbackQueryHandler(stale_button),
+    ]
+    for handler in handlers:
+        app.add_handler(handler, group=FALLBACK_GROUP)
+
+
+async def gate(update: Update, context: Ctx) -> None:
+    """Drop updates from group chats other than the volunteer chat; follow its migration."""
+    chat = update.effective_chat
+    if chat is None or chat.type == ChatType.PRIVATE:
+        if update.effective_user is None and update.callback_query is None and chat is None:
+            log.info("update without chat or user skipped", extra={"update_id": update.update_id})
+            raise ApplicationHandlerStop
+        return
+    runtime = runtime_of(context)
+    volunteer_chat = await runtime.volunteer_chat_id()
+    message = update.effective_message
+    if chat.id == volunteer_chat and message is not None and message.migrate_to_chat_id:
+        new_id = message.migrate_to_chat_id
+        await runtime.db.tx(
+            lambda c: settings_repo.put(c, settings_repo.VOLUNTEER_CHAT_ID, str(new_id))
+        )
+        log.warning("volunteer chat migrated to a supergroup; new id stored")
+        raise ApplicationHandlerStop
+    if chat.id != volunteer_chat:
+        log.info("update from an unknown group chat ignored", extra={"chat_type": chat.type})
+        raise ApplicationHandlerStop
+
+
+def _both(context: Ctx, key: str) -> str:
+    """A text in Chinese followed by English, for people whose language we do not know."""
+    content = runtime_of(context).content
+    return f"{content.ui(key, 'zh')}\n\n{content.ui(key, 'en')}"
+
+
+async def start(update: Update, context: Ctx) -> None:
+    """Greet: strangers learn that Qiao works by invitation; nothing about them is stored."""
+    caller = await caller_of(update, context)
+    message = update.effective_message
+    if message is None:
+        return
+    if caller.role == "stranger":
+        await message.reply_text(_both(context, "basics.start_stranger"), parse_mode=ParseMode.HTML)
+        return
+    content = runtime_of(context).content
+    text = (
+        content.ui("basics.start_known", caller.lang)
+        + "\n\n"
+        + content.ui(f"basics.help.{caller.role}", caller.lang)
+    )
+    await message.reply_text(text, parse_mode=ParseMode.HTML)
+
+
+async def help_command(update: Update, context: Ctx) -> None:
+    """List what this person can do, for their role, in their language."""
+    caller = await caller_of(update, context)
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or chat is None:
+        return
+    if chat.type != ChatType.PRIVATE and not caller.is_volunteer:
+        return  # in the volunteer chat, only volunteers get an answer
+    if caller.role == "stranger":
+        await message.reply_text(_both(context, "basics.help.stranger"), parse_mode=ParseMode.HTML)
+        return
+    content = runtime_of(context).content
+    await message.reply_text(
+        content.ui(f"basics.help.{caller.role}", caller.lang), parse_mode=ParseMode.HTML
+    )
+
+
+async def plain_text(update: Update, context: Ctx) -> None:
+    """Text no feature was waiting for: a gentle pointer, or the invitation note for strangers."""
+    caller = await caller_of(update, context)
+    message = update.effective_message
+    if message is None:
+        return
+    if caller.role == "stranger":
+        await message.reply_text(_both(context, "basics.start_stranger"), parse_mode=ParseMode.HTML)
+        return
+    content = runtime_of(context).content
+    key = "basics.too_long" if len(message.text or "") > MAX_TEXT else "basics.use_buttons"
+    await message.reply_text(content.ui(key, caller.lang), parse_mode=ParseMode.HTML)
+
+
+async def unknown_command(update: Update, context: Ctx) -> None:
+    """A command this person cannot use here: say so and point to /help."""
+    caller = await caller_of(update, context)
+    message = update.effective_message
+    if message is None:
+        return
+    if caller.role == "stranger":
+        await message.reply_text(_both(context, "basics.start_stranger"), parse_mode=ParseMode.HTML)
+        return
+    content = runtime_of(context).content
+    await message.reply_text(
+        content.ui("basics.unknown_command", caller.lang), parse_mode=ParseMode.HTML
+    )
+
+
+async def non_text(update: Update, context: Ctx) -> None:
+    """Stickers, photos, voice, files, places: a short, kind reply; nothing is stored."""
+    caller = await caller_of(update, context)
+    message = update.effective_message
+    if message is None:
+        return
+    content = runtime_of(context).content
+    text = (
+        _both(context, "basics.non_text")
+        if caller.role == "stranger"
+        else content.ui("basics.non_text", caller.lang)
+    )
+    await message.reply_text(text, parse_mode=ParseMode.HTML)
+
+
+async def stale_button(update: Update, context: Ctx) -> None:
+    """A press no feature accepted (old, foreign or forged): answer it and change nothing."""
+    query = update.callback_query
+    if query is None:
+        return
+    caller = await caller_of(update, context)
+    content = runtime_of(context).content
+    log.info("button press not accepted", extra={"update_id": update.update_id})
+    await query.answer(content.ui("basics.stale_button", caller.lang), show_alert=False)
+
+
+async def on_error(update: object, context: Ctx) -> None:
+    """Log the failure without personal data, and never leave a person without an answer."""
+    error = context.error
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error(
+        "handler failed",
+        exc_info=error,
+        extra={"update_id": update_id, "error_type": type(error).__name__},
+    )
+    if not isinstance(update, Update):
+        return
+    chat = update.effective_chat
+    if chat is None or chat.type != Chat.PRIVATE:
+        return
+    try:
+        runtime = runtime_of(context)
+        caller = await caller_of(update, context)
+        text = runtime.content.ui("basics.error", caller.lang)
+        if update.callback_query is not None:
+            with contextlib.suppress(TelegramError):
+                await update.callback_query.answer()
+        await context.bot.send_message(chat.id, text, parse_mode=ParseMode.HTML)
+    except Exception:  # the error path itself must never raise
+        log.warning("could not tell the person about an error", exc_info=True)

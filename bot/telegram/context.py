@@ -1,0 +1,63 @@
+"""Reaching the Runtime and the caller's identity from inside a PTB handler."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+from telegram import Update
+from telegram.ext import Application, ContextTypes
+
+from bot.runtime import Runtime
+from storage import people
+from storage.people import Person
+
+RUNTIME_KEY = "qiao.runtime"
+Ctx = ContextTypes.DEFAULT_TYPE
+App: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
+
+
+def runtime_of(context: Ctx) -> Runtime:
+    """The Runtime stored in bot_data at start-up."""
+    runtime = context.bot_data.get(RUNTIME_KEY)
+    if not isinstance(runtime, Runtime):
+        raise RuntimeError("Qiao runtime is not attached to this Application")
+    return runtime
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who sent an update: their person row (if registered) and whether they are an admin."""
+
+    user_id: int | None
+    person: Person | None
+    is_admin: bool
+
+    @property
+    def role(self) -> str:
+        """stranger, child, caregiver, volunteer or admin."""
+        if self.is_admin:
+            return "admin"
+        if self.person is None or self.person.status != "active":
+            return "stranger"
+        return self.person.role
+
+    @property
+    def lang(self) -> str:
+        """The caller's language, Chinese for strangers (they get both anyway)."""
+        return self.person.lang if self.person else "zh"
+
+    @property
+    def is_volunteer(self) -> bool:
+        """Volunteers and admins (admins are coordinators too)."""
+        return self.role in ("volunteer", "admin")
+
+
+async def caller_of(update: Update, context: Ctx) -> Caller:
+    """Look the sender up once: one database round trip."""
+    user = update.effective_user
+    runtime = runtime_of(context)
+    if user is None:
+        return Caller(None, None, False)
+    person = await runtime.db.run(lambda c: people.by_telegram_user(c, user.id))
+    return Caller(user.id, person, runtime.is_admin(user.id))

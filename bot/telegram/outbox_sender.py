@@ -1,0 +1,140 @@
+"""Drains the outbox: sends what must arrive, obeying RetryAfter, following ChatMigrated.
+
+Order of writes: the cause and its outbox row commit together; the send happens after; the
+row is marked sent after Telegram confirms. A crash between send and mark re-sends the row
+on restart: at-least-once, because losing an alert is worse than showing it twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+from datetime import datetime, timedelta
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+
+from bot.telegram.context import RUNTIME_KEY, App
+from bot.telegram.jobs import PeriodicJob
+from bot.telegram.retry import backoff_seconds, retry_seconds
+from storage import outbox, people
+from storage import settings as settings_repo
+from storage.outbox import OutboxItem
+
+log = logging.getLogger(__name__)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def keyboard(buttons: list[list[list[str]]] | None) -> InlineKeyboardMarkup | None:
+    """Build an inline keyboard from stored [[label, callback data], …] rows."""
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+            for row in buttons
+        ]
+    )
+
+
+async def drain(app: App, now: datetime) -> int:
+    """Send every due outbox item; return how many were sent."""
+    runtime = app.bot_data[RUNTIME_KEY]
+    ts = int(now.timestamp())
+    items = await runtime.db.run(lambda c: outbox.due(c, ts))
+    sent = 0
+    for item in items:
+        outcome = await _send_one(app, item, ts)
+        if outcome == "sent":
+            sent += 1
+        elif outcome == "halt":
+            break
+    return sent
+
+
+async def _send_one(app: App, item: OutboxItem, ts: int) -> str:
+    """Try one item; a migrated volunteer chat is followed at most twice."""
+    for _ in range(3):
+        outcome = await _attempt(app, item, ts)
+        if outcome != "migrated":
+            return outcome
+    return "retry"
+
+
+async def _attempt(app: App, item: OutboxItem, ts: int) -> str:
+    runtime = app.bot_data[RUNTIME_KEY]
+    db = runtime.db
+    payload = item.payload
+    text = str(payload["text"])
+    parse_mode: str | None = ParseMode.HTML
+    if payload.get("plain"):
+        text, parse_mode = _TAG.sub("", text), None
+    chat_id = await _resolve(app, item.target)
+    try:
+        message = await app.bot.send_message(
+            chat_id, text, parse_mode=parse_mode, reply_markup=keyboard(payload.get("buttons"))
+        )
+    except ChatMigrated as exc:
+        new_id = str(exc.new_chat_id)
+        if item.target != outbox.VOLUNTEERS:
+            await db.tx(lambda c: outbox.mark_dead(c, item.id, error="chat migrated"))
+            return "dead"
+        await db.tx(lambda c: settings_repo.put(c, settings_repo.VOLUNTEER_CHAT_ID, new_id))
+        log.warning("volunteer chat migrated; outbox follows it", extra={"item": item.id})
+        return "migrated"
+    except RetryAfter as exc:
+        at = ts + retry_seconds(exc)
+        await db.tx(lambda c: outbox.retry_later(c, item.id, at=at, error="retry after"))
+        log.warning("flood control: outbox paused", extra={"until": at})
+        return "halt"
+    except Forbidden:
+        await db.tx(lambda c: _forbidden(c, item, chat_id, ts))
+        log.info("outbox target blocked the bot", extra={"item": item.id})
+        return "dead"
+    except BadRequest as exc:
+        reason = exc.message
+        if parse_mode is None:
+            await db.tx(lambda c: outbox.mark_dead(c, item.id, error=reason))
+            log.error("outbox item rejected for good", extra={"item": item.id})
+            return "dead"
+        plain = {**payload, "plain": True}
+
+        def fallback(c: sqlite3.Connection) -> None:
+            outbox.replace_payload(c, item.id, plain)
+            outbox.retry_later(c, item.id, at=ts, error=reason)
+
+        await db.tx(fallback)
+        log.error("outbox item rejected; retrying as plain text", extra={"item": item.id})
+        return "retry"
+    except NetworkError as exc:  # includes TimedOut
+        at, error = ts + backoff_seconds(item.attempts), type(exc).__name__
+        await db.tx(lambda c: outbox.retry_later(c, item.id, at=at, error=error))
+        log.warning("network error: outbox item retried later", extra={"item": item.id})
+        return "retry"
+    sent_chat, sent_id = message.chat_id, message.message_id
+    await db.tx(
+        lambda c: outbox.mark_sent(c, item.id, now=ts, chat_id=sent_chat, message_id=sent_id)
+    )
+    return "sent"
+
+
+async def _resolve(app: App, target: str) -> int:
+    if target == outbox.VOLUNTEERS:
+        runtime = app.bot_data[RUNTIME_KEY]
+        chat_id: int = await runtime.volunteer_chat_id()
+        return chat_id
+    kind, _, value = target.partition(":")
+    if kind != "chat":
+        raise ValueError(f"unknown outbox target {target!r}")
+    return int(value)
+
+
+def _forbidden(conn: sqlite3.Connection, item: OutboxItem, chat_id: int, ts: int) -> None:
+    outbox.mark_dead(conn, item.id, error="forbidden")
+    for person in people.in_chat(conn, chat_id):
+        people.set_unreachable(conn, person.id, ts)
+
+
+JOB = PeriodicJob("outbox", timedelta(minutes=1), drain)

@@ -1,0 +1,132 @@
+"""The outbox: messages written in the same transaction as their cause, sent and marked later."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+VOLUNTEERS = "volunteers"
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """One message waiting to be sent (or already sent)."""
+
+    id: int
+    dedupe_key: str
+    kind: str
+    target: str
+    payload: dict[str, Any]
+    status: str
+    attempts: int
+    next_attempt_at: int
+    sent_chat_id: int | None
+    sent_message_id: int | None
+
+
+def chat_target(chat_id: int) -> str:
+    """The target string for a private chat."""
+    return f"chat:{chat_id}"
+
+
+def enqueue(
+    conn: sqlite3.Connection,
+    *,
+    dedupe_key: str,
+    kind: str,
+    target: str,
+    payload: dict[str, Any],
+    now: int,
+) -> bool:
+    """Queue a message once per dedupe key; False if that key was queued before."""
+    cur = conn.execute(
+        "INSERT INTO outbox (dedupe_key, kind, target, payload, next_attempt_at, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(dedupe_key) DO NOTHING",
+        (dedupe_key, kind, target, json.dumps(payload, ensure_ascii=False), now, now),
+    )
+    return cur.rowcount > 0
+
+
+def _item(row: sqlite3.Row) -> OutboxItem:
+    return OutboxItem(
+        id=row["id"],
+        dedupe_key=row["dedupe_key"],
+        kind=row["kind"],
+        target=row["target"],
+        payload=json.loads(row["payload"]),
+        status=row["status"],
+        attempts=row["attempts"],
+        next_attempt_at=row["next_attempt_at"],
+        sent_chat_id=row["sent_chat_id"],
+        sent_message_id=row["sent_message_id"],
+    )
+
+
+_COLUMNS = (
+    "id, dedupe_key, kind, target, payload, status, attempts, next_attempt_at,"
+    " sent_chat_id, sent_message_id"
+)
+
+
+def due(conn: sqlite3.Connection, now: int, limit: int = 50) -> list[OutboxItem]:
+    """Pending items whose time has come, oldest first."""
+    cur = conn.execute(
+        f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?"
+        " ORDER BY next_attempt_at, id LIMIT ?",
+        (now, limit),
+    )
+    return [_item(r) for r in cur.fetchall()]
+
+
+def get(conn: sqlite3.Connection, dedupe_key: str) -> OutboxItem | None:
+    """An item by its dedupe key."""
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM outbox WHERE dedupe_key = ?", (dedupe_key,)
+    ).fetchone()
+    return None if row is None else _item(row)
+
+
+def mark_sent(
+    conn: sqlite3.Connection, item_id: int, *, now: int, chat_id: int, message_id: int
+) -> None:
+    """Record a successful send and where the message landed."""
+    conn.execute(
+        "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1,"
+        " sent_chat_id = ?, sent_message_id = ?, last_error = NULL WHERE id = ?",
+        (now, chat_id, message_id, item_id),
+    )
+
+
+def retry_later(conn: sqlite3.Connection, item_id: int, *, at: int, error: str) -> None:
+    """Count a failed attempt and schedule the next one."""
+    conn.execute(
+        "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
+        " WHERE id = ?",
+        (at, error[:200], item_id),
+    )
+
+
+def mark_dead(conn: sqlite3.Connection, item_id: int, *, error: str) -> None:
+    """Give up on an item that can never be delivered (e.g. the person blocked the bot)."""
+    conn.execute(
+        "UPDATE outbox SET status = 'dead', attempts = attempts + 1, last_error = ? WHERE id = ?",
+        (error[:200], item_id),
+    )
+
+
+def backlog(conn: sqlite3.Connection) -> tuple[int, int | None]:
+    """How many items are pending, and the oldest one's creation time."""
+    row = conn.execute(
+        "SELECT COUNT(*), MIN(created_at) FROM outbox WHERE status = 'pending'"
+    ).fetchone()
+    return int(row[0]), row[1]
+
+
+def replace_payload(conn: sqlite3.Connection, item_id: int, payload: dict[str, Any]) -> None:
+    """Store a changed payload (e.g. the plain-text fallback after a parse error)."""
+    conn.execute(
+        "UPDATE outbox SET payload = ? WHERE id = ?",
+        (json.dumps(payload, ensure_ascii=False), item_id),
+    )

@@ -1,0 +1,1 @@
+"""Tests for the content system: formats, checker, rendering, preview and shipped content."""
