@@ -55,6 +55,8 @@ def sim_config(db_path: Path, **sections: dict[str, Any]) -> Config:
         "people": {"admins": [1001], "volunteer_chat_id": VOLUNTEER_CHAT_ID},
         "storage": {"database": str(db_path)},
         "logging": {"format": "text"},
+        # The limiter would sleep in real time on a 429; simulations let our code see it.
+        "rate_limits": {"max_retries": 0},
         "content_dir": str(REPO_CONTENT),
     }
     for name, values in sections.items():

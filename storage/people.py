@@ -137,3 +137,20 @@ def set_unreachable(conn: sqlite3.Connection, person_id: int, at: int | None) ->
 def count(conn: sqlite3.Connection) -> int:
     """How many people rows exist (tests use it to prove strangers store nothing)."""
     return int(conn.execute("SELECT COUNT(*) FROM people").fetchone()[0])
+
+
+def activate(
+    conn: sqlite3.Connection,
+    person_id: int,
+    *,
+    telegram_user_id: int | None,
+    chat_id: int,
+    display_name: str | None,
+    lang: str,
+) -> None:
+    """Bind a pending person to the Telegram account that opened their link."""
+    conn.execute(
+        "UPDATE people SET telegram_user_id = ?, chat_id = ?, display_name = ?, lang = ?,"
+        " status = 'active' WHERE id = ?",
+        (telegram_user_id, chat_id, display_name, lang, person_id),
+    )

@@ -143,9 +143,9 @@ def inspect_content(root: Path) -> Inspection:
     ui_origins: dict[str, str] = {}
     for path in _files(root, "lessons", found):
         found.lesson_files += 1
-        reader = _read(path, root, found, lambda tree, r: build_lesson(tree, r, root))
-        if reader is not None:
-            found.lessons.append(reader)
+        lesson = _read(path, root, found, lambda tree, r: build_lesson(tree, r, root))
+        if lesson is not None:
+            found.lessons.append(lesson)
     for path in _files(root, "checkins", found):
         found.checkin_files += 1
         item = _read(path, root, found, build_checkin)

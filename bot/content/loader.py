@@ -7,7 +7,7 @@ PyYAML also silently keeps the last of two equal keys; here a duplicate key is a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -113,10 +113,13 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, shown: str, lines: list[str]) -> 
     return Problem(shown, line, f"YAML syntax error: {what}{hint}")
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Source:
+    """The text being converted, and nodes already converted (YAML aliases share one node)."""
+
     shown: str
     lines: list[str]
+    done: dict[int, YNode] = field(default_factory=dict)
 
 
 def _is_cjk(char: str) -> bool:
@@ -143,6 +146,16 @@ def _folded_cjk_breaks(node: yaml.ScalarNode, source: _Source) -> list[int]:
 
 
 def _convert(
+    node: yaml.Node, loader: yaml.SafeLoader, source: _Source, problems: list[Problem], depth: int
+) -> YNode:
+    converted = source.done.get(id(node))
+    if converted is None:
+        converted = _convert_new(node, loader, source, problems, depth)
+        source.done[id(node)] = converted
+    return converted
+
+
+def _convert_new(
     node: yaml.Node, loader: yaml.SafeLoader, source: _Source, problems: list[Problem], depth: int
 ) -> YNode:
     shown = source.shown

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import jinja2
 from jinja2 import meta
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
 
 LESSON_NAMES: tuple[str, ...] = ("name", "child")
 """Names a lesson text may use: the grandparent's chosen form of address, the child's nickname."""
@@ -78,11 +79,18 @@ class Renderer:
         return compiled
 
     def render(self, source: str, values: Mapping[str, object], *, html: bool = True) -> str:
-        """Render `source` with `values` (HTML-escaped when `html`); a missing name raises."""
+        """Render `source` with `values` (HTML-escaped when `html`); a missing name raises.
+
+        An HTML result is a `markupsafe.Markup` (still a str): passed as a value into another
+        text it is known to be markup already and is not escaped a second time.
+        """
         compiled = self.compile(source, html=html)
         if isinstance(compiled, _Literal):
-            return compiled.text.strip()
-        return compiled.render(values).strip()
+            text = compiled.text.strip()
+        else:
+            text = compiled.render(values).strip()
+        # The text is the output of an autoescaping template: values escaped, markup validated.
+        return Markup(text) if html else text  # noqa: S704 - trusted template output, see above
 
     def names(self, source: str) -> frozenset[str]:
         """The names a template reads from its values (parses; raises on a syntax error)."""

@@ -181,6 +181,14 @@ def _unknown_field(key: str, known: tuple[str, ...]) -> str:
     return f"unknown field '{key}' (allowed: {', '.join(known)})"
 
 
+def _choices(value: str, allowed: tuple[str, ...]) -> str:
+    """A hint after "'x' is not a …": the closest allowed value, or the whole list."""
+    close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
+    if close:
+        return f" (did you mean '{close[0]}'?)"
+    return f" (allowed: {', '.join(allowed)})"
+
+
 def _get(node: YMap, name: str) -> YNode | None:
     entry: YEntry | None = node.entries.get(name)
     return entry.value if entry is not None else None
@@ -226,7 +234,7 @@ def build_lesson(tree: YNode, reader: Reader, root: Path) -> Lesson | None:
     track = _required(node, "track", "", reader.text)
     track_node = _get(node, "track")
     if track is not None and track not in TRACKS and track_node is not None:
-        reader.add(track_node.line, "track", f"'{track}' is not a track ({', '.join(TRACKS)})")
+        reader.add(track_node.line, "track", f"'{track}' is not a track{_choices(track, TRACKS)}")
     order = _required(node, "order", "", reader.integer)
     source = _required(node, "source", "", reader.text)
     title = _required(node, "title", "", reader.localized)
@@ -371,7 +379,9 @@ def build_checkin(tree: YNode, reader: Reader) -> CheckinSet | None:
     audience_node = _get(node, "audience")
     if audience is not None and audience not in AUDIENCES and audience_node is not None:
         reader.add(
-            audience_node.line, "audience", f"'{audience}' is not one of {', '.join(AUDIENCES)}"
+            audience_node.line,
+            "audience",
+            f"'{audience}' is not an audience{_choices(audience, AUDIENCES)}",
         )
     title = _required(node, "title", "", reader.localized)
     intro = _required(node, "intro", "", reader.localized)
@@ -468,11 +478,11 @@ def _question_type(node: YMap, where: str, reader: Reader) -> QuestionType | Non
     try:
         return QuestionType(value)
     except ValueError:
-        allowed = ", ".join(t.value for t in QuestionType)
+        allowed = tuple(t.value for t in QuestionType)
         reader.add(
             node.entries["type"].value.line,
             f"{where} type",
-            f"'{value}' is not a question type ({allowed})",
+            f"'{value}' is not a question type{_choices(value, allowed)}",
         )
         return None
 

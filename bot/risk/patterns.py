@@ -1,8 +1,8 @@
 """The phrase syntax coordinators write, compiled once into fast regular expressions.
 
-A pattern is plain text plus three marks: `(a|b|)` for alternatives (an empty one makes the
-group optional), `{name}` for a shared word list, and `*` for "a few characters (Chinese) or
-words (English) in between". Each pattern is expanded into its literal variants, normalised
+A pattern is plain text plus four marks: `(a|b|)` for alternatives (an empty one makes the
+group optional), `{name}` for a shared word list, `*` for "a few characters (Chinese) or
+words (English) in between", and a final `$` for "the message or clause ends here". Each pattern is expanded into its literal variants, normalised
 exactly like a message, and folded into a prefix tree so one regular expression tests them
 all. Chinese characters listed in the pinyin table also match their romanisation (自sha,
 zisha); a romanised piece only matches as a whole Latin word so 想sing never reads as 想s.
@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from bot.risk.normalise import BOUNDARY, EnglishNormaliser, zh_view
 
 GAP = "\x00"
+END = "\x01"
+MARKERS = (GAP, END)
 MAX_VARIANTS = 20_000
 ZH_GAP = r".{0,12}?"
 EN_GAP = r"(?:[^ ]+ ){0,5}?"
@@ -75,6 +77,9 @@ def _expand_seq(
         elif ch == "*":
             piece = [GAP]
             pos += 1
+        elif ch == "$":
+            piece = [END]
+            pos += 1
         else:
             piece = [ch]
             pos += 1
@@ -109,18 +114,31 @@ def _insert(root: _Node, atoms: Sequence[_Atom]) -> None:
     node.terminal = True
 
 
-def _emit(node: _Node, atom_re: Callable[[_Atom], str], sep: Callable[[_Atom], str]) -> str:
+def _emit(
+    node: _Node,
+    parent: _Atom | None,
+    atom_re: Callable[[_Atom], str],
+    sep: Callable[[_Atom, _Atom], str],
+) -> str:
     """Regex for everything below `node`: shared prefixes are written once."""
     alternatives: list[str] = []
     for atom, child in node.children.items():
-        piece = atom_re(atom)
+        piece = (sep(parent, atom) if parent is not None else "") + atom_re(atom)
         if child.children:
-            rest = sep(atom) + _emit(child, atom_re, sep)
+            rest = _emit(child, atom, atom_re, sep)
             piece += f"(?:{rest})?" if child.terminal else rest
         alternatives.append(piece)
     if len(alternatives) == 1:
         return alternatives[0]
     return "(?:" + "|".join(alternatives) + ")"
+
+
+def _check_markers(atoms: Sequence[str]) -> None:
+    """`*` only between words, `$` only at the end."""
+    if atoms[0] in MARKERS or atoms[-1] == GAP:
+        raise PatternError("'*' must sit between two words and '$' after them")
+    if END in atoms[:-1]:
+        raise PatternError("'$' may only end a pattern")
 
 
 # --- compiled patterns -----------------------------------------------------------------
@@ -171,6 +189,8 @@ class Compiler:
     # Chinese: atoms are characters; a clause end may sit between any two of them.
 
     def _latin_capable(self, ch: str) -> bool:
+        if ch == END:
+            return False
         return ch == GAP or ch in self._pinyin or (ch.isascii() and ch.isalpha())
 
     def _compile_zh(self, source: str, variants: list[str], strict: bool) -> Compiled:
@@ -180,8 +200,7 @@ class Compiler:
             chars = _zh_chars(variant)
             if not chars:
                 continue
-            if chars[0] == GAP or chars[-1] == GAP:
-                raise PatternError("'*' must sit between two words")
+            _check_markers(chars)
             atoms = [
                 _Atom(
                     ch,
@@ -195,13 +214,19 @@ class Compiler:
             first.update(a[0] for a in self._pinyin.get(chars[0], ()))
         if not root.children:
             raise PatternError("the pattern is empty after normalisation")
-        sep = "" if strict else re.escape(BOUNDARY) + "?"
-        body = _emit(root, self._zh_atom, lambda atom: "" if atom.text == GAP else sep)
+        boundary = "" if strict else re.escape(BOUNDARY) + "?"
+
+        def sep(before: _Atom, after: _Atom) -> str:
+            return "" if before.text == GAP or after.text in MARKERS else boundary
+
+        body = _emit(root, None, self._zh_atom, sep)
         return Compiled(source, re.compile(body), frozenset(first))
 
     def _zh_atom(self, atom: _Atom) -> str:
         if atom.text == GAP:
             return ZH_GAP
+        if atom.text == END:
+            return f"(?={re.escape(BOUNDARY)}|$)"
         ch = atom.text
         before = "" if atom.latin_before else "(?<![a-z])"
         after = "" if atom.latin_after else "(?![a-z])"
@@ -220,32 +245,42 @@ class Compiler:
         first: set[str] = set()
         for variant in variants:
             words: list[str] = []
-            for i, segment in enumerate(variant.split(GAP)):
-                if i:
-                    words.append(GAP)
-                words.extend(self._english.tokens(segment))
+            for piece in _split_markers(variant):
+                words.extend([piece] if piece in MARKERS else self._english.tokens(piece))
             if not words:
                 continue
-            if words[0] == GAP or words[-1] == GAP:
-                raise PatternError("'*' must sit between two words")
+            _check_markers(words)
             _insert(root, [_Atom(w) for w in words])
             first.add(words[0][0])
         if not root.children:
             raise PatternError("the pattern is empty after normalisation")
-        sep = " " if strict else " (?:" + re.escape(BOUNDARY) + " )?"
-        body = _emit(
-            root,
-            lambda atom: EN_GAP if atom.text == GAP else re.escape(atom.text),
-            lambda atom: "" if atom.text == GAP else sep,
-        )
+        space = " " if strict else " (?:" + re.escape(BOUNDARY) + " )?"
+
+        def sep(before: _Atom, after: _Atom) -> str:
+            return "" if before.text == GAP or after.text == END else space
+
+        def atom_re(atom: _Atom) -> str:
+            if atom.text == GAP:
+                return EN_GAP
+            if atom.text == END:
+                return f"(?= (?:{re.escape(BOUNDARY)}|$))"
+            return re.escape(atom.text)
+
+        body = _emit(root, None, atom_re, sep)
         return Compiled(source, re.compile(f"(?<= ){body}(?= )"), frozenset(first))
 
 
+def _split_markers(variant: str) -> list[str]:
+    """Text pieces and markers in order: `a*b$` -> ["a", GAP, "b", END]."""
+    return [p for p in re.split(f"([{GAP}{END}])", variant) if p]
+
+
 def _zh_chars(variant: str) -> list[str]:
-    """Normalise a Chinese variant like a message, keeping GAP markers; drop clause marks."""
+    """Normalise a Chinese variant like a message, keeping markers; drop clause marks."""
     chars: list[str] = []
-    for i, segment in enumerate(variant.split(GAP)):
-        if i:
-            chars.append(GAP)
-        chars.extend(c for c in zh_view(segment) if c != BOUNDARY)
+    for piece in _split_markers(variant):
+        if piece in MARKERS:
+            chars.append(piece)
+        else:
+            chars.extend(c for c in zh_view(piece) if c != BOUNDARY)
     return chars

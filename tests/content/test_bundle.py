@@ -177,3 +177,12 @@ def test_checker_reports_sandbox_violation_in_a_lesson(tmp_path: Path) -> None:
     assert len(problems) == 1
     assert problems[0].line == 10
     assert problems[0].message.startswith("step 2 text (zh): cannot render: ")
+
+
+def test_rendered_text_passed_into_another_text_is_not_escaped_twice(
+    bundle: ContentBundle,
+) -> None:
+    """A rendered message used as a value in another message keeps its tags and entities."""
+    inner = bundle.render(_text(zh="<b>紧急</b> &amp; {{ x }}", en="x"), "zh", x="<1>")
+    outer = bundle.render(_text(zh="{{ level }}：{{ who }}", en="x"), "zh", level=inner, who="<2>")
+    assert outer == "<b>紧急</b> &amp; &lt;1&gt;：&lt;2&gt;"
