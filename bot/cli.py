@@ -69,6 +69,26 @@ def build_parser() -> argparse.ArgumentParser:
     reval.add_argument("--min-urgent-recall", type=float, default=None)
     reval.set_defaults(func=_lazy("bot.risk.cli:eval_command"))
 
+    health = sub.add_parser("health", help="one line about the bot's health; exit 1 if unwell")
+    health.set_defaults(func=_lazy("bot.ops.cli:health_command"))
+    backup = sub.add_parser("backup", help="copy the live database to PATH (file or folder)")
+    backup.add_argument("path", type=Path)
+    backup.add_argument(
+        "--keep",
+        type=int,
+        default=None,
+        metavar="N",
+        help="PATH is a folder: keep only the newest N backups",
+    )
+    backup.set_defaults(func=_lazy("bot.ops.cli:backup_command"))
+    restore = sub.add_parser("restore", help="replace the database with a backup (bot stopped)")
+    restore.add_argument("path", type=Path)
+    restore.set_defaults(func=_lazy("bot.ops.cli:restore_command"))
+    export = sub.add_parser("export", help="everything stored about a family, as JSON")
+    export.add_argument("family", help="the family's pseudonym, e.g. F-7Q2K")
+    export.add_argument("--out", type=Path, default=None, help="write to FILE (mode 0600)")
+    export.set_defaults(func=_lazy("bot.ops.cli:export_command"))
+
     return parser
 
 

@@ -68,7 +68,7 @@ class QuietHoursConfig:
     end: time = time(8, 0)
 
     def contains(self, local: time) -> bool:
-        """Tell whether a local wall-clock time falls in the quiet span (which may wrap midnight)."""
+        """Tell whether a local time falls in the quiet span (which may wrap midnight)."""
         if self.start == self.end:
             return False
         if self.start < self.end:
@@ -290,6 +290,8 @@ def _check_semantics(config: Config, source: str) -> None:
         )
     if config.logging.format not in ("json", "text"):
         raise ConfigError(f'{source}: [logging] format must be "json" or "text"')
+    if config.retention.child_text_days < 1:
+        raise ConfigError(f"{source}: [retention] child_text_days must be at least 1")
     if not config.people.admins:
         raise ConfigError(f"{source}: [people] admins must list at least one Telegram user id")
     if config.rate_limits.overall_per_second <= 0 or config.rate_limits.group_per_minute <= 0:

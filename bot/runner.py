@@ -10,7 +10,8 @@ from telegram import Update
 
 from bot import logs
 from bot.clock import SystemClock
-from bot.config import Config, load_config
+from bot.config import Config, ConfigError, load_config
+from bot.ops.lock import DatabaseBusy, DatabaseLock
 from storage import Database
 
 log = logging.getLogger(__name__)
@@ -28,15 +29,23 @@ def run_command(args: argparse.Namespace) -> int:
     config = _config(args)
     token = config.require_token()
     logs.configure(fmt=config.logging.format, level=config.logging.level, secrets=(token,))
-    app = build_application(config, SystemClock())
-    log.info("starting", extra={"mode": "webhook" if args.webhook else "polling"})
-    if args.webhook:
-        from bot.webhook import run_webhook
+    lock = DatabaseLock(config.storage.database)
+    try:
+        lock.acquire()
+    except DatabaseBusy:
+        raise ConfigError(f"another Qiao is running on {config.storage.database}") from None
+    try:
+        app = build_application(config, SystemClock())
+        log.info("starting", extra={"mode": "webhook" if args.webhook else "polling"})
+        if args.webhook:
+            from bot.webhook import run_webhook
 
-        run_webhook(app, config)
-    else:
-        # Keep updates sent while the bot was down: they may hold a child's message.
-        app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+            run_webhook(app, config)
+        else:
+            # Keep updates sent while the bot was down: they may hold a child's message.
+            app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    finally:
+        lock.release()
     return 0
 
 

@@ -45,15 +45,31 @@ class Runtime:
         return int(stored) if stored is not None else self.config.people.volunteer_chat_id
 
 
+_CACHE: dict[tuple[str, float], tuple[ContentBundle, RiskRules]] = {}
+
+
+def _load_cached(root: Path) -> tuple[ContentBundle, RiskRules]:
+    """Load and check content, and compile the phrase lists, once per version of the files.
+
+    Both are immutable once loaded, and compiling takes seconds; tests, the demo and the
+    soak open many runtimes in one process.
+    """
+    from bot.content import load_content
+    from bot.risk import RiskRules
+
+    stamp = max((f.stat().st_mtime for f in root.rglob("*") if f.is_file()), default=0.0)
+    key = (str(root.resolve()), stamp)
+    if key not in _CACHE:
+        _CACHE.clear()
+        _CACHE[key] = (load_content(root), RiskRules.load(root))
+    return _CACHE[key]
+
+
 async def open_runtime(
     config: Config, clock: Clock, *, content_root: Path | None = None
 ) -> Runtime:
     """Open the database (migrating it), load and validate content and the risk rules."""
-    from bot.content import load_content
-    from bot.risk import RiskRules
-
     root = content_root or Path(config.content_dir)
-    content = load_content(root)
-    risk = RiskRules.load(root)
+    content, risk = _load_cached(root)
     db = await Database.open(config.storage.database)
     return Runtime(config=config, db=db, content=content, risk=risk, clock=clock)

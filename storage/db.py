@@ -145,8 +145,8 @@ def apply_migrations(conn: sqlite3.Connection, migrations: list[Migration]) -> l
         script = (
             "BEGIN IMMEDIATE;\n"
             f"{migration.sql}\n;"
-            "INSERT INTO schema_migrations (version, name, applied_at) "
-            f"VALUES ({migration.version}, '{migration.name}', CAST(strftime('%s','now') AS INTEGER));\n"
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES "
+            f"({migration.version}, '{migration.name}', CAST(strftime('%s','now') AS INTEGER));\n"
             "COMMIT;"
         )
         try:

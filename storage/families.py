@@ -154,3 +154,23 @@ def set_slot(conn: sqlite3.Connection, person_id: int, weekday: int, minute: int
         "UPDATE children SET checkin_weekday = ?, checkin_minute = ? WHERE person_id = ?",
         (weekday, minute, person_id),
     )
+
+
+def of_volunteer(conn: sqlite3.Connection, volunteer_id: int, limit: int = 30) -> list[Family]:
+    """A volunteer's families, newest first."""
+    cur = conn.execute(
+        f"SELECT {_FAMILY} FROM families WHERE volunteer_id = ? ORDER BY id DESC LIMIT ?",
+        (volunteer_id, limit),
+    )
+    return [f for f in (_family(r) for r in cur.fetchall()) if f is not None]
+
+
+def newest(conn: sqlite3.Connection, limit: int = 30) -> list[Family]:
+    """The newest families of everyone (what an admin picks from)."""
+    cur = conn.execute(f"SELECT {_FAMILY} FROM families ORDER BY id DESC LIMIT ?", (limit,))
+    return [f for f in (_family(r) for r in cur.fetchall()) if f is not None]
+
+
+def count(conn: sqlite3.Connection) -> int:
+    """How many families exist."""
+    return int(conn.execute("SELECT COUNT(*) FROM families").fetchone()[0])

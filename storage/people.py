@@ -154,3 +154,28 @@ def activate(
         " status = 'active' WHERE id = ?",
         (telegram_user_id, chat_id, display_name, lang, person_id),
     )
+
+
+def in_family(conn: sqlite3.Connection, family_id: int) -> list[Person]:
+    """Every person of a family (caregivers and children), oldest first."""
+    cur = conn.execute(
+        f"SELECT {_COLUMNS} FROM people WHERE family_id = ? ORDER BY id", (family_id,)
+    )
+    return [p for p in (_person(r) for r in cur.fetchall()) if p is not None]
+
+
+def set_status(conn: sqlite3.Connection, person_id: int, status: str) -> None:
+    """Set 'pending', 'active' or 'declined'; a refusal also forgets the Telegram account."""
+    if status == "declined":
+        conn.execute(
+            "UPDATE people SET status = 'declined', telegram_user_id = NULL, chat_id = NULL,"
+            " display_name = NULL WHERE id = ?",
+            (person_id,),
+        )
+    else:
+        conn.execute("UPDATE people SET status = ? WHERE id = ?", (status, person_id))
+
+
+def set_display_name(conn: sqlite3.Connection, person_id: int, name: str | None) -> None:
+    """Store how Qiao addresses a person (a form of address or a child's nickname)."""
+    conn.execute("UPDATE people SET display_name = ? WHERE id = ?", (name, person_id))

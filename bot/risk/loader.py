@@ -96,7 +96,8 @@ def _read_file(path: Path, out: RuleFiles, seen_ids: dict[str, str]) -> None:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
-        raise RiskRulesError(f"{path}{line}: not valid YAML: {exc}") from None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise RiskRulesError(f"{path}{line}: not valid YAML: {problem}") from None
     if data is None:
         return
     if not isinstance(data, dict):

@@ -20,6 +20,9 @@ BOUNDARY = "|"
 # Clause ends: a negation or an exception never reaches across these.
 _ZH_STRONG = frozenset(",!?;:、。\n\r")
 _EN_STRONG = frozenset(",.!?;:、。\n\r")
+# Variants OpenCC's t2s keeps because they are also valid simplified characters (活著, 想死妳了).
+# Folding them everywhere is harmless: patterns are folded the same way.
+_ZH_FOLD = str.maketrans({"著": "着", "妳": "你", "牠": "它", "祂": "他", "衹": "只", "祇": "只"})
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
 # Leetspeak digits and symbols, replaced only between two letters (k1ll, su!c!de).
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"}
@@ -55,7 +58,7 @@ def _t2s() -> _Converter:
 def base_form(text: str) -> str:
     """NFKC (full-width to half-width), traditional to simplified, lower-case."""
     folded = unicodedata.normalize("NFKC", text)
-    return _t2s().convert(folded).lower()
+    return _t2s().convert(folded).translate(_ZH_FOLD).lower()
 
 
 def zh_view(text: str) -> str:

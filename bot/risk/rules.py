@@ -30,14 +30,6 @@ class _Rule:
     first_chars: frozenset[str]  # a match needs at least one of these characters in the view
 
 
-@dataclass(frozen=True)
-class _Views:
-    zh: str
-    en: str
-    zh_chars: frozenset[str]
-    en_chars: frozenset[str]
-
-
 class RiskRules:
     """The compiled phrase lists of one content folder; immutable and safe to share."""
 
@@ -84,41 +76,57 @@ class RiskRules:
         inside Chinese, English slang); `lang` is accepted so callers can pass what they know.
         """
         del lang  # both lists always run; see the docstring
-        zh, en = zh_view(text), self._english.view(text)
-        views = _Views(zh, en, frozenset(zh), frozenset(en))
+        views = {"zh": zh_view(text), "en": self._english.view(text)}
+        chars = {lang: frozenset(view) for lang, view in views.items()}
         reasons: list[Reason] = []
         for rule in self._rules:
-            chars = views.zh_chars if rule.spec.lang == "zh" else views.en_chars
-            if rule.first_chars.isdisjoint(chars):
+            lang = rule.spec.lang
+            if rule.first_chars.isdisjoint(chars[lang]):
                 continue
-            reason = self._apply(rule, zh if rule.spec.lang == "zh" else en)
+            reason = self._apply(rule, views[lang], chars[lang])
             if reason is not None:
                 reasons.append(reason)
         return Assessment.of(reasons)
 
-    def _apply(self, rule: _Rule, view: str) -> Reason | None:
+    def _apply(self, rule: _Rule, view: str, chars: frozenset[str]) -> Reason | None:
         """The reason a rule gives for this view, or None when it does not fire.
 
         Only the first group is checked for negation: in an `all` rule the other groups
         add context (an injury, a secret) rather than the statement itself.
         """
+        first = list(_occurrences(rule.groups[0], view, chars, ()))
+        if not first:
+            return None
         excepted = [span for p in rule.unless for span in p.spans(view)]
         hit: str | None = None
         negated_hit: str | None = None
-        for source, start in _occurrences(rule.groups[0], view, excepted):
-            if rule.spec.negated is not None and self._is_negated(rule.spec.lang, view, start):
-                negated_hit = negated_hit or source
+        used: list[tuple[int, int]] = []
+        for source, span in first:
+            if _overlaps(span, excepted):
                 continue
-            hit = source
+            if rule.spec.negated is not None and self._is_negated(rule.spec.lang, view, span[0]):
+                if negated_hit is None:
+                    negated_hit, used = source, [span]
+                continue
+            hit, used = source, [span]
             break
         if hit is None and negated_hit is None:
             return None
         context: list[str] = []
         for group in rule.groups[1:]:
-            found = next(_occurrences(group, view, excepted), None)
+            # each group must match somewhere else: one phrase cannot satisfy two groups
+            found = next(
+                (
+                    f
+                    for f in _occurrences(group, view, chars, excepted)
+                    if not _overlaps(f[1], used)
+                ),
+                None,
+            )
             if found is None:
                 return None
             context.append(found[0])
+            used.append(found[1])
         spec = rule.spec
         if hit is not None:
             return Reason(spec.category, "phrase:" + "+".join([hit, *context]), spec.id, spec.level)
@@ -135,14 +143,24 @@ class RiskRules:
         return regex.search(view[max(0, start - 40) : start]) is not None
 
 
+def _overlaps(span: tuple[int, int], others: Sequence[tuple[int, int]]) -> bool:
+    start, end = span
+    return any(a < end and start < b for a, b in others)
+
+
 def _occurrences(
-    group: Sequence[Compiled], view: str, excepted: Sequence[tuple[int, int]]
-) -> Iterator[tuple[str, int]]:
-    """(pattern source, start) of every match not covered by an exception."""
+    group: Sequence[Compiled],
+    view: str,
+    chars: frozenset[str],
+    excepted: Sequence[tuple[int, int]],
+) -> Iterator[tuple[str, tuple[int, int]]]:
+    """(pattern source, span) of every match not covered by an exception."""
     for pattern in group:
-        for start, end in pattern.spans(view):
-            if not any(a < end and start < b for a, b in excepted):
-                yield pattern.source, start
+        if pattern.first_chars.isdisjoint(chars):
+            continue
+        for span in pattern.spans(view):
+            if not _overlaps(span, excepted):
+                yield pattern.source, span
 
 
 def _negation_regex(

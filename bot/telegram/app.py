@@ -12,11 +12,19 @@ from telegram.request import BaseRequest
 from bot.clock import Clock
 from bot.config import Config
 from bot.runtime import Runtime, open_runtime
-from bot.telegram import alerts, basics, checkins, lessons, onboarding, outbox_sender
+from bot.telegram import (
+    alerts,
+    basics,
+    checkins,
+    lessons,
+    maintenance,
+    onboarding,
+    outbox_sender,
+)
 from bot.telegram.context import RUNTIME_KEY, App
 from bot.telegram.jobs import PeriodicJob, schedule
 
-FEATURES = (onboarding, lessons, checkins, alerts)
+FEATURES = (onboarding, lessons, checkins, alerts, maintenance)
 SETUP_KEY = "qiao.setup"
 
 
@@ -80,6 +88,7 @@ async def _post_init(app: App) -> None:
     setup: _Setup = app.bot_data[SETUP_KEY]
     runtime = await open_runtime(setup.config, setup.clock, content_root=setup.content_root)
     app.bot_data[RUNTIME_KEY] = runtime
+    await onboarding.sync_default_commands(app.bot, runtime.content)
     if setup.schedule_jobs:
         schedule(app, all_jobs())
 

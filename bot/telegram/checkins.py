@@ -1,12 +1,618 @@
-"""The checkins feature's handlers (filled in by its issue)."""
+"""Children's weekly check-ins on Telegram: the dispatcher and sweep jobs, buttons, text, commands.
+
+The logic and the order of writes live in `bot.services.checkins` (read its docstring); this
+module sends what the services decide and records what Telegram answered. Sending goes
+through `app.bot`, so PTB's AIORateLimiter paces it; a `RetryAfter` that still comes through
+holds the dispatcher back for the time Telegram asked, `Forbidden` marks the child
+unreachable (one notice to their volunteer), and network errors leave the check-in due for
+the next run.
+"""
 
 from __future__ import annotations
 
-from bot.telegram.context import App
-from bot.telegram.jobs import PeriodicJob
+import contextlib
+import logging
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from functools import partial
 
-JOBS: list[PeriodicJob] = []
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import (
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.runtime import Runtime
+from bot.services import checkins as svc
+from bot.services.child_messages import FreeMessage
+from bot.services.schedule import hhmm
+from bot.telegram.callbacks import CallbackDataError, unpack
+from bot.telegram.callbacks import pattern as data_pattern
+from bot.telegram.context import RUNTIME_KEY, App, Ctx, runtime_of
+from bot.telegram.jobs import PeriodicJob
+from bot.telegram.outbox_sender import drain
+from bot.telegram.retry import retry_seconds
+
+log = logging.getLogger(__name__)
+
+HOLD_KEY = "checkins.hold_until"
+"""bot_data: Unix time before which the dispatcher sends nothing (Telegram's RetryAfter)."""
+SENDING_KEY = "checkins.sending"
+"""bot_data: sessions whose first message is being sent right now (job and /checkin)."""
+UNRECORDED_KEY = "checkins.unrecorded"
+"""bot_data: sessions sent whose `sent` write failed, with their plan and message id: the write
+is retried, the message never re-sent by this process (a restart may send it once more)."""
+TEXT_GROUP = 1
+"""Children's free text is caught after every feature's group-0 handlers had their turn, so a
+text another feature is waiting for (a typed note, a name) is never taken from it."""
+
+
+def _runtime(app: App) -> Runtime:
+    runtime = app.bot_data.get(RUNTIME_KEY)
+    if not isinstance(runtime, Runtime):
+        raise RuntimeError("Qiao runtime is not attached to this Application")
+    return runtime
+
+
+def _markup(out: svc.Outgoing) -> InlineKeyboardMarkup | None:
+    if not out.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+            for row in out.buttons
+        ]
+    )
+
+
+async def _send(app: App, chat_id: int, out: svc.Outgoing) -> Message:
+    message: Message = await app.bot.send_message(
+        chat_id, out.text, parse_mode=ParseMode.HTML, reply_markup=_markup(out)
+    )
+    return message
+
+
+def _sending(app: App) -> set[int]:
+    found = app.bot_data.setdefault(SENDING_KEY, set())
+    if not isinstance(found, set):  # pragma: no cover - only this module writes the key
+        raise RuntimeError("bad check-in sending set")
+    return found
+
+
+def _unrecorded(app: App) -> dict[int, tuple[svc.SendPlan, int]]:
+    found = app.bot_data.setdefault(UNRECORDED_KEY, {})
+    if not isinstance(found, dict):  # pragma: no cover - only this module writes the key
+        raise RuntimeError("bad check-in unrecorded map")
+    return found
+
+
+async def _record_sent(app: App, plan: svc.SendPlan, message_id: int, ts: int) -> bool:
+    """Step 3; a failure is kept in memory and retried, so this process never sends twice."""
+    runtime = _runtime(app)
+    unrecorded = _unrecorded(app)
+    try:
+        await runtime.db.tx(partial(svc.mark_sent_tx, plan=plan, message_id=message_id, now=ts))
+    except Exception:  # the message is out: keep trying to record it rather than re-send it
+        unrecorded[plan.session_id] = (plan, message_id)
+        log.exception("check-in sent but not recorded", extra={"session": plan.session_id})
+        return False
+    unrecorded.pop(plan.session_id, None)
+    return True
+
+
+# --- jobs -------------------------------------------------------------------------------
+
+
+async def dispatch(app: App, now: datetime) -> None:
+    """Every minute: write due sessions (step 1), then send what is pending (steps 2 and 3)."""
+    runtime = _runtime(app)
+    ts = int(now.timestamp())
+    count = await runtime.db.tx(
+        lambda c: svc.schedule_due_tx(c, runtime.content, runtime.config, ts)
+    )
+    if count.opened or count.missed or count.skipped:
+        log.info(
+            "check-ins fell due",
+            extra={"opened": count.opened, "missed": count.missed, "skipped": count.skipped},
+        )
+    hold = app.bot_data.get(HOLD_KEY, 0)
+    if isinstance(hold, int) and ts < hold:
+        return
+    await send_pending(app, now)
+
+
+async def send_pending(app: App, now: datetime, *, only: int | None = None) -> int:
+    """Send pending sessions' first messages; return how many went out."""
+    runtime = _runtime(app)
+    ts = int(now.timestamp())
+    unrecorded = _unrecorded(app)
+    for plan, message_id in list(unrecorded.values()):
+        await _record_sent(app, plan, message_id, ts)
+    plans = await runtime.db.tx(
+        lambda c: svc.sendable_tx(c, runtime.content, runtime.config, ts, only=only)
+    )
+    sending = _sending(app)
+    sent = 0
+    notices = False
+    for plan in plans:
+        if plan.session_id in sending or plan.session_id in unrecorded:
+            continue
+        sending.add(plan.session_id)
+        try:
+            message = await _send(app, plan.chat_id, plan.message)
+        except RetryAfter as exc:
+            app.bot_data[HOLD_KEY] = ts + retry_seconds(exc)
+            log.warning("flood control: check-ins held back", extra={"seconds": retry_seconds(exc)})
+            break
+        except Forbidden:
+            notices = (
+                await runtime.db.tx(
+                    partial(
+                        svc.unreachable_tx,
+                        content=runtime.content,
+                        child_id=plan.child_id,
+                        session_id=plan.session_id,
+                        now=ts,
+                    )
+                )
+                or notices
+            )
+            log.info("check-in not delivered: blocked", extra={"session": plan.session_id})
+            continue
+        except BadRequest as exc:
+            log.error(
+                "check-in rejected by Telegram; retried next run",
+                extra={"session": plan.session_id, "error": exc.message},
+            )
+            continue
+        except NetworkError as exc:
+            log.warning(
+                "network error: check-in retried next run",
+                extra={"session": plan.session_id, "error_type": type(exc).__name__},
+            )
+            continue
+        finally:
+            sending.discard(plan.session_id)
+        await _record_sent(app, plan, message.message_id, ts)
+        sent += 1
+    if sent:
+        log.info("check-ins sent", extra={"count": sent})
+    if notices:
+        await drain(app, now)
+    return sent
+
+
+async def sweep(app: App, now: datetime) -> None:
+    """Every few minutes: reminders, closing, and deleting exchanges that are due to go."""
+    runtime = _runtime(app)
+    ts = int(now.timestamp())
+    await _remind(app, runtime, now, ts)
+    closed = await runtime.db.tx(lambda c: svc.close_due_tx(c, runtime.config, ts))
+    for item in closed:
+        if item.shared_phone or item.chat_id is None or item.question_message is None:
+            continue
+        note = runtime.content.ui("checkins.closed_note", item.lang)
+        with contextlib.suppress(TelegramError):  # a press on it would be refused anyway
+            await app.bot.edit_message_text(
+                note, item.chat_id, item.question_message, parse_mode=ParseMode.HTML
+            )
+    if closed:
+        log.info("check-ins closed", extra={"count": len(closed)})
+    deletions = await runtime.db.tx(lambda c: svc.deletions_tx(c, ts))
+    for deletion in deletions:
+        if not await _delete(app, runtime, deletion, ts):
+            break
+
+
+async def _remind(app: App, runtime: Runtime, now: datetime, ts: int) -> None:
+    reminders = await runtime.db.tx(
+        lambda c: svc.reminders_tx(c, runtime.content, runtime.config, ts)
+    )
+    notices = False
+    for index, reminder in enumerate(reminders):
+        try:
+            message = await _send(app, reminder.chat_id, reminder.message)
+        except RetryAfter:
+            for later in reminders[index:]:
+                await runtime.db.tx(partial(svc.release_reminder_tx, session_id=later.session_id))
+            break
+        except Forbidden:
+            notices = (
+                await runtime.db.tx(
+                    partial(
+                        svc.unreachable_tx,
+                        content=runtime.content,
+                        child_id=reminder.child_id,
+                        session_id=None,
+                        now=ts,
+                    )
+                )
+                or notices
+            )
+            continue
+        except TelegramError as exc:  # network errors and odd rejections: try next run
+            log.warning(
+                "reminder not sent; retried later",
+                extra={"session": reminder.session_id, "error_type": type(exc).__name__},
+            )
+            await runtime.db.tx(partial(svc.release_reminder_tx, session_id=reminder.session_id))
+            continue
+        await runtime.db.tx(
+            partial(svc.reminder_sent_tx, reminder=reminder, message_id=message.message_id, now=ts)
+        )
+    if notices:
+        await drain(app, now)
+
+
+async def _delete(app: App, runtime: Runtime, deletion: svc.Deletion, ts: int) -> bool:
+    """Delete an exchange's messages; False when Telegram asked us to slow down."""
+    gone: list[tuple[int, int]] = []
+    flooded = False
+    for message in deletion.messages:
+        try:
+            await app.bot.delete_message(message.chat_id, message.message_id)
+        except RetryAfter:
+            flooded = True
+            break
+        except (BadRequest, Forbidden) as exc:
+            # "message can't be deleted" (older than 48 h), "message to delete not found"
+            # (the person deleted it) or a blocked chat: nothing more we can do.
+            log.info(
+                "check-in message could not be deleted",
+                extra={"session": deletion.session_id, "error": exc.message},
+            )
+        except NetworkError:
+            continue
+        gone.append((message.chat_id, message.message_id))
+    if gone:
+        await runtime.db.tx(partial(svc.mark_deleted_tx, gone=gone, now=ts))
+    return not flooded
+
+
+JOBS: list[PeriodicJob] = [
+    PeriodicJob("checkins.dispatch", timedelta(minutes=1), dispatch),
+    PeriodicJob("checkins.sweep", timedelta(minutes=5), sweep),
+]
+
+
+# --- handlers ---------------------------------------------------------------------------
 
 
 def register(app: App) -> None:
     """Add this feature's handlers to the Application."""
+    private = filters.ChatType.PRIVATE
+    app.add_handler(CommandHandler("checkin", checkin_command, filters=private))
+    app.add_handler(CommandHandler("checkin_time", checkin_time_command, filters=private))
+    app.add_handler(CallbackQueryHandler(on_answer, pattern=data_pattern(svc.ANSWER)))
+    app.add_handler(CallbackQueryHandler(on_take_phone, pattern=data_pattern(svc.GO)))
+    app.add_handler(CallbackQueryHandler(on_tidy, pattern=data_pattern(svc.TIDY)))
+    app.add_handler(CallbackQueryHandler(on_day, pattern=data_pattern(svc.DAY)))
+    app.add_handler(CallbackQueryHandler(on_time, pattern=data_pattern(svc.TIME)))
+    app.add_handler(
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_text), group=TEXT_GROUP
+    )
+
+
+async def _refuse_press(update: Update, runtime: Runtime, refusal: svc.Refusal) -> None:
+    query = update.callback_query
+    if query is not None:
+        await query.answer(runtime.content.ui_label(refusal.key, refusal.lang))
+    raise ApplicationHandlerStop
+
+
+async def on_answer(update: Update, context: Ctx) -> None:
+    """A check-in answer button (or skip): stored, assessed, answered, next question."""
+    runtime = runtime_of(context)
+    query = update.callback_query
+    user, chat = update.effective_user, update.effective_chat
+    if query is None or user is None or chat is None:
+        return
+    try:
+        data = unpack(query.data, svc.ANSWER, 3)
+        session_id = data.int_part(0)
+    except CallbackDataError:
+        await _refuse_press(update, runtime, svc.Refusal("basics.stale_button"))
+        return
+    now = runtime.now()
+    result = await runtime.db.tx(
+        partial(
+            svc.answer_button_tx,
+            content=runtime.content,
+            rules=runtime.risk,
+            user_id=user.id,
+            chat_id=chat.id,
+            session_id=session_id,
+            question_id=data.parts[1],
+            option_id=data.parts[2],
+            now=int(now.timestamp()),
+        )
+    )
+    if isinstance(result, svc.Refusal):
+        await _refuse_press(update, runtime, result)
+        return
+    await query.answer()
+    await _continue(context.application, runtime, result, now, keep=query.data)
+    raise ApplicationHandlerStop
+
+
+async def _continue(
+    app: App, runtime: Runtime, reply: svc.Reply, now: datetime, *, keep: str | None
+) -> None:
+    """After an accepted answer: settle the old buttons, crisis first, then the next message."""
+    ts = int(now.timestamp())
+    try:
+        if reply.question_message is not None:
+            await _settle_buttons(app, reply, keep)
+        sent: list[int] = []
+        if reply.crisis is not None:
+            crisis = await _send(app, reply.chat_id, svc.Outgoing(reply.crisis))
+            sent.append(crisis.message_id)
+        follow = await _send(app, reply.chat_id, reply.follow)
+        sent.append(follow.message_id)
+        await runtime.db.tx(
+            partial(
+                svc.record_sent_tx,
+                session_id=reply.session_id,
+                chat_id=reply.chat_id,
+                message_ids=sent,
+                question_message=None if reply.finished else follow.message_id,
+                now=ts,
+            )
+        )
+    finally:
+        if reply.alert_id is not None:
+            await drain(app, now)
+
+
+async def _settle_buttons(app: App, reply: svc.Reply, keep: str | None) -> None:
+    """The answered question keeps one inert button showing the choice (a press is refused)."""
+    if reply.question_message is None:
+        return
+    markup = (
+        InlineKeyboardMarkup([[InlineKeyboardButton(f"✓ {reply.chosen}", callback_data=keep)]])
+        if keep is not None
+        else None
+    )
+    try:
+        await app.bot.edit_message_reply_markup(
+            reply.chat_id, reply.question_message, reply_markup=markup
+        )
+    except BadRequest as exc:  # not modified, or already deleted: the answer stands
+        log.info("could not settle a question's buttons", extra={"error": exc.message})
+
+
+async def on_text(update: Update, context: Ctx) -> None:
+    """A private text: a check-in's free-text answer, or a child's own message; else not ours."""
+    runtime = runtime_of(context)
+    message = update.effective_message
+    user, chat = update.effective_user, update.effective_chat
+    if message is None or user is None or chat is None or message.text is None:
+        return
+    now = runtime.now()
+    text = message.text
+    result = await runtime.db.tx(
+        partial(
+            svc.text_tx,
+            content=runtime.content,
+            rules=runtime.risk,
+            user_id=user.id,
+            chat_id=chat.id,
+            message_id=message.message_id,
+            text=text,
+            now=int(now.timestamp()),
+        )
+    )
+    if result is None:
+        return
+    app = context.application
+    if isinstance(result, FreeMessage):
+        try:
+            await message.reply_text(result.reply, parse_mode=ParseMode.HTML)
+        finally:
+            if result.alert_id is not None:
+                await drain(app, now)
+    elif isinstance(result, svc.Refusal):
+        await message.reply_text(
+            runtime.content.ui(result.key, result.lang), parse_mode=ParseMode.HTML
+        )
+    else:
+        await _continue(app, runtime, result, now, keep=None)
+    raise ApplicationHandlerStop
+
+
+async def on_take_phone(update: Update, context: Ctx) -> None:
+    """ "I'm …" on a shared phone: the check-in opens (or resumes) for that child."""
+    runtime = runtime_of(context)
+    query = update.callback_query
+    user, chat = update.effective_user, update.effective_chat
+    if query is None or user is None or chat is None:
+        return
+    try:
+        session_id = unpack(query.data, svc.GO, 1).int_part(0)
+    except CallbackDataError:
+        await _refuse_press(update, runtime, svc.Refusal("basics.stale_button"))
+        return
+    ts = runtime.ts()
+    result = await runtime.db.tx(
+        partial(
+            svc.take_phone_tx,
+            content=runtime.content,
+            user_id=user.id,
+            chat_id=chat.id,
+            session_id=session_id,
+            now=ts,
+        )
+    )
+    if isinstance(result, svc.Refusal):
+        await _refuse_press(update, runtime, result)
+        return
+    await query.answer()
+    sent = await _send(context.application, result.chat_id, result.message)
+    await runtime.db.tx(
+        partial(
+            svc.record_sent_tx,
+            session_id=result.session_id,
+            chat_id=result.chat_id,
+            message_ids=[sent.message_id],
+            question_message=sent.message_id,
+            now=ts,
+        )
+    )
+    raise ApplicationHandlerStop
+
+
+async def on_tidy(update: Update, context: Ctx) -> None:
+    """The tidy-up button: delete the whole exchange from this chat now."""
+    runtime = runtime_of(context)
+    query = update.callback_query
+    user, chat = update.effective_user, update.effective_chat
+    if query is None or user is None or chat is None:
+        return
+    try:
+        session_id = unpack(query.data, svc.TIDY, 1).int_part(0)
+    except CallbackDataError:
+        await _refuse_press(update, runtime, svc.Refusal("basics.stale_button"))
+        return
+    ts = runtime.ts()
+    result = await runtime.db.tx(
+        partial(svc.tidy_tx, user_id=user.id, chat_id=chat.id, session_id=session_id, now=ts)
+    )
+    if isinstance(result, svc.Refusal):
+        await _refuse_press(update, runtime, result)
+        return
+    lang = result.child.lang
+    await query.answer(runtime.content.ui_label("checkins.tidy_done", lang))
+    deletion = await runtime.db.run(lambda c: svc.exchange_tx(c, session_id))
+    await _delete(context.application, runtime, deletion, ts)
+    if result.shared_phone:
+        await context.bot.send_message(
+            chat.id, runtime.content.ui("checkins.shared_done", lang), parse_mode=ParseMode.HTML
+        )
+    raise ApplicationHandlerStop
+
+
+async def checkin_command(update: Update, context: Ctx) -> None:
+    """/checkin: this week's check-in now (once per week); others fall through to basics."""
+    runtime = runtime_of(context)
+    message = update.effective_message
+    user, chat = update.effective_user, update.effective_chat
+    if message is None or user is None or chat is None:
+        return
+    now = runtime.now()
+    ts = int(now.timestamp())
+    found = await runtime.db.tx(
+        partial(
+            svc.start_early_tx, content=runtime.content, user_id=user.id, chat_id=chat.id, now=ts
+        )
+    )
+    if found is None:
+        return
+    app = context.application
+    for early in found:
+        if early.note is not None:
+            await message.reply_text(early.note, parse_mode=ParseMode.HTML)
+        if (
+            early.resume is not None
+            and early.chat_id is not None
+            and early.resume_session is not None
+        ):
+            sent = await _send(app, early.chat_id, early.resume)
+            await runtime.db.tx(
+                partial(
+                    svc.record_resent_tx,
+                    session_id=early.resume_session,
+                    chat_id=early.chat_id,
+                    message_id=sent.message_id,
+                    shared_phone=early.shared_phone,
+                    now=ts,
+                )
+            )
+        if early.session_id is not None and not await send_pending(app, now, only=early.session_id):
+            await message.reply_text(
+                runtime.content.ui("checkins.sending_soon", early.lang),
+                parse_mode=ParseMode.HTML,
+            )
+    raise ApplicationHandlerStop
+
+
+async def checkin_time_command(update: Update, context: Ctx) -> None:
+    """/checkin_time: choose the weekday, then the time, by buttons."""
+    runtime = runtime_of(context)
+    message = update.effective_message
+    user, chat = update.effective_user, update.effective_chat
+    if message is None or user is None or chat is None:
+        return
+    homes = await runtime.db.run(lambda c: svc.slot_targets(c, user_id=user.id, chat_id=chat.id))
+    if homes is None:
+        return
+    for home in homes:
+        out = svc.weekday_keyboard(runtime.content, home)
+        await message.reply_text(out.text, parse_mode=ParseMode.HTML, reply_markup=_markup(out))
+    raise ApplicationHandlerStop
+
+
+async def on_day(update: Update, context: Ctx) -> None:
+    """A weekday press: offer the times."""
+    await _slot_press(update, context, svc.DAY, 2)
+
+
+async def on_time(update: Update, context: Ctx) -> None:
+    """A time press: store the new slot and the next due moment."""
+    await _slot_press(update, context, svc.TIME, 3)
+
+
+async def _slot_press(update: Update, context: Ctx, prefix: str, arity: int) -> None:
+    runtime = runtime_of(context)
+    query = update.callback_query
+    user, chat = update.effective_user, update.effective_chat
+    if query is None or user is None or chat is None:
+        return
+    try:
+        data = unpack(query.data, prefix, arity)
+        child_id, weekday = data.int_part(0), data.int_part(1)
+        minute = data.int_part(2) if arity == 3 else None
+    except CallbackDataError:
+        await _refuse_press(update, runtime, svc.Refusal("basics.stale_button"))
+        return
+    ts = runtime.ts()
+    result = await runtime.db.tx(
+        partial(
+            svc.slot_press_tx,
+            user_id=user.id,
+            chat_id=chat.id,
+            child_id=child_id,
+            weekday=weekday,
+            minute=minute,
+            now=ts,
+        )
+    )
+    if isinstance(result, svc.Refusal):
+        await _refuse_press(update, runtime, result)
+        return
+    await query.answer()
+    content = runtime.content
+    if minute is None:
+        out = svc.time_keyboard(content, result, weekday)
+    else:
+        lang = result.child.lang
+        out = svc.Outgoing(
+            content.ui(
+                "checkins.time_set",
+                lang,
+                weekday=svc.weekday_name(content, weekday, lang),
+                time=hhmm(minute),
+            )
+        )
+    with contextlib.suppress(BadRequest):  # "message is not modified" after a double press
+        await query.edit_message_text(
+            out.text, parse_mode=ParseMode.HTML, reply_markup=_markup(out)
+        )
+    raise ApplicationHandlerStop
+
+
+__all__: Sequence[str] = ["JOBS", "dispatch", "register", "send_pending", "sweep"]

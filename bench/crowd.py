@@ -1,0 +1,128 @@
+"""Many children answering their weekly check-in through the real Application.
+
+The crowd opens every child's check-in with the real dispatcher job (sessions written,
+first messages sent), then produces each child's next answer as an Update: a press on the
+newest question's buttons, or a typed text for the free-text question. Answers follow a
+fixed, seeded mix: nineteen presses in twenty pick an option with no risk, the rest a `watch` or
+`concern` option (never `urgent`: urgent answers are the latency figure's own load); two
+free-text answers in five are typed, the rest skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bench.world import BenchFamily, add_families, newest_with_buttons
+from bot.harness import Harness
+from bot.levels import RiskLevel
+from bot.telegram import checkins as checkin_handlers
+from bot.telegram.jobs import run_job
+
+QUESTIONS = 6
+"""Answers in one weekly check-in: five button questions and the free-text one."""
+TEXTS = (
+    "今天考试了，还行",
+    "周末和奶奶去赶集了",
+    "作业太多了，累死了",
+    "想爸爸妈妈了",
+    "同学借了我的笔没还",
+    "我们班篮球赢了！",
+)
+RISKY_SHARE = 0.05
+TYPED_SHARE = 0.4
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer about to be given: the update and what it is."""
+
+    family: BenchFamily
+    update: dict[str, Any]
+    question: str
+    option: str | None
+
+
+class Crowd:
+    """Children with open check-ins, and the answers they give."""
+
+    def __init__(self, h: Harness, *, seed: int = 8) -> None:
+        self.h = h
+        self.rng = random.Random(seed)
+        self.families: list[BenchFamily] = []
+        weekly = h.runtime.content.checkin("weekly")
+        self.risk = {(q.id, o.id): o.risk for q in weekly.questions for o in q.options}
+
+    async def open(self, count: int, *, first: int = 0) -> list[BenchFamily]:
+        """Create `count` families due now and run the dispatcher once to open their check-ins."""
+        now = self.h.runtime.ts()
+        made = await add_families(self.h, count, first=first, due_at=now - 60)
+        await self.dispatch()
+        self.families.extend(made)
+        return made
+
+    async def dispatch(self) -> None:
+        """Run the check-in dispatcher job as the scheduler would."""
+        job = next(j for j in checkin_handlers.JOBS if j.name == "checkins.dispatch")
+        now: datetime = self.h.clock.now()
+        await run_job(self.h.app, job, now)
+
+    def answer(
+        self, family: BenchFamily, *, option: str | None = None, calm: bool = False
+    ) -> Answer | None:
+        """The child's next answer (None once the check-in is finished).
+
+        `option` forces an option id (e.g. "adult" for an urgent answer) when the current
+        question has it; `calm` picks only options with no risk.
+        """
+        message = newest_with_buttons(self.h.sim, family.child_uid)
+        if message is None:
+            return None
+        datas = [b.callback_data for b in message.buttons if b.callback_data]
+        answers = [d for d in datas if d.startswith("ci:")]
+        if not answers:
+            return None
+        question = answers[0].split(":")[2]
+        if len(answers) == 1 and answers[0].endswith(":-skip"):
+            typed = not calm and self.rng.random() < TYPED_SHARE
+            if option == "-text" or (option is None and typed):
+                text = self.rng.choice(TEXTS)
+                return Answer(family, self.h.sim.user_sends(family.child_uid, text), question, None)
+            chosen = answers[0]
+        elif option is not None and any(d.endswith(f":{option}") for d in answers):
+            chosen = next(d for d in answers if d.endswith(f":{option}"))
+        else:
+            chosen = self._pick(answers, calm=calm)
+        update = self.h.sim.user_presses(family.child_uid, message.message_id, chosen)
+        return Answer(family, update, question, chosen.split(":")[3])
+
+    def _pick(self, answers: list[str], *, calm: bool = False) -> str:
+        calm, risky = [], []
+        for data in answers:
+            _, _, question, option = data.split(":")
+            level = self.risk.get((question, option), RiskLevel.NONE)
+            if level == RiskLevel.NONE:
+                calm.append(data)
+            elif level < RiskLevel.URGENT:
+                risky.append(data)
+        if risky and not calm and self.rng.random() < RISKY_SHARE:
+            return self.rng.choice(risky)
+        return self.rng.choice(calm or answers)
+
+    async def answers_stored(self, families: list[BenchFamily]) -> int:
+        """How many answers these children's sessions hold (proof nothing was lost)."""
+        ids = json.dumps([f.child_id for f in families])
+
+        def count(conn: sqlite3.Connection) -> int:
+            row = conn.execute(
+                "SELECT COUNT(*) FROM checkin_answers a JOIN checkin_sessions s"
+                " ON s.id = a.session_id WHERE s.child_id IN (SELECT value FROM json_each(?))",
+                (ids,),
+            ).fetchone()
+            return int(row[0])
+
+        return await self.h.runtime.db.run(count)

@@ -1,0 +1,1 @@
+"""Running Qiao for real: health, backups, restore, export, retention, the webhook server."""

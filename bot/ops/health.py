@@ -1,0 +1,138 @@
+"""Is Qiao healthy? One verdict from the database, for `qiao health` and the webhook's health path.
+
+The checks are the ones that mean a child's alert could be stuck: the database cannot be
+read, the schema is not the code's, messages wait in the outbox, or an urgent alert has
+waited for a volunteer too long. The last dispatcher run is reported, not judged: with no
+children due, a quiet dispatcher is normal.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from storage import Database, maintenance
+from storage.maintenance import HealthFacts
+
+OUTBOX_MAX_AGE = 10 * 60
+"""Seconds a message may wait in the outbox before the bot counts as unhealthy."""
+
+URGENT_MAX_AGE = 30 * 60
+"""Seconds an urgent alert may stay unclaimed before the bot counts as unhealthy."""
+
+
+@dataclass(frozen=True)
+class HealthReport:
+    """The verdict and the one line that explains it."""
+
+    ok: bool
+    line: str
+    problems: tuple[str, ...]
+    facts: HealthFacts | None
+
+    def to_json(self) -> dict[str, Any]:
+        """Counts and ages only: safe for a monitoring system."""
+        data: dict[str, Any] = {"ok": self.ok, "line": self.line, "problems": list(self.problems)}
+        if self.facts is not None:
+            data["facts"] = {
+                "schema_version": self.facts.schema_version,
+                "last_dispatch_at": self.facts.last_dispatch_at,
+                "outbox_pending": self.facts.outbox_pending,
+                "outbox_oldest_at": self.facts.outbox_oldest_at,
+                "urgent_open": self.facts.urgent_open,
+                "urgent_oldest_at": self.facts.urgent_oldest_at,
+            }
+        return data
+
+
+def age(seconds: int) -> str:
+    """A short human age: 45s, 12m, 3h05m, 2d04h."""
+    seconds = max(0, seconds)
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes}m"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours}h{minutes:02d}m"
+    days, hours = divmod(hours, 24)
+    return f"{days}d{hours:02d}h"
+
+
+def unreachable(reason: str) -> HealthReport:
+    """The verdict when the database cannot be read at all."""
+    problem = f"database unreachable: {reason}"
+    return HealthReport(False, f"FAIL {problem}", (problem,), None)
+
+
+def evaluate(facts: HealthFacts, *, now: int, code_version: int) -> HealthReport:
+    """Judge the facts read from a reachable database."""
+    problems: list[str] = []
+    parts = ["database reachable"]
+
+    schema = f"schema {facts.schema_version} of {code_version}"
+    if facts.schema_version < code_version:
+        schema += " (behind: run `qiao db migrate` or start the bot)"
+        problems.append("migrations behind")
+    elif facts.schema_version > code_version:
+        schema += " (database is newer than this code)"
+        problems.append("database newer than code")
+    parts.append(schema)
+
+    if facts.last_dispatch_at is None:
+        parts.append("last dispatch never")
+    else:
+        parts.append(f"last dispatch {age(now - facts.last_dispatch_at)} ago")
+
+    outbox = f"outbox {facts.outbox_pending} pending"
+    if facts.outbox_oldest_at is not None:
+        waited = now - facts.outbox_oldest_at
+        outbox += f", oldest {age(waited)}"
+        if waited > OUTBOX_MAX_AGE:
+            outbox += f" (over {age(OUTBOX_MAX_AGE)})"
+            problems.append("outbox backlog")
+    parts.append(outbox)
+
+    if facts.urgent_oldest_at is None:
+        parts.append("no unclaimed urgent alert")
+    else:
+        waited = now - facts.urgent_oldest_at
+        urgent = f"unclaimed urgent alerts {facts.urgent_open}, oldest {age(waited)}"
+        if waited > URGENT_MAX_AGE:
+            urgent += f" (over {age(URGENT_MAX_AGE)})"
+            problems.append("urgent alert unclaimed")
+        parts.append(urgent)
+
+    ok = not problems
+    line = ("OK " if ok else "FAIL ") + "; ".join(parts)
+    return HealthReport(ok, line, tuple(problems), facts)
+
+
+def check_file(database: Path | str, *, now: int) -> HealthReport:
+    """Check a database file from outside the bot (read-only; never creates the file)."""
+    path = Path(database)
+    if not path.is_file():
+        return unreachable(f"no database file at {path}")
+    try:
+        conn = maintenance.connect(path, read_only=True)
+    except sqlite3.Error as exc:
+        return unreachable(str(exc))
+    try:
+        facts = maintenance.health_facts(conn)
+    except sqlite3.Error as exc:
+        return unreachable(str(exc))
+    finally:
+        conn.close()
+    return evaluate(facts, now=now, code_version=maintenance.code_schema_version())
+
+
+async def check_database(db: Database, *, now: int) -> HealthReport:
+    """Check through the running bot's own connection (the webhook's health path)."""
+    try:
+        facts = await db.run(maintenance.health_facts)
+    except (sqlite3.Error, ValueError) as exc:  # ValueError: the connection is closed
+        return unreachable(str(exc))
+    return evaluate(facts, now=now, code_version=maintenance.code_schema_version())

@@ -1,0 +1,27 @@
+"""Human labels for risk categories, as the volunteer group chat shows them."""
+
+from __future__ import annotations
+
+CATEGORY_LABELS: dict[str, str] = {
+    "suicide": "suicide risk",
+    "self_harm": "self-harm",
+    "abuse_physical": "physical abuse",
+    "abuse_sexual": "sexual abuse",
+    "exploitation": "exploitation",
+    "neglect": "neglect",
+    "bullying": "bullying",
+    "distress": "distress",
+    "loneliness": "loneliness",
+    "caregiving": "caregiving burden",
+    "low_mood": "low mood",
+    "mood_drop": "mood drop",
+    "missed_checkins": "missed check-ins",
+    "answer": "check-in answer",
+}
+
+
+def category_label(category: str | None) -> str:
+    """The label for a category; unknown ones (added by a coordinator) read as themselves."""
+    if category is None:
+        return "none"
+    return CATEGORY_LABELS.get(category, category.replace("_", " "))

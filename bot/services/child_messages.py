@@ -1,0 +1,82 @@
+"""What a child writes outside a check-in question: stored, assessed, answered warmly.
+
+A child may tell us something serious at any moment, not only when asked. Every such message
+goes through the same risk rules as check-in answers, in the transaction that stores it: the
+alert row (from `watch` up; posted from `concern` up) commits with the message or not at all.
+The whole text is assessed, however long; at most 4096 characters of it are kept.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.levels import RiskLevel
+from bot.services.alerts import raise_alert_tx
+from storage import checkins as repo
+from storage import people
+from storage.people import Person
+
+if TYPE_CHECKING:
+    from bot.content import ContentBundle
+    from bot.risk import RiskRules
+
+MAX_TEXT = 4096
+CRISIS_SET = "weekly"
+"""The check-in set whose `crisis` text answers an urgent message written outside a check-in."""
+
+
+@dataclass(frozen=True)
+class FreeMessage:
+    """A stored message and the answer the child gets (the crisis text when urgent)."""
+
+    message_id: int
+    lang: str
+    reply: str
+    crisis: bool
+    alert_id: int | None
+
+
+def free_message_tx(
+    conn: sqlite3.Connection,
+    content: ContentBundle,
+    rules: RiskRules,
+    child: Person,
+    text: str,
+    now: int,
+) -> FreeMessage:
+    """Store and assess a child's message; raise the alert in the same transaction."""
+    assessment = rules.assess_text(text, child.lang)
+    people.set_unreachable(conn, child.id, None)  # they are writing to us right now
+    reasons = [r.to_json() for r in assessment.reasons]
+    message_id = repo.insert_child_message(
+        conn,
+        child_id=child.id,
+        text=text[:MAX_TEXT],
+        length=len(text),
+        level=int(assessment.level),
+        reasons=reasons,
+        now=now,
+    )
+    alert_id = None
+    if assessment.level > RiskLevel.NONE:
+        alert_id = raise_alert_tx(
+            conn,
+            content,
+            kind="risk",
+            person_id=child.id,
+            level=assessment.level,
+            category=assessment.primary_category or "message",
+            reasons=reasons,
+            source=f"message:{message_id}",
+            now=now,
+        )
+    urgent = assessment.level >= RiskLevel.URGENT
+    if urgent:
+        reply = content.render(content.checkin(CRISIS_SET).crisis, child.lang)
+    elif len(text) > MAX_TEXT:
+        reply = content.ui("checkins.message_thanks_long", child.lang)
+    else:
+        reply = content.ui("checkins.message_thanks", child.lang)
+    return FreeMessage(message_id, child.lang, reply, urgent, alert_id)

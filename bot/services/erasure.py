@@ -1,0 +1,94 @@
+"""Erasure: real deletion of personal data, leaving an audit row of pseudonyms and counts.
+
+- A caregiver's /deleteme removes their person row (and with it, by cascade, their consents,
+  lesson progress, state and alerts) and everything queued for or kept about their chat. The
+  family, its volunteer and any child with their own phone stay: the child agreed for
+  themselves and the guardian's earlier consent for them is kept, detached from the erased
+  caregiver. A child on the caregiver's shared phone is erased too: Qiao could reach them
+  only through the caregiver's account, which is gone.
+- A volunteer's (or admin's) /erase F-XXXX removes the whole family: every member, their
+  links, consents, check-ins, alerts (all by cascade) and their chats' traces.
+
+The chat ids returned are for resetting Telegram's command menus right away; they are never
+stored or logged.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from storage import audit, erasure, families, people
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What an erasure removed, in pseudonyms and counts (plus chats to reset, in memory)."""
+
+    subject: str
+    people: int
+    states: int
+    outbox: int
+    chats: tuple[int, ...]
+
+
+def erase_caregiver(conn: sqlite3.Connection, person_id: int, *, now: int) -> Erased | None:
+    """Erase a caregiver at their own request; None if there is no such caregiver."""
+    person = people.by_id(conn, person_id)
+    if person is None or person.role != "caregiver":
+        return None
+    family = families.get(conn, person.family_id) if person.family_id is not None else None
+    shared = [
+        c.person_id
+        for c in (families.children_of(conn, family.id) if family else [])
+        if c.shared_phone and c.caregiver_id == person.id
+    ]
+    shared_pseudonyms = [p.pseudonym for p in (people.by_id(conn, i) for i in shared) if p]
+    chats = (person.chat_id,) if person.chat_id is not None else ()
+    states, outbox_rows = erasure.delete_chat_traces(conn, chats)
+    erasure.detach_consents_given_by(conn, person.id)
+    for child_id in shared:
+        erasure.delete_person(conn, child_id)
+    erasure.delete_person(conn, person.id)
+    audit.record(
+        conn,
+        at=now,
+        action="erase.caregiver",
+        actor=person.pseudonym,
+        subject=person.pseudonym,
+        detail={
+            "family": None if family is None else family.pseudonym,
+            "children_erased": shared_pseudonyms,
+            "people": 1 + len(shared),
+            "states": states,
+            "outbox": outbox_rows,
+        },
+    )
+    return Erased(person.pseudonym, 1 + len(shared), states, outbox_rows, chats)
+
+
+def erase_family(
+    conn: sqlite3.Connection, family_id: int, *, actor: str, now: int
+) -> Erased | None:
+    """Erase a whole family; None if it is already gone."""
+    family = families.get(conn, family_id)
+    if family is None:
+        return None
+    members = [p.pseudonym for p in people.in_family(conn, family.id)]
+    chats = tuple(erasure.family_chats(conn, family.id))
+    states, outbox_rows = erasure.delete_chat_traces(conn, chats)
+    erasure.delete_family(conn, family.id)
+    audit.record(
+        conn,
+        at=now,
+        action="erase.family",
+        actor=actor,
+        subject=family.pseudonym,
+        detail={
+            "members": members,
+            "people": len(members),
+            "states": states,
+            "outbox": outbox_rows,
+        },
+    )
+    return Erased(family.pseudonym, len(members), states, outbox_rows, chats)

@@ -1,0 +1,25 @@
+"""Housekeeping jobs of a running bot: the daily retention run. No handlers."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.ops import retention
+from bot.runtime import Runtime
+from bot.telegram.context import RUNTIME_KEY, App
+from bot.telegram.jobs import PeriodicJob
+
+
+def register(app: App) -> None:
+    """Maintenance answers no updates; it is a feature only for its jobs."""
+
+
+async def run_retention(app: App, now: datetime) -> int:
+    """Blank children's texts past the retention period (one transaction)."""
+    runtime: Runtime = app.bot_data[RUNTIME_KEY]
+    days = runtime.config.retention.child_text_days
+    ts = int(now.timestamp())
+    return await runtime.db.tx(lambda c: retention.apply_tx(c, now=ts, days=days))
+
+
+JOBS: list[PeriodicJob] = [PeriodicJob("retention", timedelta(days=1), run_retention)]

@@ -1,0 +1,60 @@
+"""Small helpers the check-in tests share: reading sessions and moving the clock to a local time."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.harness import Harness
+from bot.simtelegram import SimMessage
+from storage import checkins as repo
+from storage import families
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+GRANDMA, CHILD, VOLUNTEER = 1003, 1004, 1002
+
+
+async def sessions(h: Harness, child_id: int) -> list[repo.Session]:
+    """Every check-in session of a child, oldest first."""
+    return await h.runtime.db.run(lambda c: repo.of_child(c, child_id))
+
+
+async def answers(h: Harness, session_id: int) -> list[repo.Answer]:
+    """The stored answers of one session."""
+    return await h.runtime.db.run(lambda c: repo.answers(c, session_id))
+
+
+async def next_due(h: Harness, child_id: int) -> int | None:
+    """The child's stored next due moment (UTC seconds)."""
+    child = await h.runtime.db.run(lambda c: families.child(c, child_id))
+    assert child is not None
+    return child.next_due_at
+
+
+async def advance_to(h: Harness, local: datetime) -> None:
+    """Run the world until the given Shanghai wall-clock time (jobs run on the way)."""
+    target = local.replace(tzinfo=SHANGHAI)
+    delta = target - h.clock.now()
+    assert delta >= timedelta(0), "the clock only moves forward"
+    await h.advance(delta)
+
+
+def texts(messages: list[SimMessage]) -> list[str]:
+    """What each message says."""
+    return [m.plain_text for m in messages]
+
+
+def intro_messages(h: Harness, chat_id: int) -> list[SimMessage]:
+    """The bot's weekly check-in openings in a chat (deleted ones too; reminders not)."""
+    return [
+        m
+        for m in h.sim.bot_messages(chat_id, include_deleted=True)
+        if m.plain_text.startswith("小明，你好！又到了每周聊聊的时间")
+    ]
+
+
+def reminders(h: Harness, chat_id: int) -> list[SimMessage]:
+    """The bot's reminders in a chat (deleted ones too)."""
+    return [
+        m for m in h.sim.bot_messages(chat_id, include_deleted=True) if "还在等" in m.plain_text
+    ]

@@ -1,0 +1,1 @@
+"""Tests for the risk rules (bot/risk) and their labelled set."""

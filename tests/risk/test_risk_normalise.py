@@ -1,0 +1,72 @@
+"""The two message views: what children type is folded before any phrase is matched."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.risk.normalise import EnglishNormaliser, base_form, zh_view
+
+ENGLISH = EnglishNormaliser({"dont": "do not", "wanna": "want to", "im": "i am"})
+
+
+def test_traditional_characters_become_simplified() -> None:
+    """Traditional characters are folded to simplified ones (OpenCC t2s plus 著 -> 着)."""
+    assert zh_view("我想自殺") == "我想自杀"
+    assert zh_view("活著沒有意義") == "活着没有意义"
+
+
+def test_full_width_letters_and_digits_become_half_width() -> None:
+    """NFKC turns full-width forms into ASCII, and letters are lower-cased."""
+    assert base_form("ＫＭＳ１２３") == "kms123"
+
+
+def test_spaces_punctuation_and_emoji_between_characters_disappear() -> None:
+    """想 死 / 想.死 / 想😭死 / 想*死 all read as 想死 in the Chinese view."""
+    for text in ("想 死", "想.死", "想😭死", "想*死", "想\u200b死", "想~死"):
+        assert zh_view(text) == "想死", text
+
+
+def test_clause_punctuation_is_kept_as_a_boundary() -> None:
+    """Commas and full stops end a clause, so a negation cannot reach across them."""
+    assert zh_view("不是开玩笑，我真的想死。") == "不是开玩笑|我真的想死"
+    assert zh_view("，，想死！！") == "想死"
+
+
+def test_english_contractions_and_chat_spellings_are_canonical() -> None:
+    """don't, dont and do not all become `do not`; wanna becomes `want to`."""
+    assert ENGLISH.view("I don't wanna die") == " i do not want to die "
+    assert ENGLISH.view("i dont wanna die") == " i do not want to die "
+    assert ENGLISH.view("I’m sad") == " i am sad "
+
+
+def test_english_spelled_out_letters_are_joined() -> None:
+    """Three or more single letters split by separators form one word: d i e, k.m.s."""
+    assert ENGLISH.view("i want to d i e") == " i want to die "
+    assert ENGLISH.view("k.m.s") == " kms "
+    assert ENGLISH.view("I am a b student") == " i am a b student "
+
+
+def test_english_leetspeak_between_letters_is_read_as_letters() -> None:
+    """Digits and symbols inside a word (k1ll, su!c!de) are read as the letters they hide."""
+    assert ENGLISH.view("k1ll myself") == " kill myself "
+    assert ENGLISH.view("su!c!de") == " suicide "
+    assert ENGLISH.view("I ran 5 kms") == " i ran 5 kms "
+
+
+def test_english_clause_marks_are_boundaries() -> None:
+    """Sentence punctuation becomes a `|` token between words."""
+    assert ENGLISH.view("No. I want to die!") == " no | i want to die "
+
+
+@given(st.text(max_size=300))
+def test_views_never_fail_and_keep_their_shape(text: str) -> None:
+    """Any text gives views without clause marks at the ends and without spaces (Chinese)."""
+    zh = zh_view(text)
+    assert " " not in zh
+    assert not zh.startswith("|")
+    assert not zh.endswith("|")
+    en = ENGLISH.view(text)
+    assert en.startswith(" ")
+    assert en.endswith(" ")
+    assert "  " not in en
