@@ -7,6 +7,8 @@
   answer needs — a button press comes in, the press is answered, the pressed message's
   buttons are replaced by one "✓" button, and the next message goes out as HTML with its own
   buttons. What Qiao spends beyond it is Qiao's own logic, not the shape of the UI.
+- A durable in-place echo: the same press, stored, answered, and the pressed message edited
+  into the next question (text and buttons): the floor of a check-in kept in one message.
 
 All run the same PTB Application code path Qiao runs: `process_update`, a handler, sends.
 """
@@ -52,13 +54,21 @@ class EchoBot:
     it answer button presses the way a check-in answer is answered.
     """
 
-    def __init__(self, users: int, database: Path | None = None, *, buttons: bool = False) -> None:
+    def __init__(
+        self,
+        users: int,
+        database: Path | None = None,
+        *,
+        buttons: bool = False,
+        in_place: bool = False,
+    ) -> None:
         self.sim = SimTelegram()
         self.uids = [FIRST_UID + i for i in range(users)]
         for uid in self.uids:
             self.sim.add_user(uid, "用户")
         self.database = database
-        self.buttons = buttons
+        self.buttons = buttons or in_place
+        self.in_place = in_place
         self.conn: aiosqlite.Connection | None = None
         self.newest: dict[int, int] = {}
         self.app: EchoApp = (
@@ -68,7 +78,7 @@ class EchoBot:
             .get_updates_request(self.sim.request())
             .build()
         )
-        if buttons:
+        if self.buttons:
             self.app.add_handler(CallbackQueryHandler(self._press))
         else:
             handler = self._durable if database is not None else self._echo
@@ -151,6 +161,15 @@ class EchoBot:
         chat_id, pressed = query.message.chat.id, query.message.message_id
         await self._store(chat_id, user.id, query.data, int(query.message.date.timestamp()))
         await query.answer()
+        if self.in_place:
+            await context.bot.edit_message_text(
+                f"✓ {query.data}\n\n{QUESTION}",
+                chat_id=chat_id,
+                message_id=pressed,
+                parse_mode=ParseMode.HTML,
+                reply_markup=_keyboard(pressed),
+            )
+            return
         chosen = InlineKeyboardMarkup([[InlineKeyboardButton("✓ 挺好", callback_data=query.data)]])
         await context.bot.edit_message_reply_markup(chat_id, pressed, reply_markup=chosen)
         sent = await context.bot.send_message(

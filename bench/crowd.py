@@ -21,7 +21,7 @@ from bench.world import BenchFamily, add_families, newest_with_buttons
 from bot.harness import Harness
 from bot.levels import RiskLevel
 from bot.telegram import checkins as checkin_handlers
-from bot.telegram.jobs import run_job
+from bot.telegram.jobs import PeriodicJob, run_job
 
 QUESTIONS = 6
 """Answers in one weekly check-in: five button questions and the free-text one."""
@@ -34,6 +34,7 @@ TEXTS = (
     "我们班篮球赢了！",
 )
 RISKY_SHARE = 0.05
+DISPATCH_JOB = "checkins.dispatch"
 TYPED_SHARE = 0.4
 
 
@@ -45,6 +46,15 @@ class Answer:
     update: dict[str, Any]
     question: str
     option: str | None
+
+
+def dispatch_job() -> PeriodicJob:
+    """The check-in feature's dispatcher job (the one that sends due check-ins)."""
+    for job in checkin_handlers.JOBS:
+        if job.name == DISPATCH_JOB:
+            return job
+    names = ", ".join(j.name for j in checkin_handlers.JOBS) or "none"
+    raise LookupError(f"no {DISPATCH_JOB!r} job in bot.telegram.checkins.JOBS ({names})")
 
 
 class Crowd:
@@ -67,9 +77,8 @@ class Crowd:
 
     async def dispatch(self) -> None:
         """Run the check-in dispatcher job as the scheduler would."""
-        job = next(j for j in checkin_handlers.JOBS if j.name == "checkins.dispatch")
         now: datetime = self.h.clock.now()
-        await run_job(self.h.app, job, now)
+        await run_job(self.h.app, dispatch_job(), now)
 
     def answer(
         self, family: BenchFamily, *, option: str | None = None, calm: bool = False

@@ -26,7 +26,15 @@ from pathlib import Path
 from bench import cli
 from bench.crowd import Crowd
 from bench.results import Result, at_least, at_most, info
-from bench.world import add_sim_users, copy_of, count_round_trips, fresh, harness, population
+from bench.world import (
+    add_sim_users,
+    copy_of,
+    count_round_trips,
+    fresh,
+    harness,
+    meter_sim,
+    population,
+)
 from bot.simtelegram import ApiCall, SimMessage
 
 TARGET_RATE = 1_000.0
@@ -56,12 +64,14 @@ class SendClock:
 
     stop_after: int
     times: list[float]
+    cpu: list[float]
     task: asyncio.Task[None] | None = None
 
     def __call__(self, action: str, message: SimMessage) -> None:
         if action != "sent":
             return
         self.times.append(time.perf_counter())
+        self.cpu.append(time.process_time())
         if len(self.times) >= self.stop_after and self.task is not None:
             self.task.cancel()
 
@@ -71,8 +81,9 @@ async def dispatch_cost(workdir: Path, source: Path, size: Sizes) -> list[Result
     folder = fresh(workdir / "fanout-a")
     h = harness(folder, database=copy_of(source, folder / "qiao.sqlite3"))
     add_sim_users(h, size.children)
-    clock = SendClock(stop_after=size.sample, times=[])
+    clock = SendClock(stop_after=size.sample, times=[], cpu=[])
     h.sim.subscribe(clock)
+    server = meter_sim(h.sim)
     await h.start()
     try:
         trips = count_round_trips(h.runtime.db)
@@ -84,6 +95,8 @@ async def dispatch_cost(workdir: Path, source: Path, size: Sizes) -> list[Result
         preparing = clock.times[0] - started
         sending = clock.times[-1] - clock.times[0]
         sent = len(clock.times)
+        cpu = clock.cpu[-1] - clock.cpu[0]
+        server_seconds = server.seconds
         sent_trips = trips.calls - 2  # the two preparing transactions
         longest = trips.longest
     finally:
@@ -100,6 +113,8 @@ async def dispatch_cost(workdir: Path, source: Path, size: Sizes) -> list[Result
         info("fan-out: preparing every due child (2 transactions)", preparing, "s"),
         info("fan-out: preparation per check-in", preparing / size.children * 1e6, "µs"),
         info("fan-out: send + record per check-in", per_send * 1e6, "µs"),
+        info("fan-out: CPU per sent check-in (every thread)", cpu / (sent - 1) * 1e6, "µs"),
+        info("fan-out: simulated server time per check-in", server_seconds / sent * 1e6, "µs"),
         info("fan-out: database round trips per sent check-in", sent_trips / sent, "round trips"),
         info("fan-out: longest single database call (every update waits behind it)", longest, "s"),
         info("fan-out: check-ins sent to measure the sending (sample)", sent, "check-ins"),

@@ -18,6 +18,7 @@ import statistics
 import time
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
+from datetime import time as dt_time
 from pathlib import Path
 
 from bench import cli
@@ -34,8 +35,13 @@ from bench.world import (
     harness,
     meter_sim,
 )
+from bot.config import QuietHoursConfig
+from bot.harness import VOLUNTEER_CHAT_ID
+from bot.simtelegram import ApiCall
 
 TARGET_RATIO = 0.6
+LIMIT = 30.0
+"""Telegram's overall limit for one bot, messages per second."""
 
 
 @dataclass
@@ -137,17 +143,14 @@ async def measure(workdir: Path, quick: bool) -> list[Result]:
     bare = EchoBot(users=users)
     durable = EchoBot(users=users, database=folder / "durable-echo.sqlite3")
     buttons = EchoBot(users=users, database=folder / "button-echo.sqlite3", buttons=True)
+    in_place = EchoBot(users=users, database=folder / "in-place-echo.sqlite3", in_place=True)
+    echoes = {"bare": bare, "durable": durable, "buttons": buttons, "in_place": in_place}
     h = harness(folder / "qiao")
-    meters = {
-        "bare": meter_sim(bare.sim),
-        "durable": meter_sim(durable.sim),
-        "buttons": meter_sim(buttons.sim),
-        "qiao": meter_sim(h.sim),
-    }
+    meters = {name: meter_sim(bot.sim) for name, bot in echoes.items()}
+    meters["qiao"] = meter_sim(h.sim)
     tallies = {name: Tally() for name in meters}
-    await bare.start()
-    await durable.start()
-    await buttons.start()
+    for bot in echoes.values():
+        await bot.start()
     await h.start()
     try:
         crowd = Crowd(h)
@@ -160,39 +163,103 @@ async def measure(workdir: Path, quick: bool) -> list[Result]:
         ]
         trips = count_round_trips(h.runtime.db)
         await answer_round(crowd, warm)
-        await echo_round(bare, size.warmup * QUESTIONS, 0)
-        await echo_round(durable, size.warmup * QUESTIONS, 0)
-        await echo_round(buttons, size.warmup * QUESTIONS, 0)
+        for bot in echoes.values():
+            await echo_round(bot, size.warmup * QUESTIONS, 0)
         trips.reset()
         for meter in meters.values():
             meter.reset()
+        calls_before = len(h.sim.calls)
         for index, group in enumerate(groups):
             first = (index + 1) * per_round
-            await tallies["bare"].run(echo_round(bare, per_round, first), meters["bare"])
-            await tallies["durable"].run(echo_round(durable, per_round, first), meters["durable"])
-            await tallies["buttons"].run(echo_round(buttons, per_round, first), meters["buttons"])
+            for name, bot in echoes.items():
+                await tallies[name].run(echo_round(bot, per_round, first), meters[name])
             await tallies["qiao"].run(answer_round(crowd, group), meters["qiao"])
+        traffic = check_in_traffic(h.sim.calls[calls_before:], len(children))
         stored = await crowd.answers_stored(children)
-        heard = await durable.stored()
-        pressed = await buttons.stored()
+        kept = {name: await bot.stored() for name, bot in echoes.items() if name != "bare"}
     finally:
         await h.stop()
-        await buttons.stop()
-        await durable.stop()
-        await bare.stop()
+        for bot in echoes.values():
+            await bot.stop()
     qiao = tallies["qiao"]
     if stored != qiao.total:
         raise AssertionError(f"{qiao.total} answers given but {stored} stored")
-    for name, count in (("durable", heard), ("buttons", pressed)):
+    for name, count in kept.items():
         if count != tallies[name].total + size.warmup * QUESTIONS:
             raise AssertionError(f"the {name} echo stored {count} of its updates")
-    return figures(tallies, trips)
+    return [*figures(tallies, trips), *capacity(traffic)]
+
+
+@dataclass(frozen=True)
+class Traffic:
+    """Bot API calls one check-in costs, as counted on the simulated server."""
+
+    sends: float
+    edits: float
+    callback_answers: float
+    group_posts: float
+
+    @property
+    def calls(self) -> float:
+        """Every call a check-in makes."""
+        return self.sends + self.edits + self.callback_answers + self.group_posts
+
+
+def check_in_traffic(calls: Sequence[ApiCall], check_ins: int) -> Traffic:
+    """Calls per check-in while the children answered, plus the first message the
+    dispatcher sent before (one sendMessage each)."""
+    sends = edits = answers = posts = 0
+    for call in calls:
+        to_group = call.params.get("chat_id") == VOLUNTEER_CHAT_ID
+        if call.method == "sendMessage":
+            posts += to_group
+            sends += not to_group
+        elif call.method.startswith("editMessage"):
+            edits += 1
+        elif call.method == "answerCallbackQuery":
+            answers += 1
+    return Traffic(1 + sends / check_ins, edits / check_ins, answers / check_ins, posts / check_ins)
+
+
+def capacity(traffic: Traffic) -> list[Result]:
+    """How many children one bot can carry a week within Telegram's 30 messages/s, counting
+    only the waking hours a check-in may use (quiet hours 21:00-08:00 by default)."""
+    waking = QuietHoursConfig()
+    quiet = (24 * 60 - _minutes(waking.start) + _minutes(waking.end)) % (24 * 60)
+    budget = LIMIT * 7 * (24 * 60 - quiet) * 60
+    return [
+        info(
+            "check-in traffic: messages sent to the child per check-in", traffic.sends, "messages"
+        ),
+        info("check-in traffic: edits per check-in", traffic.edits, "calls"),
+        info("check-in traffic: callback answers per check-in", traffic.callback_answers, "calls"),
+        info("check-in traffic: volunteer-group posts per check-in", traffic.group_posts, "posts"),
+        info(
+            "capacity: children a week within 30 msg/s, counting messages sent",
+            budget / (traffic.sends + traffic.group_posts),
+            "children",
+        ),
+        info(
+            "capacity: children a week within 30 msg/s, counting every Bot API call",
+            budget / traffic.calls,
+            "children",
+        ),
+        info(
+            "capacity: check-ins an hour at 30 calls/s (the peak when slots are shared)",
+            LIMIT * 3600 / traffic.calls,
+            "check-ins",
+        ),
+    ]
+
+
+def _minutes(moment: dt_time) -> int:
+    return moment.hour * 60 + moment.minute
 
 
 def figures(tallies: dict[str, Tally], trips: RoundTrips) -> list[Result]:
     """The medians, the ratios, round trips and the transport's share as result records."""
     bare, durable, qiao = tallies["bare"], tallies["durable"], tallies["qiao"]
-    buttons = tallies["buttons"]
+    buttons, in_place = tallies["buttons"], tallies["in_place"]
     answers = qiao.total
     return [
         info("inbound: bare PTB echo", bare.median(), "updates/s"),
@@ -202,11 +269,18 @@ def figures(tallies: dict[str, Tally], trips: RoundTrips) -> list[Result]:
             buttons.median(),
             "updates/s",
         ),
+        info(
+            "inbound: durable in-place echo (answer + one edit, INSERT + commit)",
+            in_place.median(),
+            "updates/s",
+        ),
         info("inbound: Qiao check-in answers", qiao.median(), "updates/s"),
         info("inbound: durable echo / bare echo", ratio(durable, bare), "ratio"),
         info("inbound: Qiao / bare echo", ratio(qiao, bare), "ratio"),
         at_least("inbound: Qiao / durable echo", ratio(qiao, durable), "ratio", TARGET_RATIO),
         info("inbound: Qiao / durable button echo", ratio(qiao, buttons), "ratio"),
+        info("inbound: durable button echo / durable echo", ratio(buttons, durable), "ratio"),
+        info("inbound: durable in-place echo / durable echo", ratio(in_place, durable), "ratio"),
         info(
             "inbound: Qiao / durable echo by CPU time (steady on a busy machine)",
             ratio(qiao, durable, by_cpu=True),

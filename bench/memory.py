@@ -63,10 +63,10 @@ QUICK = Sizes(families=300, sends=100, size_children=100)
 
 async def dispatch_child(database: Path, sends: int) -> dict[str, float]:
     """Run in the subprocess: start Qiao on `database`, dispatch, stop after `sends` sends."""
+    from bench.crowd import dispatch_job
     from bench.nulltelegram import NullTelegram
     from bot.clock import ManualClock
     from bot.harness import DEFAULT_START, REPO_CONTENT, sim_config
-    from bot.telegram import checkins
     from bot.telegram.app import build_application, start_offline, stop_offline
     from bot.telegram.jobs import run_job
 
@@ -84,8 +84,7 @@ async def dispatch_child(database: Path, sends: int) -> dict[str, float]:
     )
     await start_offline(app)
     ready = process.memory_info().rss
-    job = next(j for j in checkins.JOBS if j.name == "checkins.dispatch")
-    task = asyncio.create_task(run_job(app, job, clock.now()))
+    task = asyncio.create_task(run_job(app, dispatch_job(), clock.now()))
 
     def enough(count: int) -> None:
         if count >= sends:

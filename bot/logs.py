@@ -52,9 +52,11 @@ class RedactingFilter(logging.Filter):
         record.msg = redact(message, self.secrets)
         record.args = None
         if record.exc_info and record.exc_info[1] is not None:
+            # Formatters print exc_text when it is set, so the traceback is redacted here
+            # (always anew: another handler may have cached it unredacted) while exc_info
+            # stays available to other handlers and to tests.
             formatted = logging.Formatter().formatException(record.exc_info)
             record.exc_text = redact(formatted, self.secrets)
-            record.exc_info = None
         return True
 
 

@@ -188,25 +188,6 @@ def pending(conn: sqlite3.Connection) -> list[Session]:
     return _sessions(cur)
 
 
-def open_sessions(conn: sqlite3.Connection) -> list[Session]:
-    """Sessions sent and not finished."""
-    cur = conn.execute(
-        f"SELECT {_SESSION} FROM checkin_sessions WHERE status IN ('sent', 'answering')"
-        " ORDER BY sent_at, id"
-    )
-    return _sessions(cur)
-
-
-def open_in_chat(conn: sqlite3.Connection, chat_id: int) -> list[Session]:
-    """Open sessions whose messages went to one chat."""
-    cur = conn.execute(
-        f"SELECT {_SESSION} FROM checkin_sessions WHERE chat_id = ?"
-        " AND status IN ('sent', 'answering') ORDER BY id",
-        (chat_id,),
-    )
-    return _sessions(cur)
-
-
 def mark_sent(
     conn: sqlite3.Connection,
     session_id: int,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from bot.content.check import Inspection, inspect_content
 from bot.content.preview import preview_checkin, preview_lesson
@@ -28,8 +29,24 @@ def check_command(args: argparse.Namespace) -> int:
     found = inspect_content(args.path)
     for problem in found.problems:
         print(problem)
+    risk_problem = _risk_lists_problem(args.path)
+    if risk_problem:
+        print(risk_problem)
     print(summary(found))
-    return 1 if found.problems else 0
+    return 1 if found.problems or risk_problem else 0
+
+
+def _risk_lists_problem(root: Path) -> str | None:
+    """The risk phrase lists live in the content folder too: check that they compile."""
+    if not (root / "risk").is_dir():
+        return None
+    from bot.risk import RiskRules, RiskRulesError
+
+    try:
+        RiskRules.load(root)
+    except RiskRulesError as exc:
+        return str(exc)
+    return None
 
 
 def preview_command(args: argparse.Namespace) -> int:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import re
-import secrets
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.levels import RiskLevel
 from bot.services.charts import MoodWeek
+from bot.services.pseudonyms import new_pseudonym
 from bot.telegram.callbacks import pack
 from storage import alerts, audit, families, outbox, people
 from storage.alerts import Alert, Coordinator, Note, Written
@@ -53,7 +53,6 @@ REPOST, COORDINATORS = 1, 2
 """Escalation stages stored in alerts.escalation."""
 
 _CODE = re.compile(r"^\s*(?:A-?)?(\d{1,9})\s*$", re.IGNORECASE)
-_PSEUDONYM_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
 # --- raising ----------------------------------------------------------------------------
@@ -281,13 +280,14 @@ def actor_tx(
     """The acting volunteer, or None for anyone else.
 
     Volunteers and admins need an active people row; an admin listed only in the config gets
-    one here (role admin, private chat = their user id), so claims and notes can name them.
+    one here, as onboarding makes it (role admin, an A- pseudonym, private chat = their user
+    id), so claims and notes can name them.
     """
     person = people.by_telegram_user(conn, telegram_user_id)
     if person is None and is_config_admin:
         person_id = people.insert(
             conn,
-            pseudonym=_fresh_pseudonym(conn, "V"),
+            pseudonym=new_pseudonym(conn, "admin"),
             role="admin",
             now=now,
             telegram_user_id=telegram_user_id,
@@ -301,13 +301,6 @@ def actor_tx(
     if not is_admin and (person.role != "volunteer" or person.status != "active"):
         return None
     return Actor(person.id, person.pseudonym, is_admin, person.lang)
-
-
-def _fresh_pseudonym(conn: sqlite3.Connection, prefix: str) -> str:
-    while True:
-        candidate = prefix + "-" + "".join(secrets.choice(_PSEUDONYM_ALPHABET) for _ in range(4))
-        if not people.pseudonym_taken(conn, candidate):
-            return candidate
 
 
 # --- claiming -------------------------------------------------------------------------------

@@ -31,9 +31,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
-from bot.content import CheckinQuestion, CheckinSet, QuestionType
+from bot.content import AnswerOption, CheckinQuestion, CheckinSet, QuestionType
 from bot.levels import RiskLevel
 from bot.risk import NO_RISK, Assessment, assess_answer, assess_trend, combine
 from bot.services import schedule
@@ -93,7 +94,7 @@ class Household:
         return self.settings.shared_phone
 
     @property
-    def zone(self) -> Any:
+    def zone(self) -> ZoneInfo:
         """The family's zoneinfo."""
         return schedule.zone_of(self.family.timezone)
 
@@ -136,7 +137,6 @@ def weekday_name(content: ContentBundle, weekday: int, lang: str) -> str:
 
 def question_message(
     content: ContentBundle,
-    cset: CheckinSet,
     question: CheckinQuestion,
     session_id: int,
     lang: str,
@@ -161,27 +161,26 @@ def question_message(
     return Outgoing(text, tuple(rows))
 
 
+def handover_message(
+    content: ContentBundle, home: Household, session_id: int, key: str
+) -> Outgoing:
+    """On a shared phone: ask the caregiver to hand the phone over, with the child's button."""
+    lang = home.child.lang
+    name = nickname(content, home.child)
+    button = content.ui_label("checkins.handover_button", lang, nickname=name)
+    return Outgoing(content.ui(key, lang, nickname=name), (((button, pack(GO, session_id)),),))
+
+
 def first_message(
     content: ContentBundle, cset: CheckinSet, home: Household, session: Session
 ) -> Outgoing:
     """The session's first message: the hand-over request (shared phone) or intro + question."""
-    lang = home.child.lang
-    name = nickname(content, home.child)
     if home.shared_phone:
-        return Outgoing(
-            content.ui("checkins.handover", lang, nickname=name),
-            (
-                (
-                    (
-                        content.ui_label("checkins.handover_button", lang, nickname=name),
-                        pack(GO, session.id),
-                    ),
-                ),
-            ),
-        )
+        return handover_message(content, home, session.id, "checkins.handover")
+    lang = home.child.lang
     question = cset.question(session.current_question or cset.questions[0].id)
-    intro = content.render(cset.intro, lang, nickname=name)
-    return question_message(content, cset, question, session.id, lang, before=[intro])
+    intro = content.render(cset.intro, lang, nickname=nickname(content, home.child))
+    return question_message(content, question, session.id, lang, before=[intro])
 
 
 def closing_message(
@@ -579,7 +578,7 @@ def _answer_tx(
         )
     before = [content.render(option.reply, lang)] if option and option.reply else []
     if following is not None:
-        follow = question_message(content, cset, following, session.id, lang, before=before)
+        follow = question_message(content, following, session.id, lang, before=before)
     else:
         repo.clear_checkin_state(conn, chat_id, session.id)
         follow = closing_message(content, cset, home, session.id, before)
@@ -607,7 +606,7 @@ def _assess(
     rules: RiskRules,
     session: Session,
     question: CheckinQuestion,
-    option: Any,
+    option: AnswerOption | None,
     given: _Given,
     mood: int | None,
     lang: str,
@@ -751,7 +750,7 @@ def current_question_message(
     paragraphs = list(before)
     if session.status in ("sent", "pending"):
         paragraphs.append(content.render(cset.intro, lang, nickname=nickname(content, home.child)))
-    return question_message(content, cset, question, session.id, lang, before=paragraphs)
+    return question_message(content, question, session.id, lang, before=paragraphs)
 
 
 @dataclass(frozen=True)
@@ -952,22 +951,11 @@ def reminders_tx(
             continue
         if not repo.set_reminder(conn, session.id, now):
             continue
-        lang = home.child.lang
-        name = nickname(content, home.child)
         if home.shared_phone:
-            message = Outgoing(
-                content.ui("checkins.reminder_shared", lang, nickname=name),
-                (
-                    (
-                        (
-                            content.ui_label("checkins.handover_button", lang, nickname=name),
-                            pack(GO, session.id),
-                        ),
-                    ),
-                ),
-            )
+            message = handover_message(content, home, session.id, "checkins.reminder_shared")
         else:
-            note = content.ui("checkins.reminder", lang, nickname=name)
+            name = nickname(content, home.child)
+            note = content.ui("checkins.reminder", home.child.lang, nickname=name)
             message = current_question_message(content, home, session, before=[note])
         found.append(
             Reminder(session.id, home.child.id, session.chat_id, home.shared_phone, message)

@@ -167,7 +167,7 @@ async def _who(update: Update, context: Ctx) -> _Who:
 def _alert_id(data: str | None, prefix: str) -> int | None:
     try:
         return unpack(data, prefix, 1).int_part(0)
-    except (CallbackDataError, IndexError):
+    except CallbackDataError:
         return None
 
 
@@ -233,11 +233,11 @@ def _detail_blocks(runtime: Runtime, details: Details, lang: str) -> list[str]:
     ui = content.ui
     alert = details.alert
     blocks = [ui("alerts.details.head", lang, code=alert.code), details.card.text]
-    if alert.reasons:
-        codes = ", ".join(
-            f"{r.get('category', '?')}:{r.get('code', '?')}" for r in alert.reasons[:8]
-        )
-        blocks.append(ui("alerts.details.reasons", lang, reasons=codes))
+    categories = list(dict.fromkeys(str(r.get("category", "")) for r in alert.reasons))
+    if any(categories):
+        separator = "、" if lang == "zh" else ", "
+        labels = separator.join(svc.category_label(content, c, lang) for c in categories if c)
+        blocks.append(ui("alerts.details.reasons", lang, reasons=labels))
     if details.help_lesson is not None:
         try:
             title = content.render_label(content.lesson(details.help_lesson).title, lang)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -615,4 +614,4 @@ async def _slot_press(update: Update, context: Ctx, prefix: str, arity: int) -> 
     raise ApplicationHandlerStop
 
 
-__all__: Sequence[str] = ["JOBS", "dispatch", "register", "send_pending", "sweep"]
+__all__ = ["JOBS", "dispatch", "register", "send_pending", "sweep"]

@@ -151,3 +151,12 @@ async def test_cards_and_buttons_work_in_a_supergroup(h: Harness, family: Family
     assert (await alert_row(h, alert_id)).status == alerts.CLAIMED
     await h.say("volunteer", "/alerts", chat_id=GROUP)
     assert f"A-{alert_id}" in h.sim.bot_messages(GROUP)[-1].plain_text
+
+
+async def test_commands_posted_in_a_channel_are_ignored(h: Harness, family: FamilyIds) -> None:
+    """A channel post has no sender to check, so /alerts there gets no answer."""
+    h.sim.add_group(GROUP, "Volunteers", kind="channel")
+    await raise_and_post(h, family.child_id)
+    before = len(h.sim.bot_messages(GROUP))
+    await h.deliver(h.sim.channel_post(GROUP, "/alerts"))
+    assert len(h.sim.bot_messages(GROUP)) == before

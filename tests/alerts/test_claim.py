@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 
 from bot.harness import Harness
 from bot.levels import RiskLevel
-from storage import alerts, people
+from bot.services.alerts import raise_alert_tx
+from storage import alerts, lessons, people
 from tests.alerts.desk import (
     ADMIN,
     GRANDMA,
@@ -21,6 +23,7 @@ from tests.alerts.desk import (
     cards,
     checkin_answered,
     child_wrote,
+    post,
     press_on,
     raise_and_post,
 )
@@ -184,13 +187,13 @@ async def test_only_the_claimer_and_coordinators_see_details(h: Harness, family:
 
 
 async def test_config_admin_without_a_row_can_claim(h: Harness, family: FamilyIds) -> None:
-    """An admin listed only in the config claims; a people row with a V- pseudonym is made."""
+    """An admin listed only in the config claims; a people row with an A- pseudonym is made."""
     alert_id = await raise_and_post(h, family.child_id, level=RiskLevel.CONCERN)
     await press_on(h, "admin", cards(h, alert_id)[0], "我来跟进")
     admin = await h.runtime.db.run(lambda c: people.by_telegram_user(c, ADMIN))
     assert admin is not None
     assert (admin.role, admin.chat_id) == ("admin", ADMIN)
-    assert admin.pseudonym.startswith("V-")
+    assert admin.pseudonym.startswith("A-")
     assert admin.pseudonym in cards(h, alert_id)[0].plain_text
     assert (await alert_row(h, alert_id)).claimed_by == admin.id
 
@@ -207,3 +210,36 @@ async def test_pressing_claim_again_resends_the_details_to_the_claimer(
     )
     assert "又发了一次" in answer_to_last_press(h)
     assert len(await audit_rows(h, "alert.details_viewed")) == 2
+
+
+async def test_help_request_details_name_the_open_lesson(h: Harness, family: FamilyIds) -> None:
+    """A caregiver's help request shows, in private, which lesson they had open."""
+    now = h.runtime.ts()
+
+    def ask(c: sqlite3.Connection) -> int:
+        request = lessons.insert_help_request(
+            c, person_id=family.caregiver_id, lesson_id="stress-pause", now=now
+        )
+        alert_id = raise_alert_tx(
+            c,
+            h.runtime.content,
+            kind="help_request",
+            person_id=family.caregiver_id,
+            level=RiskLevel.CONCERN,
+            category="help_request",
+            reasons=[],
+            source=f"help:{request}",
+            now=now,
+        )
+        assert alert_id is not None
+        lessons.set_help_alert(c, request, alert_id)
+        return alert_id
+
+    alert_id = await h.runtime.db.tx(ask)
+    await post(h)
+    await press_on(h, "volunteer", cards(h, alert_id)[0], "我来跟进")
+    details = h.sim.bot_messages(VOLUNTEER)[0].plain_text
+    title = h.runtime.content.render_label(h.runtime.content.lesson("stress-pause").title, "zh")
+    assert f"求助时正在看的小课：{title}" in details
+    assert "家长 G-TST" in details
+    assert [m.kind for m in h.sim.bot_messages(VOLUNTEER)] == ["text", "text"]

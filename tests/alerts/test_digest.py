@@ -44,7 +44,7 @@ async def a_week_of_work(h: Harness, family: FamilyIds) -> FamilyIds:
     now = h.runtime.ts()
 
     def finish_lesson(c: sqlite3.Connection) -> None:
-        args = {"person_id": family.caregiver_id, "lesson_id": "stress-01-pause"}
+        args = {"person_id": family.caregiver_id, "lesson_id": "stress-pause"}
         lessons.start(c, **args, version=1, follow_up_of=None, now=now)
         lessons.move(
             c, **args, from_stage="step", from_step=0, to_stage="practice", to_step=0, now=now

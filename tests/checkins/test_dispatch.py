@@ -313,3 +313,31 @@ async def test_another_persons_time_buttons_change_nothing(harness: Harness) -> 
         harness.sim.user_presses(CHILD, message.message_id, f"cit:{ids.child_id}:0:123")
     )
     assert await next_due(harness, ids.child_id) is None
+
+
+async def test_checkin_command_sends_a_checkin_held_by_quiet_hours(harness: Harness) -> None:
+    """A child who asks at 22:30 gets the check-in that quiet hours were holding back, once."""
+    ids = await make_family(harness, minute=22 * 60)
+    await advance_to(harness, datetime(2026, 1, 10, 22, 30))
+    assert [s.status for s in await sessions(harness, ids.child_id)] == ["pending"]
+    await harness.say("child", "/checkin")
+    [intro] = intro_messages(harness, CHILD)
+    assert datetime.fromtimestamp(intro.date, SHANGHAI).strftime("%a %H:%M") == "Sat 22:30"
+    await advance_to(harness, datetime(2026, 1, 11, 9, 0))
+    assert len(intro_messages(harness, CHILD)) == 1
+    assert [s.status for s in await sessions(harness, ids.child_id)] == ["sent"]
+
+
+async def test_a_child_who_writes_again_is_reachable_again(harness: Harness) -> None:
+    """A child who blocked and came back can use /checkin, which clears the unreachable mark."""
+    ids = await make_family(harness)
+    harness.sim.block(CHILD)
+    await advance_to(harness, datetime(2026, 1, 10, 10, 1))
+    harness.sim.unblock(CHILD)
+    await advance_to(harness, datetime(2026, 1, 12, 9, 0))
+    await harness.say("child", "/checkin")
+    child = await harness.runtime.db.run(lambda c: people.by_id(c, ids.child_id))
+    assert child is not None
+    assert child.unreachable_at is None
+    assert len(intro_messages(harness, CHILD)) == 1
+    assert [s.status for s in await sessions(harness, ids.child_id)] == ["missed", "sent"]
