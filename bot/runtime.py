@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -40,9 +41,20 @@ class Runtime:
         return telegram_user_id is not None and telegram_user_id in self.config.people.admins
 
     async def volunteer_chat_id(self) -> int:
-        """The volunteer chat's id: the config's, unless the group has since migrated."""
-        stored = await self.db.run(lambda c: settings_repo.get(c, settings_repo.VOLUNTEER_CHAT_ID))
-        return int(stored) if stored is not None else self.config.people.volunteer_chat_id
+        """The volunteer chat's id: the config's, or where Telegram moved that chat since.
+
+        A stored migration applies only while the config still names the old chat, so an
+        operator who moves the desk to another group just edits the config.
+        """
+        configured = self.config.people.volunteer_chat_id
+        moved = await self.db.run(settings_repo.migrated_volunteer_chat)
+        if moved is not None and moved[0] == configured:
+            return moved[1]
+        return configured
+
+    def record_volunteer_migration(self, conn: sqlite3.Connection, new_id: int) -> None:
+        """Inside a transaction: the configured volunteer chat now lives at `new_id`."""
+        settings_repo.record_volunteer_migration(conn, self.config.people.volunteer_chat_id, new_id)
 
 
 _CACHE: dict[tuple[str, float], tuple[ContentBundle, RiskRules]] = {}

@@ -15,7 +15,13 @@ from storage import people
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 LENGTH = 4
-PREFIXES = {"family": "F", "caregiver": "G", "child": "C", "volunteer": "V", "admin": "A"}
+PREFIXES = {
+    "family": "F",
+    "caregiver": "G",
+    "child": "C",
+    "volunteer": "V",
+    "admin": "K",
+}  # K for coordinator: A-12 is an alert
 PATTERN = re.compile(rf"^[FGCVA]-[{ALPHABET}]{{{LENGTH}}}$")
 MAX_TRIES = 200
 

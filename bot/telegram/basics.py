@@ -22,7 +22,6 @@ from telegram.ext import (
 )
 
 from bot.telegram.context import App, Ctx, caller_of, runtime_of
-from storage import settings as settings_repo
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4096
@@ -63,12 +62,13 @@ async def gate(update: Update, context: Ctx) -> None:
     message = update.effective_message
     if chat.id == volunteer_chat and message is not None and message.migrate_to_chat_id:
         new_id = message.migrate_to_chat_id
-        await runtime.db.tx(
-            lambda c: settings_repo.put(c, settings_repo.VOLUNTEER_CHAT_ID, str(new_id))
-        )
+        await runtime.db.tx(lambda c: runtime.record_volunteer_migration(c, new_id))
         log.warning("volunteer chat migrated to a supergroup; new id stored")
         raise ApplicationHandlerStop
     if chat.id != volunteer_chat:
+        if update.callback_query is not None:  # e.g. an old card in a migrated group
+            with contextlib.suppress(TelegramError):
+                await update.callback_query.answer()
         log.info("update from an unknown group chat ignored", extra={"chat_type": chat.type})
         raise ApplicationHandlerStop
 

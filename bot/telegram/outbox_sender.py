@@ -20,7 +20,6 @@ from bot.telegram.context import RUNTIME_KEY, App
 from bot.telegram.jobs import PeriodicJob
 from bot.telegram.retry import backoff_seconds, retry_seconds
 from storage import outbox, people
-from storage import settings as settings_repo
 from storage.outbox import OutboxItem
 
 log = logging.getLogger(__name__)
@@ -77,11 +76,11 @@ async def _attempt(app: App, item: OutboxItem, ts: int) -> str:
             chat_id, text, parse_mode=parse_mode, reply_markup=keyboard(payload.get("buttons"))
         )
     except ChatMigrated as exc:
-        new_id = str(exc.new_chat_id)
+        new_id = exc.new_chat_id
         if item.target != outbox.VOLUNTEERS:
             await db.tx(lambda c: outbox.mark_dead(c, item.id, error="chat migrated"))
             return "dead"
-        await db.tx(lambda c: settings_repo.put(c, settings_repo.VOLUNTEER_CHAT_ID, new_id))
+        await db.tx(lambda c: runtime.record_volunteer_migration(c, new_id))
         log.warning("volunteer chat migrated; outbox follows it", extra={"item": item.id})
         return "migrated"
     except RetryAfter as exc:
@@ -89,25 +88,19 @@ async def _attempt(app: App, item: OutboxItem, ts: int) -> str:
         await db.tx(lambda c: outbox.retry_later(c, item.id, at=at, error="retry after"))
         log.warning("flood control: outbox paused", extra={"until": at})
         return "halt"
-    except Forbidden:
+    except (Forbidden, BadRequest) as exc:
+        if item.target == outbox.VOLUNTEERS and _desk_unreachable(exc):
+            # The bot was removed from the volunteer chat, or the chat id is wrong: keep the
+            # alert and retry until an operator fixes it (qiao health reports the backlog).
+            at = ts + backoff_seconds(item.attempts)
+            await db.tx(lambda c: outbox.retry_later(c, item.id, at=at, error="desk unreachable"))
+            log.error("volunteer chat unreachable; alert kept for retry", extra={"item": item.id})
+            return "retry"
+        if isinstance(exc, BadRequest):
+            return await _bad_request(app, item, exc, ts, plain=parse_mode is None)
         await db.tx(lambda c: _forbidden(c, item, chat_id, ts))
         log.info("outbox target blocked the bot", extra={"item": item.id})
         return "dead"
-    except BadRequest as exc:
-        reason = exc.message
-        if parse_mode is None:
-            await db.tx(lambda c: outbox.mark_dead(c, item.id, error=reason))
-            log.error("outbox item rejected for good", extra={"item": item.id})
-            return "dead"
-        plain = {**payload, "plain": True}
-
-        def fallback(c: sqlite3.Connection) -> None:
-            outbox.replace_payload(c, item.id, plain)
-            outbox.retry_later(c, item.id, at=ts, error=reason)
-
-        await db.tx(fallback)
-        log.error("outbox item rejected; retrying as plain text", extra={"item": item.id})
-        return "retry"
     except NetworkError as exc:  # includes TimedOut
         at, error = ts + backoff_seconds(item.attempts), type(exc).__name__
         await db.tx(lambda c: outbox.retry_later(c, item.id, at=at, error=error))
@@ -118,6 +111,30 @@ async def _attempt(app: App, item: OutboxItem, ts: int) -> str:
         lambda c: outbox.mark_sent(c, item.id, now=ts, chat_id=sent_chat, message_id=sent_id)
     )
     return "sent"
+
+
+async def _bad_request(app: App, item: OutboxItem, exc: BadRequest, ts: int, *, plain: bool) -> str:
+    """Markup Telegram cannot parse is re-sent once as plain text; anything else is dead."""
+    db = app.bot_data[RUNTIME_KEY].db
+    reason = exc.message
+    if plain:
+        await db.tx(lambda c: outbox.mark_dead(c, item.id, error=reason))
+        log.error("outbox item rejected for good", extra={"item": item.id})
+        return "dead"
+    fallback_payload = {**item.payload, "plain": True}
+
+    def fallback(c: sqlite3.Connection) -> None:
+        outbox.replace_payload(c, item.id, fallback_payload)
+        outbox.retry_later(c, item.id, at=ts, error=reason)
+
+    await db.tx(fallback)
+    log.error("outbox item rejected; retrying as plain text", extra={"item": item.id})
+    return "retry"
+
+
+def _desk_unreachable(exc: Exception) -> bool:
+    """Forbidden, or "chat not found", when posting to the volunteer chat."""
+    return isinstance(exc, Forbidden) or "chat not found" in str(exc).lower()
 
 
 async def _resolve(app: App, target: str) -> int:

@@ -193,7 +193,7 @@ async def test_config_admin_without_a_row_can_claim(h: Harness, family: FamilyId
     admin = await h.runtime.db.run(lambda c: people.by_telegram_user(c, ADMIN))
     assert admin is not None
     assert (admin.role, admin.chat_id) == ("admin", ADMIN)
-    assert admin.pseudonym.startswith("A-")
+    assert admin.pseudonym.startswith("K-")
     assert admin.pseudonym in cards(h, alert_id)[0].plain_text
     assert (await alert_row(h, alert_id)).claimed_by == admin.id
 

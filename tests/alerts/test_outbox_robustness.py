@@ -93,8 +93,8 @@ async def test_group_upgraded_to_supergroup_gets_the_alert_and_keeps_the_new_id(
     h.sim.group_migrated(GROUP, SUPERGROUP)  # the bot never saw the service message
     alert_id = await raise_and_post(h, family.child_id)
     assert await h.runtime.volunteer_chat_id() == SUPERGROUP
-    stored = await h.runtime.db.run(lambda c: settings.get(c, settings.VOLUNTEER_CHAT_ID))
-    assert stored == str(SUPERGROUP)
+    stored = await h.runtime.db.run(settings.migrated_volunteer_chat)
+    assert stored == (GROUP, SUPERGROUP)
     assert len(cards(h, alert_id, SUPERGROUP)) == 1
     assert cards(h, alert_id, GROUP) == []
     await press_on(h, "volunteer", cards(h, alert_id, SUPERGROUP)[0], "我来跟进")
@@ -150,3 +150,23 @@ async def test_a_restart_at_any_point_loses_nothing_and_repeats_nothing(
     assert sends_to(h, GROUP, second) == 2  # the post and its one 10-minute re-post
     assert (await alert_row(h, first)).claimed_by == family.volunteer_id
     assert await h.runtime.db.run(lambda c: outbox.backlog(c)) == (0, None)
+
+
+async def test_config_naming_another_group_overrides_an_old_migration(
+    h: Harness, family: FamilyIds
+) -> None:
+    """A stored migration of the old group no longer applies once the config names a new group."""
+    await h.runtime.db.tx(lambda c: settings.record_volunteer_migration(c, -999, -1000999))
+    assert await h.runtime.volunteer_chat_id() == GROUP
+
+
+async def test_bot_removed_from_the_group_keeps_the_alert(h: Harness, family: FamilyIds) -> None:
+    """Forbidden from the volunteer chat leaves the alert pending for retry, never dead."""
+    h.sim.fail_next("sendMessage", Fault.forbidden("Forbidden: bot was kicked from the group chat"))
+    alert_id = await raise_and_post(h, family.child_id)
+    assert cards(h, alert_id, GROUP) == []
+    item = await h.runtime.db.run(lambda c: outbox.get(c, f"alert:{alert_id}:post"))
+    assert item is not None
+    assert item.status == "pending"
+    await h.advance(timedelta(minutes=2))
+    assert len(cards(h, alert_id, GROUP)) == 1

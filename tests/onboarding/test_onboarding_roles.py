@@ -70,7 +70,7 @@ async def test_admin_gets_a_person_row_and_menu_on_first_command(harness: Harnes
     admin = await harness.runtime.db.run(lambda c: people.by_telegram_user(c, ADMIN))
     assert admin is not None
     assert (admin.role, admin.status) == ("admin", "active")
-    assert admin.pseudonym.startswith("A-")
+    assert admin.pseudonym.startswith("K-")
     menu = harness.sim.my_commands(scope={"type": "chat", "chat_id": ADMIN})
     assert tuple(name for name, _ in menu) == ROLE_COMMANDS["admin"]
     await harness.say("admin", "/invite volunteer")
