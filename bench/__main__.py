@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from importlib import import_module
 from pathlib import Path
 
+import psutil
+
 from bench import cli, machine
 from bench.results import RESULTS_PATH, Result, table, write
 
@@ -24,14 +26,17 @@ MODULES = ("inbound", "fanout", "latency", "memory", "profiling")
 """Figure modules in the order they run (bench.soak and others are not figures)."""
 
 
-def load_warning() -> str | None:
+def busy_elsewhere() -> float:
+    """How busy the CPUs are just before the run (percent over one second)."""
+    return float(psutil.cpu_percent(interval=1.0))
+
+
+def load_warning(busy: float) -> str | None:
     """A warning when other work shares the machine (the figures would be too low)."""
-    one_minute = os.getloadavg()[0]
-    cores = os.cpu_count() or 1
-    if one_minute > 0.5 * cores:
+    if busy > 20.0:
         return (
-            f"WARNING: load average {one_minute:.2f} on {cores} cores: other work is running, "
-            "so throughput figures will be low; ratios measured side by side hold up better."
+            f"WARNING: the CPUs were {busy:.0f}% busy before the run: other work is running, so "
+            "throughput figures will be low; ratios measured side by side hold up better."
         )
     return None
 
@@ -65,8 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         p.error(f"unknown module(s): {', '.join(unknown)}; choose from {', '.join(MODULES)}")
     print("Qiao benchmarks" + (" (quick)" if args.quick else ""))
     print(machine.summary())
-    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    warning = load_warning()
+    busy = busy_elsewhere()
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; CPUs {busy:.0f}% busy")
+    warning = load_warning(busy)
     if warning:
         print(warning)
     started = time.perf_counter()

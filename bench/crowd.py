@@ -110,17 +110,17 @@ class Crowd:
         return Answer(family, update, question, chosen.split(":")[3])
 
     def _pick(self, answers: list[str], *, calm: bool = False) -> str:
-        calm, risky = [], []
+        quiet, risky = [], []
         for data in answers:
             _, _, question, option = data.split(":")
             level = self.risk.get((question, option), RiskLevel.NONE)
             if level == RiskLevel.NONE:
-                calm.append(data)
+                quiet.append(data)
             elif level < RiskLevel.URGENT:
                 risky.append(data)
         if risky and not calm and self.rng.random() < RISKY_SHARE:
             return self.rng.choice(risky)
-        return self.rng.choice(calm or answers)
+        return self.rng.choice(quiet or answers)
 
     async def answers_stored(self, families: list[BenchFamily]) -> int:
         """How many answers these children's sessions hold (proof nothing was lost)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -300,26 +300,6 @@ def newest_with_buttons(sim: SimTelegram, chat_id: int) -> SimMessage | None:
     return None
 
 
-def press_update(
-    sim: SimTelegram, uid: int, choose: Callable[[SimMessage], str | None]
-) -> dict[str, Any] | None:
-    """A button press on the newest message with buttons; `choose` picks the callback data."""
-    message = newest_with_buttons(sim, uid)
-    if message is None:
-        return None
-    data = choose(message)
-    if data is None:
-        return None
-    return sim.user_presses(uid, message.message_id, data)
-
-
 async def feed(h: Harness, update: dict[str, Any]) -> None:
     """Hand one Update to the Application, as `Harness.deliver` does."""
     await h.app.process_update(Update.de_json(update, h.app.bot))
-
-
-async def timed(work: Awaitable[T]) -> tuple[T, float]:
-    """Await `work` and return its result with the wall-clock seconds it took."""
-    started = time.perf_counter()
-    result = await work
-    return result, time.perf_counter() - started

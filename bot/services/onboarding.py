@@ -26,6 +26,7 @@ from typing import Any
 
 from bot.services.pseudonyms import new_pseudonym, normalise
 from storage import audit, consents, families, invites, people
+from storage import lessons as lessons_repo
 from storage.families import Child, Family
 from storage.invites import Flow
 from storage.people import Person
@@ -839,7 +840,9 @@ def set_nickname(
     return people.by_id(conn, child.id)
 
 
-def set_paused(conn: sqlite3.Connection, person: Person, *, paused: bool) -> list[Person]:
+def set_paused(
+    conn: sqlite3.Connection, person: Person, *, paused: bool, now: int | None = None
+) -> list[Person]:
     """Pause (or resume) a person and whoever Qiao reaches on the same phone.
 
     On a shared phone the owner of the phone decides what arrives on it, so a caregiver's
@@ -854,4 +857,7 @@ def set_paused(conn: sqlite3.Connection, person: Person, *, paused: bool) -> lis
         ]
     for target in targets:
         people.set_paused(conn, target.id, paused)
+    if not paused and now is not None and person.role == "caregiver":
+        # The idle clock for lesson reminders restarts: no "it's been a while" right away.
+        lessons_repo.touch(conn, person.id, now)
     return targets

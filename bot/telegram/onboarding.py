@@ -1086,7 +1086,8 @@ async def _pause(update: Update, context: Ctx, *, paused: bool) -> None:
     if person is None:
         return
     runtime = runtime_of(context)
-    changed = await runtime.db.tx(lambda c: service.set_paused(c, person, paused=paused))
+    now = runtime.ts()
+    changed = await runtime.db.tx(lambda c: service.set_paused(c, person, paused=paused, now=now))
     log.info("paused" if paused else "resumed", extra={"people": len(changed)})
     key = "onboarding.stop.done" if paused else "onboarding.resume.done"
     await message.reply_text(runtime.content.ui(key, person.lang), parse_mode=ParseMode.HTML)

@@ -145,3 +145,17 @@ async def test_blocked_caregiver_becomes_unreachable_and_is_not_retried(
         assert private not in caplog.text
     await idle(h, timedelta(days=14))
     assert len([c for c in h.sim.calls_to("sendMessage") if c.params.get("chat_id") == 1003]) == 1
+
+
+async def test_resume_restarts_the_idle_clock(harness: Harness) -> None:
+    """A caregiver back from a long pause is not reminded right after /resume."""
+    h = harness
+    await make_family(h)
+    await h.say("grandma", "/next")
+    await h.say("grandma", "/stop")
+    await idle(h, timedelta(days=20))
+    await h.say("grandma", "/resume")
+    await idle(h, timedelta(days=6))
+    assert nudges(h) == []
+    await idle(h, timedelta(days=1, hours=12))
+    assert len(nudges(h)) == 1
