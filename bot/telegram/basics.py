@@ -79,6 +79,20 @@ def _both(context: Ctx, key: str) -> str:
     return f"{content.ui(key, 'zh')}\n\n{content.ui(key, 'en')}"
 
 
+async def _reply(update: Update, context: Ctx, stranger_key: str, known_key: str) -> None:
+    """Strangers get the text in both languages; everyone else in their own language."""
+    caller = await caller_of(update, context)
+    message = update.effective_message
+    if message is None:
+        return
+    if caller.role == "stranger":
+        text = _both(context, stranger_key)
+    else:
+        content = runtime_of(context).content
+        text = content.ui(known_key.format(role=caller.role), caller.lang)
+    await message.reply_text(text, parse_mode=ParseMode.HTML)
+
+
 async def start(update: Update, context: Ctx) -> None:
     """Greet: strangers learn that Qiao works by invitation; nothing about them is stored."""
     caller = await caller_of(update, context)
@@ -99,64 +113,30 @@ async def start(update: Update, context: Ctx) -> None:
 
 async def help_command(update: Update, context: Ctx) -> None:
     """List what this person can do, for their role, in their language."""
-    caller = await caller_of(update, context)
-    message = update.effective_message
     chat = update.effective_chat
-    if message is None or chat is None:
+    if chat is None:
         return
-    if chat.type != ChatType.PRIVATE and not caller.is_volunteer:
+    if chat.type != ChatType.PRIVATE and not (await caller_of(update, context)).is_volunteer:
         return  # in the volunteer chat, only volunteers get an answer
-    if caller.role == "stranger":
-        await message.reply_text(_both(context, "basics.help.stranger"), parse_mode=ParseMode.HTML)
-        return
-    content = runtime_of(context).content
-    await message.reply_text(
-        content.ui(f"basics.help.{caller.role}", caller.lang), parse_mode=ParseMode.HTML
-    )
+    await _reply(update, context, "basics.help.stranger", "basics.help.{role}")
 
 
 async def plain_text(update: Update, context: Ctx) -> None:
     """Text no feature was waiting for: a gentle pointer, or the invitation note for strangers."""
-    caller = await caller_of(update, context)
     message = update.effective_message
-    if message is None:
-        return
-    if caller.role == "stranger":
-        await message.reply_text(_both(context, "basics.start_stranger"), parse_mode=ParseMode.HTML)
-        return
-    content = runtime_of(context).content
-    key = "basics.too_long" if len(message.text or "") > MAX_TEXT else "basics.use_buttons"
-    await message.reply_text(content.ui(key, caller.lang), parse_mode=ParseMode.HTML)
+    too_long = message is not None and len(message.text or "") > MAX_TEXT
+    known = "basics.too_long" if too_long else "basics.use_buttons"
+    await _reply(update, context, "basics.start_stranger", known)
 
 
 async def unknown_command(update: Update, context: Ctx) -> None:
     """A command this person cannot use here: say so and point to /help."""
-    caller = await caller_of(update, context)
-    message = update.effective_message
-    if message is None:
-        return
-    if caller.role == "stranger":
-        await message.reply_text(_both(context, "basics.start_stranger"), parse_mode=ParseMode.HTML)
-        return
-    content = runtime_of(context).content
-    await message.reply_text(
-        content.ui("basics.unknown_command", caller.lang), parse_mode=ParseMode.HTML
-    )
+    await _reply(update, context, "basics.start_stranger", "basics.unknown_command")
 
 
 async def non_text(update: Update, context: Ctx) -> None:
     """Stickers, photos, voice, files, places: a short, kind reply; nothing is stored."""
-    caller = await caller_of(update, context)
-    message = update.effective_message
-    if message is None:
-        return
-    content = runtime_of(context).content
-    text = (
-        _both(context, "basics.non_text")
-        if caller.role == "stranger"
-        else content.ui("basics.non_text", caller.lang)
-    )
-    await message.reply_text(text, parse_mode=ParseMode.HTML)
+    await _reply(update, context, "basics.non_text", "basics.non_text")
 
 
 async def stale_button(update: Update, context: Ctx) -> None:
