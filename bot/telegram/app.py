@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, ApplicationBuilder
 from telegram.request import BaseRequest
 
@@ -24,6 +26,7 @@ from bot.telegram import (
 from bot.telegram.context import RUNTIME_KEY, App
 from bot.telegram.jobs import PeriodicJob, schedule
 
+log = logging.getLogger(__name__)
 FEATURES = (onboarding, lessons, checkins, alerts, maintenance)
 SETUP_KEY = "qiao.setup"
 
@@ -88,7 +91,10 @@ async def _post_init(app: App) -> None:
     setup: _Setup = app.bot_data[SETUP_KEY]
     runtime = await open_runtime(setup.config, setup.clock, content_root=setup.content_root)
     app.bot_data[RUNTIME_KEY] = runtime
-    await onboarding.sync_default_commands(app.bot, runtime.content)
+    try:
+        await onboarding.sync_default_commands(app.bot, runtime.content)
+    except TelegramError:  # only the command menu: never a reason not to start
+        log.warning("could not set the default command menu; will retry at next start")
     if setup.schedule_jobs:
         schedule(app, all_jobs())
 
@@ -103,7 +109,11 @@ async def start_offline(app: App) -> Runtime:
     """Initialise without polling (tests, demo, benchmarks): the caller feeds updates."""
     await app.initialize()
     if app.post_init is not None:
-        await app.post_init(app)
+        try:
+            await app.post_init(app)
+        except BaseException:
+            await stop_offline(app)
+            raise
     runtime: Runtime = app.bot_data[RUNTIME_KEY]
     return runtime
 

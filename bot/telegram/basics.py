@@ -161,6 +161,13 @@ async def on_error(update: object, context: Ctx) -> None:
     )
     if not isinstance(update, Update):
         return
+    await _tell_about_error(update, context)  # never raises
+    # Later handler groups (the fallbacks) must not answer a second time.
+    raise ApplicationHandlerStop
+
+
+async def _tell_about_error(update: Update, context: Ctx) -> None:
+    """Send the calm error note to a private chat, if Telegram lets us."""
     chat = update.effective_chat
     if chat is None or chat.type != Chat.PRIVATE:
         return
