@@ -15,9 +15,24 @@ import yaml
 from bot.levels import RiskLevel
 
 LANGS = ("zh", "en")
-RULE_KEYS = frozenset({"id", "level", "category", "lang", "patterns", "all", "unless", "negated"})
+RULE_KEYS = frozenset(
+    {
+        "id",
+        "level",
+        "category",
+        "lang",
+        "patterns",
+        "all",
+        "unless",
+        "negated",
+        "window",
+        "fallback",
+    }
+)
 RULE_KEYS_OPTIONAL_TEXT = frozenset({"note"})
-TOP_KEYS = frozenset({"sets", "rules", "pinyin", "negation", "en_words"})
+TOP_KEYS = frozenset(
+    {"sets", "rules", "pinyin", "pinyin_words", "fold", "filler", "negation", "en_words"}
+)
 _LINE = "__line__"
 
 
@@ -37,6 +52,8 @@ class RuleSpec:
     unless: tuple[str, ...]
     negated: RiskLevel | None
     where: str  # "file:line", for error messages
+    window: int | None = None  # `all` rules: every group within this many characters/words
+    fallback: bool = False  # counts only when no ordinary rule reached this level
 
 
 @dataclass
@@ -56,6 +73,9 @@ class RuleFiles:
     pinyin: dict[str, list[str]] = field(default_factory=dict)
     negation: dict[str, Negation] = field(default_factory=dict)
     en_words: dict[str, str] = field(default_factory=dict)
+    folds: dict[str, str] = field(default_factory=dict)
+    pinyin_words: dict[str, str] = field(default_factory=dict)
+    fillers: list[str] = field(default_factory=list)
     set_where: dict[str, str] = field(default_factory=dict)
 
 
@@ -63,13 +83,23 @@ class _LineLoader(yaml.SafeLoader):
     """A safe loader that remembers the line of every mapping, for error messages."""
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+class _FastLineLoader(yaml.CSafeLoader):
+    """The same, on libyaml: several times faster when PyYAML was built with it."""
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     mapping = loader.construct_mapping(node, deep=True)
     mapping[_LINE] = node.start_mark.line + 1
     return mapping
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_FastLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _loader() -> type[yaml.SafeLoader] | type[yaml.CSafeLoader]:
+    """libyaml's loader when PyYAML has it, else the pure-Python one (same results)."""
+    return _FastLineLoader if yaml.__with_libyaml__ else _LineLoader
 
 
 def read_folder(folder: Path) -> RuleFiles:
@@ -90,7 +120,7 @@ def read_folder(folder: Path) -> RuleFiles:
 
 def _read_file(path: Path, out: RuleFiles, seen_ids: dict[str, str]) -> None:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader subclass
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_loader())  # noqa: S506 - both loaders are safe loaders
     except (OSError, UnicodeDecodeError) as exc:
         raise RiskRulesError(f"{path}: cannot read: {exc}") from None
     except yaml.YAMLError as exc:
@@ -111,6 +141,10 @@ def _read_file(path: Path, out: RuleFiles, seen_ids: dict[str, str]) -> None:
     _read_pinyin(path, data.get("pinyin"), out)
     _read_negation(path, data.get("negation"), out)
     _read_en_words(path, data.get("en_words"), out)
+    _read_text_map(path, data.get("fold"), "fold", out.folds)
+    _read_text_map(path, data.get("pinyin_words"), "pinyin_words", out.pinyin_words)
+    if data.get("filler") is not None:
+        out.fillers.extend(_strings(data["filler"], str(path), "filler"))
     rules = data.get("rules")
     if rules is None:
         return
@@ -199,6 +233,19 @@ def _read_en_words(path: Path, value: object, out: RuleFiles) -> None:
         out.en_words[word.lower()] = canonical.strip().lower()
 
 
+def _read_text_map(path: Path, value: object, what: str, out: dict[str, str]) -> None:
+    """A mapping of spelling -> spelling (`fold:` and `pinyin_words:`)."""
+    if value is None:
+        return
+    table, where = _plain_mapping(value, path, what)
+    for key, target in table.items():
+        if isinstance(target, bool) or not isinstance(target, str | int) or not str(target).strip():
+            raise RiskRulesError(f"{where}: {what} {key!r} must map to text")
+        if what == "pinyin_words" and not (key.isascii() and key.isalpha()):
+            raise RiskRulesError(f"{where}: pinyin_words {key!r} must be Latin letters")
+        out[key.strip().lower()] = str(target).strip()
+
+
 def _read_rule(path: Path, raw: object) -> RuleSpec:
     if not isinstance(raw, dict):
         raise RiskRulesError(f"{path}: every rule must be a mapping with id, level, category …")
@@ -232,6 +279,15 @@ def _read_rule(path: Path, raw: object) -> RuleSpec:
     negated = _level(raw["negated"], where) if "negated" in raw else None
     if negated is not None and negated > level:
         raise RiskRulesError(f"{where}: 'negated' must not be above the rule's level")
+    window = raw.get("window")
+    if window is not None:
+        if isinstance(window, bool) or not isinstance(window, int) or window < 1:
+            raise RiskRulesError(f"{where}: 'window' must be a whole number above 0")
+        if "all" not in raw:
+            raise RiskRulesError(f"{where}: 'window' only applies to 'all' rules")
+    fallback = raw.get("fallback", False)
+    if not isinstance(fallback, bool):
+        raise RiskRulesError(f"{where}: 'fallback' must be true or false")
     return RuleSpec(
         id=rule_id,
         level=level,
@@ -241,6 +297,8 @@ def _read_rule(path: Path, raw: object) -> RuleSpec:
         unless=unless,
         negated=negated,
         where=where,
+        window=window,
+        fallback=fallback,
     )
 
 

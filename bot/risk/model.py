@@ -56,9 +56,13 @@ class Assessment:
 
     @classmethod
     def of(cls, reasons: Iterable[Reason]) -> Assessment:
-        """Build from reasons: level is the highest reason level; duplicates dropped."""
-        kept = _dedupe(r for r in reasons if r.level > RiskLevel.NONE)
-        ordered = tuple(sorted(kept, key=lambda r: -r.level))
+        """Build from reasons: level is the highest reason level; duplicates dropped.
+
+        Sorting comes before de-duplication so that, of two reasons with the same code,
+        the more serious one is kept.
+        """
+        ranked = sorted((r for r in reasons if r.level > RiskLevel.NONE), key=lambda r: -r.level)
+        ordered = tuple(_dedupe(ranked))
         level = ordered[0].level if ordered else RiskLevel.NONE
         return cls(level=level, reasons=ordered)
 
@@ -80,12 +84,12 @@ def combine(*assessments: Assessment) -> Assessment:
             if reason.level == RiskLevel.NONE and assessment.level > RiskLevel.NONE:
                 reason = Reason(reason.category, reason.code, reason.evidence, assessment.level)
             reasons.append(reason)
-    ordered = tuple(sorted(_dedupe(reasons), key=lambda r: -r.level))
+    ordered = tuple(_dedupe(sorted(reasons, key=lambda r: -r.level)))
     return Assessment(level=level, reasons=ordered)
 
 
 def _dedupe(reasons: Iterable[Reason]) -> list[Reason]:
-    """Keep the first reason for each (category, code) pair."""
+    """Keep the first reason for each (category, code) pair (callers sort by level first)."""
     seen: set[tuple[str, str]] = set()
     kept: list[Reason] = []
     for reason in reasons:

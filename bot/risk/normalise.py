@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Protocol
 
@@ -29,6 +29,8 @@ _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "
 _LEET_RE = re.compile(r"(?<=[a-z])[013457@$!](?=[a-z])")
 # Three or more single letters split by a few separators: `d i e`, `k.m.s`, `k-y-s`.
 _SPELLED_RE = re.compile(r"(?<![a-z0-9])[a-z](?:[^a-z0-9|]{1,3}[a-z](?![a-z0-9])){2,}")
+# Glued words this long that are not known words are split into known ones.
+_GLUED = 8
 _CONTRACTIONS = (
     (re.compile(r"\bcan't\b"), "can not"),
     (re.compile(r"\bwon't\b"), "will not"),
@@ -80,6 +82,38 @@ class EnglishNormaliser:
 
     def __init__(self, words: Mapping[str, str]) -> None:
         self._words = dict(words)
+        self._vocabulary: frozenset[str] = frozenset()
+        self._longest = 0
+
+    def learn(self, vocabulary: Iterable[str]) -> None:
+        """Words the lists use; run-together words are split into them (`iwanttodie`).
+
+        Only letters spelled out one by one (`i d o n t w a n t t o l i v e`) and glued
+        words of eight letters or more that are not themselves known are split, and only
+        when every piece is a known word.
+        """
+        self._vocabulary = frozenset(w for w in vocabulary if w.isalpha())
+        self._longest = max((len(w) for w in self._vocabulary), default=0)
+
+    def _split(self, token: str) -> str:
+        """`idontwanttolive` -> `i dont want to live`, or the token unchanged."""
+        if not self._vocabulary or token in self._vocabulary or token in self._words:
+            return token
+        best: list[list[str] | None] = [None] * (len(token) + 1)
+        best[0] = []
+        for end in range(1, len(token) + 1):
+            for start in range(max(0, end - self._longest), end):
+                prefix = best[start]
+                piece = token[start:end]
+                if prefix is None or (len(piece) == 1 and piece not in ("i", "a")):
+                    continue
+                if piece in self._vocabulary or piece in self._words:
+                    candidate = [*prefix, piece]
+                    current = best[end]
+                    if current is None or len(candidate) < len(current):
+                        best[end] = candidate
+        found = best[len(token)]
+        return " ".join(found) if found and len(found) > 1 else token
 
     def view(self, text: str) -> str:
         """` i do not want to die | ok `: words between single spaces, padded at both ends."""
@@ -88,7 +122,7 @@ class EnglishNormaliser:
             s = pattern.sub(replacement, s)
         s = s.replace("'", "")
         s = _LEET_RE.sub(lambda m: _LEET[m.group(0)], s)
-        s = _SPELLED_RE.sub(lambda m: "".join(c for c in m.group(0) if c.isalpha()), s)
+        s = _SPELLED_RE.sub(lambda m: self._split("".join(c for c in m.group(0) if c.isalpha())), s)
         tokens: list[str] = []
         word: list[str] = []
         for ch in s:
@@ -106,9 +140,89 @@ class EnglishNormaliser:
             tokens.pop()
         canonical: list[str] = []
         for token in tokens:
-            canonical.extend(self._words.get(token, token).split())
+            split = self._split(token) if len(token) >= _GLUED and token.isalpha() else token
+            for piece in split.split():
+                canonical.extend(self._words.get(piece, piece).split())
         return " " + " ".join(canonical) + " " if canonical else " "
 
     def tokens(self, text: str) -> list[str]:
         """The words of the English view (used to normalise patterns the same way)."""
         return [t for t in self.view(text).split() if t != BOUNDARY]
+
+
+class ChineseNormaliser:
+    """Builds the Chinese view, then folds dialect words and homophones to one spelling.
+
+    `folds` maps a spelling to the one the lists are written in (俺 -> 我, 啥 -> 什么,
+    紫砂 -> 自杀); an entry that maps a word to itself protects it from a shorter fold
+    (姑娘 stays 姑娘 while 娘 becomes 妈). Longer spellings win.
+
+    `fillers` are dropped in the `compact` view (see there).
+
+    `pinyin_words` maps romanised words to characters (xiang -> 想, meiyisi -> 没意思). A run
+    of Latin letters that splits completely into such words, two characters or more, is
+    replaced by them, so `wo bu xiang huo le` reads 我不想活了. Runs that do not split
+    completely (English words) are left alone.
+    """
+
+    def __init__(
+        self,
+        folds: Mapping[str, str],
+        pinyin_words: Mapping[str, str],
+        fillers: Iterable[str] = (),
+    ) -> None:
+        self._folds = {zh_view(k): zh_view(v) for k, v in folds.items() if zh_view(k)}
+        dropped = sorted({zh_view(f) for f in fillers} - {""}, key=lambda f: (-len(f), f))
+        self._filler_re = re.compile("|".join(re.escape(f) for f in dropped)) if dropped else None
+        keys = sorted(self._folds, key=lambda k: (-len(k), k))
+        self._fold_re = re.compile("|".join(re.escape(k) for k in keys)) if keys else None
+        self._words = {k.lower(): zh_view(v) for k, v in pinyin_words.items() if k.isalpha()}
+        self._longest = max((len(k) for k in self._words), default=0)
+
+    def view(self, text: str) -> str:
+        """`zh_view`, then pinyin runs and folds: `俺 不 想 活 了` -> `我不想活了`."""
+        return self.fold(zh_view(text))
+
+    def compact(self, view: str) -> str:
+        """The view without filler words (真的, 什么, 都 …): 活着没什么意思 -> 活着没意思.
+
+        Children put adverbs and particles inside phrases; every rule is tried on this view
+        too, so a filler word cannot hide a phrase.
+        """
+        if self._filler_re is None:
+            return view
+        return self._filler_re.sub("", view)
+
+    def fold(self, view: str) -> str:
+        """Apply pinyin runs and folds to text already in the Chinese view."""
+        if self._words:
+            view = _LATIN_RUN.sub(self._romanised, view)
+        if self._fold_re is not None:
+            view = self._fold_re.sub(lambda m: self._folds[m.group(0)], view)
+        return view
+
+    def _romanised(self, match: re.Match[str]) -> str:
+        run = match.group(0)
+        words = self._split(run)
+        if words is None:
+            return run
+        chars = "".join(self._words[w] for w in words)
+        return chars if len(chars) >= 2 else run
+
+    def _split(self, run: str) -> list[str] | None:
+        """The fewest dictionary words that spell `run` exactly, or None."""
+        best: list[list[str] | None] = [None] * (len(run) + 1)
+        best[0] = []
+        for end in range(1, len(run) + 1):
+            for start in range(max(0, end - self._longest), end):
+                prefix = best[start]
+                piece = run[start:end]
+                if prefix is not None and piece in self._words:
+                    candidate = [*prefix, piece]
+                    current = best[end]
+                    if current is None or len(candidate) < len(current):
+                        best[end] = candidate
+        return best[len(run)]
+
+
+_LATIN_RUN = re.compile(r"[a-z]+")

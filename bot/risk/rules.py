@@ -16,7 +16,7 @@ from pathlib import Path
 from bot.levels import RiskLevel
 from bot.risk.loader import LANGS, Negation, RiskRulesError, RuleFiles, RuleSpec, read_folder
 from bot.risk.model import Assessment, Reason
-from bot.risk.normalise import BOUNDARY, EnglishNormaliser, zh_view
+from bot.risk.normalise import BOUNDARY, ChineseNormaliser, EnglishNormaliser
 from bot.risk.patterns import Compiled, Compiler, PatternError
 
 DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "content"
@@ -35,10 +35,14 @@ class RiskRules:
 
     def __init__(self, files: RuleFiles) -> None:
         self._english = EnglishNormaliser(files.en_words)
-        compiler = Compiler(files.sets, files.pinyin, self._english)
+        self._chinese = ChineseNormaliser(files.folds, files.pinyin_words, files.fillers)
+        compiler = Compiler(files.sets, files.pinyin, self._english, self._chinese.view)
         self._rules: list[_Rule] = [self._compile_rule(compiler, spec) for spec in files.rules]
+        self._english.learn(compiler.english_words | set(files.en_words))
         self._negation = {
-            lang: _negation_regex(lang, files.negation.get(lang, Negation()), self._english)
+            lang: _negation_regex(
+                lang, files.negation.get(lang, Negation()), self._english, self._chinese
+            )
             for lang in LANGS
         }
 
@@ -67,80 +71,145 @@ class RiskRules:
 
     def views(self, text: str) -> tuple[str, str]:
         """The Chinese and English views of a message (for debugging rules)."""
-        return zh_view(text), self._english.view(text)
+        return self._chinese.view(text), self._english.view(text)
 
     def assess_text(self, text: str, lang: str | None = None) -> Assessment:
         """Level and reasons for a free-text message.
 
         Both phrase lists run whatever `lang` says, because children mix scripts (pinyin
         inside Chinese, English slang); `lang` is accepted so callers can pass what they know.
+        A Chinese rule that finds nothing at all in the message is tried once more on its
+        compact view (filler words dropped). A rule that found its phrase but was cancelled
+        by an exception is not retried, so dropping a filler never defeats an exception
+        (我死也不吃香菜 stays an idiom).
         """
         del lang  # both lists always run; see the docstring
-        views = {"zh": zh_view(text), "en": self._english.view(text)}
-        chars = {lang: frozenset(view) for lang, view in views.items()}
+        zh = self._chinese.view(text)
+        compact = self._chinese.compact(zh)
+        views: dict[str, tuple[str, ...]] = {
+            "zh": (zh, compact) if compact != zh else (zh,),
+            "en": (self._english.view(text),),
+        }
+        chars = {lang: [frozenset(v) for v in vs] for lang, vs in views.items()}
         reasons: list[Reason] = []
+        fallbacks: list[Reason] = []
         for rule in self._rules:
             lang = rule.spec.lang
-            if rule.first_chars.isdisjoint(chars[lang]):
-                continue
-            reason = self._apply(rule, views[lang], chars[lang])
-            if reason is not None:
-                reasons.append(reason)
+            for view, view_chars in zip(views[lang], chars[lang], strict=True):
+                if rule.first_chars.isdisjoint(view_chars):
+                    continue
+                first = list(_occurrences(rule.groups[0], view, view_chars, ()))
+                if not first:
+                    continue
+                reason = self._apply(rule, view, view_chars, first)
+                if reason is not None:
+                    (fallbacks if rule.spec.fallback else reasons).append(reason)
+                break
+        top = max((r.level for r in reasons), default=RiskLevel.NONE)
+        reasons.extend(r for r in fallbacks if r.level > top)
         return Assessment.of(reasons)
 
-    def _apply(self, rule: _Rule, view: str, chars: frozenset[str]) -> Reason | None:
+    def _apply(
+        self,
+        rule: _Rule,
+        view: str,
+        chars: frozenset[str],
+        first: Sequence[tuple[str, tuple[int, int]]],
+    ) -> Reason | None:
         """The reason a rule gives for this view, or None when it does not fire.
 
         Only the first group is checked for negation: in an `all` rule the other groups
-        add context (an injury, a secret) rather than the statement itself.
+        add context (an injury, a secret) rather than the statement itself. With a
+        `window`, the other groups must match within that many characters (Chinese) or
+        words (English) of the first group's match.
         """
-        first = list(_occurrences(rule.groups[0], view, chars, ()))
-        if not first:
-            return None
         excepted = [span for p in rule.unless for span in p.spans(view)]
-        hit: str | None = None
-        negated_hit: str | None = None
-        used: list[tuple[int, int]] = []
+        spec = rule.spec
+        negated_found: list[str] | None = None
         for source, span in first:
             if _overlaps(span, excepted):
                 continue
-            if rule.spec.negated is not None and self._is_negated(rule.spec.lang, view, span[0]):
-                if negated_hit is None:
-                    negated_hit, used = source, [span]
+            negated = spec.negated is not None and self._is_negated(spec.lang, view, span[0])
+            if negated and negated_found is not None:
                 continue
-            hit, used = source, [span]
-            break
-        if hit is None and negated_hit is None:
+            context = self._context(rule, view, chars, excepted, span)
+            if context is None:
+                continue
+            if not negated:
+                code = "phrase:" + "+".join([source, *context])
+                return Reason(spec.category, code, spec.id, spec.level)
+            negated_found = [source, *context]
+        if negated_found is None or spec.negated is None or spec.negated == RiskLevel.NONE:
             return None
-        context: list[str] = []
+        return Reason(spec.category, "negated:" + "+".join(negated_found), spec.id, spec.negated)
+
+    def _context(
+        self,
+        rule: _Rule,
+        view: str,
+        chars: frozenset[str],
+        excepted: Sequence[tuple[int, int]],
+        anchor: tuple[int, int],
+    ) -> list[str] | None:
+        """Sources matched by the other groups of an `all` rule, or None when one is missing.
+
+        Each group must match somewhere else: one phrase cannot satisfy two groups. With a
+        `window`, the whole stretch from the first to the last match is the match, so an
+        exception anywhere inside it (不小心 between the knife and the hand) cancels it.
+        """
+        used = [anchor]
+        found: list[str] = []
+        window = rule.spec.window
         for group in rule.groups[1:]:
-            # each group must match somewhere else: one phrase cannot satisfy two groups
-            found = next(
+            hit = next(
                 (
                     f
                     for f in _occurrences(group, view, chars, excepted)
                     if not _overlaps(f[1], used)
+                    and (window is None or _distance(view, anchor, f[1], rule.spec.lang) <= window)
                 ),
                 None,
             )
-            if found is None:
+            if hit is None:
                 return None
-            context.append(found[0])
-            used.append(found[1])
-        spec = rule.spec
-        if hit is not None:
-            return Reason(spec.category, "phrase:" + "+".join([hit, *context]), spec.id, spec.level)
-        if spec.negated is None or spec.negated == RiskLevel.NONE or negated_hit is None:
-            return None
-        phrase = "+".join([negated_hit, *context])
-        return Reason(spec.category, f"negated:{phrase}", spec.id, spec.negated)
+            found.append(hit[0])
+            used.append(hit[1])
+        if window is not None:
+            cover = (min(a for a, _ in used), max(b for _, b in used))
+            if _overlaps(cover, excepted):
+                return None
+        return found
 
     def _is_negated(self, lang: str, view: str, start: int) -> bool:
         """True when a negation word (with a few allowed fillers) ends right before `start`."""
         regex = self._negation[lang]
         if regex is None:
             return False
-        return regex.search(view[max(0, start - 40) : start]) is not None
+        before = view[max(0, start - 40) : start]
+        offset = 0
+        while (match := regex.search(before, offset)) is not None:
+            if lang != "zh" or not _is_question(before, match.start()):
+                return True
+            offset = match.start() + 1
+        return False
+
+
+def _is_question(view: str, at: int) -> bool:
+    """是不是, 有没有, 会不会: a negation between two copies of a word asks, it does not deny."""
+    if view[at] not in "不没" or at == 0 or at + 1 >= len(view):
+        return False
+    return view[at - 1] == view[at + 1]
+
+
+def _distance(view: str, a: tuple[int, int], b: tuple[int, int], lang: str) -> int:
+    """Characters (Chinese) or words (English) strictly between two spans; 0 if they touch."""
+    lo, hi = (a[1], b[0]) if a[0] <= b[0] else (b[1], a[0])
+    if hi <= lo:
+        return 0
+    between = view[lo:hi]
+    if lang == "zh":
+        return sum(1 for c in between if c != BOUNDARY)
+    return sum(1 for w in between.split() if w != BOUNDARY)
 
 
 def _overlaps(span: tuple[int, int], others: Sequence[tuple[int, int]]) -> bool:
@@ -164,14 +233,14 @@ def _occurrences(
 
 
 def _negation_regex(
-    lang: str, negation: Negation, english: EnglishNormaliser
+    lang: str, negation: Negation, english: EnglishNormaliser, chinese: ChineseNormaliser
 ) -> re.Pattern[str] | None:
     """A regex that matches the end of the text before a phrase when it negates the phrase."""
     if not negation.words:
         return None
     if lang == "zh":
-        words = _alternation(zh_view(w) for w in negation.words)
-        fillers = _alternation(zh_view(w) for w in negation.fillers)
+        words = _alternation(chinese.view(w) for w in negation.words)
+        fillers = _alternation(chinese.view(w) for w in negation.fillers)
         tail = f"(?:{fillers}){{0,2}}" if negation.fillers else ""
         return re.compile(f"(?:{words}){tail}$")
     words = _alternation(" ".join(english.tokens(w)) for w in negation.words)

@@ -14,11 +14,15 @@ from bot.risk import default_rules
 from bot.risk.evaluate import evaluate, read_examples
 
 LABELLED = Path(__file__).parent / "labelled.jsonl"
+# Blind batches: each was written before the rules were changed for it and scored once
+# (first scores in docs/risk-rules.md); afterwards they guard against regressions.
+BLIND = sorted(Path(__file__).parent.glob("blind_r*.jsonl"))
 
 
-def test_every_urgent_message_is_caught_and_no_ordinary_one_pages_anyone() -> None:
+@pytest.mark.parametrize("path", [LABELLED, *BLIND], ids=lambda p: p.name)
+def test_every_urgent_message_is_caught_and_no_ordinary_one_pages_anyone(path: Path) -> None:
     """Urgent recall is 1.0 and no `none` message is assessed concern or urgent."""
-    report = evaluate(read_examples(LABELLED), default_rules().assess_text)
+    report = evaluate(read_examples(path), default_rules().assess_text)
     missed = [
         o.example.text
         for o in report.outcomes
@@ -27,6 +31,15 @@ def test_every_urgent_message_is_caught_and_no_ordinary_one_pages_anyone() -> No
     assert missed == []
     assert report.urgent_recall == 1.0
     assert [o.example.text for o in report.none_above_watch] == []
+
+
+def test_the_blind_batches_are_all_there() -> None:
+    """The round 6 to 9 batches exist, each with urgent and `none` lines in both languages."""
+    assert [p.name for p in BLIND] == [f"blind_r{n}.jsonl" for n in (6, 7, 8, 9)]
+    for path in BLIND:
+        examples = read_examples(path)
+        assert {RiskLevel.URGENT, RiskLevel.NONE} <= {e.expect for e in examples}, path.name
+        assert {e.lang for e in examples} == {"zh", "en"}, path.name
 
 
 def test_the_cli_gate_passes_on_the_labelled_set(capsys: pytest.CaptureFixture[str]) -> None:

@@ -144,3 +144,103 @@ def test_every_shipped_file_documents_its_format_in_a_header() -> None:
         head = path.read_text(encoding="utf-8").splitlines()[:3]
         assert head[0].startswith("# Qiao risk phrase lists"), path.name
         assert any("docs/risk-rules.md" in line for line in head), path.name
+
+
+STRUCTURE = """\
+# Test rules for windows, fallbacks, folds and the compact view.
+sets:
+  blade: [刀片, 小刀]
+fold:
+  俺: 我
+filler: [真的, 什么, 也]
+negation:
+  zh:
+    words: [不, 不是]
+rules:
+  - id: zh.test.blade_on_arm
+    level: urgent
+    category: self_harm
+    lang: zh
+    window: 6
+    all:
+      - ["{blade}"]
+      - ["划(了|)(手|胳膊)"]
+    unless: ["不小心"]
+  - id: zh.test.net
+    level: concern
+    category: suicide
+    lang: zh
+    fallback: true
+    patterns: ["死"]
+    unless: ["累死", "死也不"]
+  - id: zh.test.wish
+    level: urgent
+    category: suicide
+    lang: zh
+    negated: concern
+    patterns: ["我想死", "活着没意思"]
+    unless: ["想死你"]
+"""
+
+
+def structure_rules(tmp_path: Path) -> RiskRules:
+    write(tmp_path, "rules.yaml", STRUCTURE)
+    return RiskRules.load(tmp_path)
+
+
+def test_a_window_keeps_the_groups_of_an_all_rule_close_together(tmp_path: Path) -> None:
+    """The blade and the cut must be within six characters; farther apart they do not count."""
+    rules = structure_rules(tmp_path)
+    assert rules.assess_text("我用刀片划了手").level == RiskLevel.URGENT
+    assert rules.assess_text("我买了小刀，今天上学路上看见小猫，回家划了手").level == RiskLevel.NONE
+
+
+def test_an_exception_inside_a_window_cancels_the_whole_match(tmp_path: Path) -> None:
+    """不小心 between the blade and the cut cancels the match even though it touches neither."""
+    assert structure_rules(tmp_path).assess_text("小刀不小心划了手").level == RiskLevel.NONE
+
+
+def test_a_fallback_rule_counts_only_when_nothing_else_reached_its_level(tmp_path: Path) -> None:
+    """The net gives concern for a bare 死, but yields to the negated rule and to exceptions."""
+    rules = structure_rules(tmp_path)
+    alone = rules.assess_text("死这个字一直在我脑子里")
+    assert alone.level == RiskLevel.CONCERN
+    assert alone.reasons[0].evidence == "zh.test.net"
+    negated = rules.assess_text("不是我想死")
+    assert negated.level == RiskLevel.CONCERN
+    assert [r.evidence for r in negated.reasons] == ["zh.test.wish"]
+    assert rules.assess_text("累死了").level == RiskLevel.NONE
+
+
+def test_a_question_is_not_a_negation(tmp_path: Path) -> None:
+    """是不是我想死 asks; the 不 inside 是不是 does not lower the level."""
+    assert structure_rules(tmp_path).assess_text("是不是我想死").level == RiskLevel.URGENT
+
+
+def test_folds_and_the_compact_view_reach_the_rules(tmp_path: Path) -> None:
+    """俺想死 is folded to 我想死; 活着没什么意思 matches 活着没意思 through the compact view."""
+    rules = structure_rules(tmp_path)
+    assert rules.assess_text("俺想死").level == RiskLevel.URGENT
+    assert rules.assess_text("活着真的没什么意思").level == RiskLevel.URGENT
+
+
+def test_the_compact_view_never_defeats_an_exception(tmp_path: Path) -> None:
+    """死也不 is an idiom; the compact view (也 dropped) is not tried once it was excepted."""
+    assert structure_rules(tmp_path).assess_text("我死也不吃香菜").level == RiskLevel.NONE
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (rule(window="3"), "'window' only applies to 'all' rules"),
+        (rule(patterns=None, all="[[x], [y]]", window="0"), "whole number above 0"),
+        (rule(fallback="maybe"), "'fallback' must be true or false"),
+        ("pinyin_words:\n  '自杀': x\n" + rule(), "must be Latin letters"),
+        ("fold:\n  俺: []\n" + rule(), "must map to text"),
+    ],
+)
+def test_new_keys_are_checked_with_file_and_line(tmp_path: Path, text: str, message: str) -> None:
+    """window, fallback, fold and pinyin_words mistakes stop loading with a reason."""
+    write(tmp_path, "rules.yaml", text)
+    with pytest.raises(RiskRulesError, match=message):
+        RiskRules.load(tmp_path)

@@ -73,3 +73,13 @@ def test_category_labels_are_readable() -> None:
     assert category_label("self_harm") == "self-harm"
     assert category_label("online_grooming") == "online grooming"
     assert category_label(None) == "none"
+
+
+def test_of_the_same_code_the_more_serious_reason_is_kept() -> None:
+    """A concern and an urgent reason with one code give urgent, whatever their order."""
+    concern = Reason("suicide", "phrase:自杀", "net", RiskLevel.CONCERN)
+    urgent = Reason("suicide", "phrase:自杀", "words", RiskLevel.URGENT)
+    assessment = Assessment.of([concern, urgent])
+    assert assessment.level == RiskLevel.URGENT
+    assert [r.evidence for r in assessment.reasons] == ["words"]
+    assert combine(Assessment.of([concern]), Assessment.of([urgent])).reasons == (urgent,)

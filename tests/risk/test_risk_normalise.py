@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.risk.normalise import EnglishNormaliser, base_form, zh_view
+from bot.risk.normalise import ChineseNormaliser, EnglishNormaliser, base_form, zh_view
 
 ENGLISH = EnglishNormaliser({"dont": "do not", "wanna": "want to", "im": "i am"})
 
@@ -70,3 +70,40 @@ def test_views_never_fail_and_keep_their_shape(text: str) -> None:
     assert en.startswith(" ")
     assert en.endswith(" ")
     assert "  " not in en
+
+
+CHINESE = ChineseNormaliser(
+    {"俺": "我", "娘": "妈", "姑娘": "姑娘", "紫砂": "自杀", "紫砂壶": "紫砂壶", "啥": "什么"},
+    {"wo": "我", "bu": "不", "xiang": "想", "huo": "活", "le": "了", "si": "死", "yisi": "意思"},
+    ["真的", "什么", "都"],
+)
+
+
+def test_dialect_words_and_homophones_fold_to_the_listed_spelling() -> None:
+    """俺 reads 我, 娘 reads 妈, 紫砂 reads 自杀, while 姑娘 and 紫砂壶 stay themselves."""
+    assert CHINESE.view("俺娘不要俺了") == "我妈不要我了"
+    assert CHINESE.view("想紫砂") == "想自杀"
+    assert CHINESE.view("那个姑娘买了紫砂壶") == "那个姑娘买了紫砂壶"
+
+
+def test_a_run_of_pinyin_is_read_as_characters_only_when_it_splits_completely() -> None:
+    """`wo bu xiang huo le` and woxiangsi become characters; English words stay letters."""
+    assert CHINESE.view("wo bu xiang huo le") == "我不想活了"
+    assert CHINESE.view("woxiangsi") == "我想死"
+    assert CHINESE.view("hello world") == "helloworld"
+    assert CHINESE.view("si") == "si"
+
+
+def test_the_compact_view_drops_filler_words_only() -> None:
+    """真的 and 什么 disappear from the compact view; meaningful characters stay."""
+    assert CHINESE.compact(CHINESE.view("活着没啥意思")) == "活着没意思"
+    assert CHINESE.compact(CHINESE.view("我真的不想活了")) == "我不想活了"
+
+
+def test_english_words_run_together_are_split_into_known_words() -> None:
+    """Once the vocabulary is known, `i d o n t w a n t t o l i v e` and iwanttodie split."""
+    english = EnglishNormaliser({"dont": "do not"})
+    english.learn(["i", "want", "to", "die", "live", "kill", "myself"])
+    assert english.view("i d o n t w a n t t o l i v e") == " i do not want to live "
+    assert english.view("iwanttodie") == " i want to die "
+    assert english.view("therapist") == " therapist "

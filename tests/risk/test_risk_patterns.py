@@ -103,3 +103,38 @@ def test_bad_patterns_are_refused_with_a_reason(pattern: str, message: str) -> N
     """Every malformed pattern raises PatternError saying what is wrong."""
     with pytest.raises(PatternError, match=message):
         compiler().compile(pattern, "zh")
+
+
+def test_a_clause_gap_never_crosses_a_clause_end() -> None:
+    """`想~死` allows a few characters in one clause, but not across a comma."""
+    assert zh_matches("想~死", "想去那边死")
+    assert not zh_matches("想~死", "我想吃饭，死党来了")
+    assert zh_matches("想*死", "我想吃饭，死党来了")
+
+
+def test_a_digit_stands_in_for_a_character_but_never_inside_a_number() -> None:
+    """With 死: [4], 想4 and 4了算了 match, while 想4点 and 想44 do not."""
+    digits = Compiler(SETS, {"死": ["si", "4"]}, ENGLISH)
+
+    def matches(pattern: str, text: str) -> bool:
+        return bool(list(digits.compile(pattern, "zh").spans(zh_view(text))))
+
+    assert matches("想死", "我想4")
+    assert matches("死了算了", "4了算了")
+    assert not matches("想死", "我想4点起床")
+    assert not matches("想死", "我想44")
+
+
+def test_a_pattern_that_could_match_nothing_is_refused() -> None:
+    """`(想|)` would match every message, so it is an error."""
+    with pytest.raises(PatternError, match="empty message"):
+        compiler().compile("(想|)", "zh")
+
+
+def test_english_alternatives_inside_a_word_and_optional_words_both_work() -> None:
+    """touch(es|ed|) matches touches and touch; `(really |)want` matches with or without."""
+    assert en_matches("touch(es|ed|) me", "he touches me")
+    assert en_matches("touch(es|ed|) me", "he touch me")
+    assert en_matches("i (really |)want", "i really want")
+    assert en_matches("i (really |)want", "i want")
+    assert not en_matches("i (really |)want", "i really really want")

@@ -210,3 +210,72 @@ def test_any_text_gets_an_assessment_without_echoing_it(text: str) -> None:
     assert assessment.level in RiskLevel
     for reason in assessment.reasons:
         assert len(text) < 8 or text not in reason.code + reason.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "俺不想活了",
+        "咋活都没意思，想紫砂",
+        "wo bu xiang huo le",
+        "真想4了算了",
+        "鼠鼠我啊，真的不想活了",
+        "i d o n t w a n t t o l i v e",
+    ],
+)
+def test_dialect_homophones_pinyin_and_spelled_letters_reach_the_rules(text: str) -> None:
+    """俺, 咋, 紫砂, whole-pinyin sentences, 4 for 死 and spelled-out English stay urgent."""
+    assert level(text) == RiskLevel.URGENT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "想去水库那边跳下去",
+        "俺家有敌敌畏，我想喝了它",
+        "我走了以后你们会好过点吧",
+        "美工刀我一直放在书包里，想哪天用它结束",
+        "手上的伤口被奶看见了，我说是猫抓的",
+        "继父掐着我脖子往墙上撞",
+        "有人在QQ上说要把我的照片发出去，除非我再发几张",
+        "爷爷去打工了奶奶也走了，晚上就我自己在家，没电，好怕",
+        "everyone would be better off if i was gone",
+    ],
+)
+def test_structural_rules_catch_wording_no_list_spells_out(text: str) -> None:
+    """Self + wish + death, means + act, abuser + violence + me, alone + carers gone: urgent."""
+    assert level(text) == RiskLevel.URGENT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我想4点起床",
+        "电视剧里有人自杀了，好吓人",
+        "看新闻说有个人跳楼了，好可怕",
+        "我帮奶奶找她的安眠药，她睡不着",
+        "爷爷用绳子把柴捆起来",
+        "美术课用美工刀刻橡皮章",
+        "我用打火机点了蜡烛",
+        "热得我想跳河里凉快凉快",
+        "考试结束了，终于解脱了",
+        "我死也不吃香菜",
+        "i'd rather die than eat spinach lol",
+    ],
+)
+def test_risk_words_in_ordinary_messages_page_no_one(text: str) -> None:
+    """Passing mentions of death, means and fiction stay at watch or below."""
+    assert level(text) <= RiskLevel.WATCH
+
+
+def test_an_unexplained_death_word_reaches_a_volunteer_the_same_day() -> None:
+    """A 死 that no everyday reading explains is concern through the safety net."""
+    assessment = default_rules().assess_text("死这个字一直在我脑子里转")
+    assert assessment.level == RiskLevel.CONCERN
+    assert assessment.reasons[0].evidence == "zh.net.death_word"
+
+
+def test_an_adult_hitting_the_child_is_urgent_but_a_scolding_threat_is_not() -> None:
+    """妈妈打我 is an abuse disclosure; 再玩手机就打断你的腿 is a common scolding (watch)."""
+    assert level("妈妈打我") == RiskLevel.URGENT
+    assert level("我爸说我再玩手机就打断我的腿") == RiskLevel.WATCH
