@@ -1,0 +1,1 @@
+"""The authorization matrix: every command and button × every role × every kind of chat."""
