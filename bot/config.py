@@ -106,6 +106,9 @@ class CheckinConfig:
 
     default_weekday: str = "saturday"
     default_time: time = time(10, 0)
+    default_spread_minutes: int = 240
+    """A new child's slot is default_time plus a stable offset by child within this many
+    minutes (in steps of 5), so a province's check-ins do not all fall in one minute."""
     window_hours: int = 48
     reminder_after_hours: int = 24
     close_after_hours: int = 72
@@ -287,6 +290,14 @@ def _check_semantics(config: Config, source: str) -> None:
         raise ConfigError(
             f"{source}: [checkins] default_weekday must be one of {', '.join(WEEKDAYS)}, "
             f"got {config.checkins.default_weekday!r}"
+        )
+    checkins = config.checkins
+    start = checkins.default_time.hour * 60 + checkins.default_time.minute
+    if not 0 <= checkins.default_spread_minutes <= 24 * 60 - start:
+        raise ConfigError(
+            f"{source}: [checkins] default_spread_minutes must be between 0 and the minutes "
+            f"left in the day after default_time ({24 * 60 - start}), "
+            f"got {checkins.default_spread_minutes}"
         )
     if config.logging.format not in ("json", "text"):
         raise ConfigError(f'{source}: [logging] format must be "json" or "text"')

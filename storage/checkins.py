@@ -11,6 +11,9 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from storage.families import Child, Family
+from storage.people import Person
+
 OPEN = ("sent", "answering")
 FINISHED = ("done", "closed", "missed")
 STATE = "checkin"
@@ -114,6 +117,64 @@ class ChatState:
     data: dict[str, Any]
 
 
+# --- a child with their settings and family ---------------------------------------------
+
+_HOUSEHOLD = (
+    "SELECT p.id, p.pseudonym, p.role, p.telegram_user_id, p.chat_id, p.display_name, p.lang,"
+    " p.family_id, p.status, p.paused, p.unreachable_at, c.family_id, c.caregiver_id,"
+    " c.age_band, c.shared_phone, c.guardian_consent_at, c.checkin_weekday, c.checkin_minute,"
+    " c.next_due_at, f.id, f.pseudonym, f.label, f.volunteer_id, f.timezone"
+    " FROM children c JOIN people p ON p.id = c.person_id JOIN families f ON f.id = c.family_id"
+)
+
+
+def _household(row: sqlite3.Row | tuple[Any, ...]) -> tuple[Person, Child, Family]:
+    person = Person(
+        id=row[0],
+        pseudonym=row[1],
+        role=row[2],
+        telegram_user_id=row[3],
+        chat_id=row[4],
+        display_name=row[5],
+        lang=row[6],
+        family_id=row[7],
+        status=row[8],
+        paused=bool(row[9]),
+        unreachable_at=row[10],
+    )
+    settings = Child(
+        person_id=row[0],
+        family_id=row[11],
+        caregiver_id=row[12],
+        age_band=row[13],
+        shared_phone=bool(row[14]),
+        guardian_consent_at=row[15],
+        checkin_weekday=row[16],
+        checkin_minute=row[17],
+        next_due_at=row[18],
+    )
+    return person, settings, Family(row[19], row[20], row[21], row[22], row[23])
+
+
+def household(conn: sqlite3.Connection, child_id: int) -> tuple[Person, Child, Family] | None:
+    """A child's person row, check-in settings and family, in one read."""
+    row = conn.execute(_HOUSEHOLD + " WHERE c.person_id = ?", (child_id,)).fetchone()
+    return None if row is None else _household(row)
+
+
+def households(
+    conn: sqlite3.Connection, child_ids: list[int]
+) -> dict[int, tuple[Person, Child, Family]]:
+    """Several children's households at once (a page of the dispatcher), by child id."""
+    if not child_ids:
+        return {}
+    cur = conn.execute(
+        _HOUSEHOLD + " WHERE c.person_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(child_ids),),
+    )
+    return {row[0]: _household(row) for row in cur}
+
+
 # --- sessions ---------------------------------------------------------------------------
 
 
@@ -149,6 +210,62 @@ def get(conn: sqlite3.Connection, session_id: int) -> Session | None:
     )
 
 
+@dataclass(frozen=True)
+class Answering:
+    """What checking and storing one answer needs of a session and its child, in one narrow
+    read (an answer is the hot path of every check-in: no more columns than it uses)."""
+
+    session_id: int
+    child_id: int
+    period: str
+    set_id: str
+    status: str
+    current_question: str | None
+    question_message: int | None
+    child_chat_id: int | None
+    child_user_id: int | None
+    child_status: str
+    lang: str
+    display_name: str | None
+    shared_phone: bool
+    checkin_weekday: int
+
+    @property
+    def is_open(self) -> bool:
+        """Sent and not yet finished: answers are accepted."""
+        return self.status in OPEN
+
+
+def answering(conn: sqlite3.Connection, session_id: int) -> Answering | None:
+    """A session and the child it belongs to, as an answer needs them."""
+    row = conn.execute(
+        "SELECT s.id, s.child_id, s.period, s.set_id, s.status, s.current_question,"
+        " s.question_message, p.chat_id, p.telegram_user_id, p.status, p.lang, p.display_name,"
+        " c.shared_phone, c.checkin_weekday FROM checkin_sessions s"
+        " JOIN people p ON p.id = s.child_id JOIN children c ON c.person_id = s.child_id"
+        " WHERE s.id = ?",
+        (session_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    return Answering(
+        session_id=row[0],
+        child_id=row[1],
+        period=row[2],
+        set_id=row[3],
+        status=row[4],
+        current_question=row[5],
+        question_message=row[6],
+        child_chat_id=row[7],
+        child_user_id=row[8],
+        child_status=row[9],
+        lang=row[10],
+        display_name=row[11],
+        shared_phone=bool(row[12]),
+        checkin_weekday=row[13],
+    )
+
+
 def for_period(conn: sqlite3.Connection, child_id: int, period: str) -> Session | None:
     """The child's session for a period, if there is one."""
     row = conn.execute(
@@ -180,10 +297,19 @@ def before_period(
     return _sessions(cur)
 
 
-def pending(conn: sqlite3.Connection) -> list[Session]:
-    """Sessions written but not yet confirmed sent, oldest due first."""
+def pending(conn: sqlite3.Connection, *, after: int = 0, limit: int = 500) -> list[Session]:
+    """Up to `limit` sessions written but not yet confirmed sent, with ids above `after`, by id.
+
+    The dispatcher reads them a page at a time, moving `after` on, so a session held back
+    (quiet hours, a pause) is passed over once per run rather than read again for every page.
+    """
+    # A pending session has no sent_at: with it in the condition the (status, sent_at) index
+    # yields pending sessions already in id order, so a page costs the same however many are
+    # held back (quiet hours can hold a whole province's check-ins for the night).
     cur = conn.execute(
-        f"SELECT {_SESSION} FROM checkin_sessions WHERE status = 'pending' ORDER BY due_at, id"
+        f"SELECT {_SESSION} FROM checkin_sessions WHERE status = 'pending' AND sent_at IS NULL"
+        " AND id > ? ORDER BY sent_at, id LIMIT ?",
+        (after, limit),
     )
     return _sessions(cur)
 
@@ -223,15 +349,30 @@ def advance(
     expected_question: str,
     next_question: str | None,
     now: int,
+    question_message: int | None = None,
+    answering: bool = False,
 ) -> bool:
-    """Move an open session past `expected_question`; False if it was not the current one."""
+    """Move an open session past `expected_question`; False if it was not the current one.
+
+    `question_message`, if given, is the message that now asks the next question (the
+    answered one, edited in place). `answering`: the session is already `answering`, so a
+    next question leaves its status (and the status index) untouched.
+    """
+    if next_question is not None and answering:
+        cur = conn.execute(
+            "UPDATE checkin_sessions SET current_question = ?, last_activity_at = ?,"
+            " question_message = COALESCE(?, question_message)"
+            " WHERE id = ? AND current_question = ? AND status = 'answering'",
+            (next_question, now, question_message, session_id, expected_question),
+        )
+        return cur.rowcount > 0
     status = "answering" if next_question is not None else "done"
     closed_at = now if next_question is None else None
     cur = conn.execute(
         "UPDATE checkin_sessions SET current_question = ?, status = ?, closed_at = ?,"
-        " last_activity_at = ? WHERE id = ? AND current_question = ?"
-        " AND status IN ('sent', 'answering')",
-        (next_question, status, closed_at, now, session_id, expected_question),
+        " last_activity_at = ?, question_message = COALESCE(?, question_message)"
+        " WHERE id = ? AND current_question = ? AND status IN ('sent', 'answering')",
+        (next_question, status, closed_at, now, question_message, session_id, expected_question),
     )
     return cur.rowcount > 0
 
@@ -347,15 +488,17 @@ def insert_answer(
     skipped: bool = False,
     level: int = 0,
     reasons: list[dict[str, Any]] | None = None,
+    position: int = 0,
 ) -> bool:
     """Store an answer once; False if this question was answered before (a repeated press)."""
     cur = conn.execute(
-        "INSERT INTO checkin_answers (session_id, question_id, option_id, mood, text, skipped,"
-        " level, reasons, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        "INSERT INTO checkin_answers (session_id, question_id, position, option_id, mood, text,"
+        " skipped, level, reasons, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT(session_id, question_id) DO NOTHING",
         (
             session_id,
             question_id,
+            position,
             option_id,
             mood,
             text,
@@ -372,7 +515,7 @@ def answers(conn: sqlite3.Connection, session_id: int) -> list[Answer]:
     """A session's answers in the order given."""
     cur = conn.execute(
         "SELECT session_id, question_id, option_id, mood, text, skipped, level, reasons,"
-        " answered_at FROM checkin_answers WHERE session_id = ? ORDER BY answered_at, rowid",
+        " answered_at FROM checkin_answers WHERE session_id = ? ORDER BY answered_at, position",
         (session_id,),
     )
     return [
@@ -511,15 +654,16 @@ def clear_checkin_state(conn: sqlite3.Connection, chat_id: int, session_id: int)
 # --- scheduling -------------------------------------------------------------------------
 
 
-def due_children(conn: sqlite3.Connection, now: int) -> list[DueChild]:
-    """Active children with guardian consent whose next check-in moment has come."""
+def due_children(conn: sqlite3.Connection, now: int, *, limit: int = 500) -> list[DueChild]:
+    """Up to `limit` active children with guardian consent whose next check-in moment has come,
+    longest due first (the dispatcher moves each one's moment on, so the next page is new)."""
     cur = conn.execute(
         "SELECT c.person_id, c.next_due_at, c.checkin_weekday, c.checkin_minute, f.timezone,"
         " p.paused, p.unreachable_at FROM children c JOIN people p ON p.id = c.person_id"
         " JOIN families f ON f.id = c.family_id WHERE c.next_due_at IS NOT NULL"
         " AND c.next_due_at <= ? AND p.status = 'active' AND c.guardian_consent_at IS NOT NULL"
-        " ORDER BY c.next_due_at, c.person_id",
-        (now,),
+        " ORDER BY c.next_due_at, c.person_id LIMIT ?",
+        (now, limit),
     )
     return [
         DueChild(
@@ -535,13 +679,15 @@ def due_children(conn: sqlite3.Connection, now: int) -> list[DueChild]:
     ]
 
 
-def unscheduled_children(conn: sqlite3.Connection) -> list[DueChild]:
-    """Active children with guardian consent who have no next check-in moment yet."""
+def unscheduled_children(conn: sqlite3.Connection, *, limit: int = 500) -> list[DueChild]:
+    """Up to `limit` active children with guardian consent who have no next check-in moment yet."""
     cur = conn.execute(
         "SELECT c.person_id, c.checkin_weekday, c.checkin_minute, f.timezone, p.paused,"
         " p.unreachable_at FROM children c JOIN people p ON p.id = c.person_id"
         " JOIN families f ON f.id = c.family_id WHERE c.next_due_at IS NULL"
         " AND p.status = 'active' AND c.guardian_consent_at IS NOT NULL ORDER BY c.person_id"
+        " LIMIT ?",
+        (limit,),
     )
     return [
         DueChild(

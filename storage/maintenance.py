@@ -366,3 +366,13 @@ def clear_child_texts(conn: sqlite3.Connection, *, before: int) -> int:
         (before, *ACTIVE_ALERT),
     ).rowcount
     return int(answers) + int(messages)
+
+
+def prune_exchange_messages(conn: sqlite3.Connection, *, before: int) -> int:
+    """Forget the ids of check-in exchange messages recorded before `before`.
+
+    They are kept only to delete an exchange from the chat, which Telegram allows for 48
+    hours; after that they are dead weight (without pruning, the largest table of a year).
+    Returns how many rows went.
+    """
+    return int(conn.execute("DELETE FROM checkin_messages WHERE at < ?", (before,)).rowcount)

@@ -16,6 +16,16 @@ second session for a period:
    sends the first message once more after the restart (at most one duplicate message,
    never a second session: both copies carry the same session's buttons).
 
+The dispatcher takes due children a page (`PAGE`) at a time: steps 1–3 for one page before
+the next is read, so no transaction holds the database for long and memory holds one page.
+
+An answer is one transaction (checked against presser, session and current question, stored,
+assessed, alert raised, next message rendered) committed before anything is sent; the pressed
+message is then edited in place into the choice, the reply and the next question (two Bot
+API calls, and no second write: the message id does not change). Messages sent anew (after a
+typed answer or the crisis message) are recorded for deleting the exchange in a second
+transaction, except an own phone's closing, which the tidy-up press on it records.
+
 Which set: after a period whose answers reached `concern` the next check-in uses the
 `followup` set (content/checkins/followup.yaml) instead of `weekly`.
 
@@ -28,9 +38,10 @@ and urgent are posted through the outbox), so a risk signal is never lost.
 
 from __future__ import annotations
 
+import html
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -38,7 +49,7 @@ from bot.content import AnswerOption, CheckinQuestion, CheckinSet, QuestionType
 from bot.levels import RiskLevel
 from bot.risk import NO_RISK, Assessment, assess_answer, assess_trend, combine
 from bot.services import schedule
-from bot.services.alerts import raise_alert_tx
+from bot.services.alerts import POSTED_LEVEL, raise_alert_tx
 from bot.services.child_messages import MAX_TEXT, FreeMessage, free_message_tx
 from bot.telegram.callbacks import pack
 from storage import checkins as repo
@@ -67,6 +78,24 @@ it never outlives Telegram's 48-hour window for deleting messages."""
 SHARED_FINISHED_SECONDS = 10 * 60
 """A finished exchange on a shared phone is deleted this long after the end at the latest
 (at once when the child presses the tidy-up button)."""
+
+
+# --- a new child's slot ----------------------------------------------------------------
+
+SPREAD_STEP = 5
+"""Minutes between the slots a spread hands out."""
+
+
+def spread_minute(minute: int, spread: int, child_id: int) -> int:
+    """A new child's default check-in minute: `minute` plus an offset within `spread`.
+
+    The offset is stable (the same child always gets the same one) and spreads consecutive
+    ids evenly (a multiplicative hash), in steps of `SPREAD_STEP`: with 240 minutes, children
+    land on 48 slots from 10:00 to 13:55 instead of all at 10:00.
+    """
+    slots = max(1, spread // SPREAD_STEP)
+    mixed = (child_id * 2654435761) % 2**32
+    return minute + (mixed * slots >> 32) * SPREAD_STEP
 
 
 # --- what the Telegram layer sends ------------------------------------------------------
@@ -100,15 +129,9 @@ class Household:
 
 
 def household(conn: sqlite3.Connection, child_id: int) -> Household | None:
-    """Read a child, their check-in settings and their family."""
-    child = people.by_id(conn, child_id)
-    settings = families.child(conn, child_id)
-    if child is None or settings is None:
-        return None
-    family = families.get(conn, settings.family_id)
-    if family is None:
-        return None
-    return Household(child, settings, family)
+    """Read a child, their check-in settings and their family (one query)."""
+    found = repo.household(conn, child_id)
+    return None if found is None else Household(*found)
 
 
 def may_act_for(home: Household, user_id: int, chat_id: int) -> bool:
@@ -118,21 +141,78 @@ def may_act_for(home: Household, user_id: int, chat_id: int) -> bool:
     caregiver's account in the caregiver's private chat, which is the child's chat too.
     """
     child = home.child
-    if child.chat_id is None or chat_id != child.chat_id or child.status != "active":
+    return _may_act(child.chat_id, child.telegram_user_id, child.status, user_id, chat_id)
+
+
+def _may_act(
+    child_chat: int | None, child_user: int | None, status: str, user_id: int, chat_id: int
+) -> bool:
+    if child_chat is None or chat_id != child_chat or status != "active":
         return False
-    if child.telegram_user_id is not None:
-        return user_id == child.telegram_user_id
+    if child_user is not None:
+        return user_id == child_user
     return user_id == chat_id
 
 
 def nickname(content: ContentBundle, child: Person) -> str:
     """How the check-in addresses the child."""
-    return child.display_name or content.ui_label("checkins.friend", child.lang)
+    return _nickname(content, child.display_name, child.lang)
+
+
+def _nickname(content: ContentBundle, display_name: str | None, lang: str) -> str:
+    return display_name or content.ui_label("checkins.friend", lang)
 
 
 def weekday_name(content: ContentBundle, weekday: int, lang: str) -> str:
     """A weekday's name in the child's language (0 = Monday)."""
     return content.ui_label(f"checkins.weekday.{weekday}", lang)
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """A question as rendered for one language: its text, and its buttons as rows of
+    (label, callback data after the session id). Rendered once per process, not per answer."""
+
+    text: str
+    rows: tuple[tuple[tuple[str, str], ...], ...]
+    labels: dict[str, str]
+    replies: dict[str, str | None]
+
+
+_ASKED: dict[tuple[ContentBundle, int, str], _Asked] = {}
+_ASKED_MAX = 512
+_WIDEST_SESSION = "9" * 12
+"""The longest session id a press may carry (`Callback.int_part` refuses longer ones)."""
+
+
+def _asked(content: ContentBundle, question: CheckinQuestion, lang: str) -> _Asked:
+    """The question rendered for `lang`, from the cache (keyed by the bundle, which holds the
+    question alive, so the question's id cannot be reused while its entry exists)."""
+    key = (content, id(question), lang)
+    found = _ASKED.get(key)
+    if found is not None:
+        return found
+    labels = {o.id: content.render_label(o.label, lang) for o in question.options}
+    replies = {o.id: content.render(o.reply, lang) if o.reply else None for o in question.options}
+
+    def button(label: str, option_id: str) -> tuple[str, str]:
+        pack(ANSWER, _WIDEST_SESSION, question.id, option_id)  # raises if it could not fit
+        return (label, f"{question.id}:{option_id}")
+
+    rows: list[tuple[tuple[str, str], ...]]
+    if question.type == QuestionType.FREE_TEXT:
+        skip = question.skip_label or content.ui_text("checkins.skip")
+        labels[SKIP] = content.render_label(skip, lang)
+        rows = [(button(labels[SKIP], SKIP),)]
+    elif question.type in (QuestionType.MOOD, QuestionType.YES_NO):
+        rows = [tuple(button(labels[o.id], o.id) for o in question.options)]
+    else:
+        rows = [(button(labels[o.id], o.id),) for o in question.options]
+    found = _Asked(content.render(question.text, lang), tuple(rows), labels, replies)
+    if len(_ASKED) >= _ASKED_MAX:  # bounded: a reloaded bundle's entries go in time
+        _ASKED.clear()
+    _ASKED[key] = found
+    return found
 
 
 def question_message(
@@ -144,21 +224,10 @@ def question_message(
     before: Sequence[str] = (),
 ) -> Outgoing:
     """A question with its buttons; `before` are paragraphs shown above it (intro, reply)."""
-    text = "\n\n".join([*before, content.render(question.text, lang)])
-    labels = [(content.render_label(o.label, lang), o.id) for o in question.options]
-
-    def button(label: str, option_id: str) -> tuple[str, str]:
-        return (label, pack(ANSWER, session_id, question.id, option_id))
-
-    rows: list[tuple[tuple[str, str], ...]]
-    if question.type == QuestionType.FREE_TEXT:
-        skip = question.skip_label or content.ui_text("checkins.skip")
-        rows = [(button(content.render_label(skip, lang), SKIP),)]
-    elif question.type in (QuestionType.MOOD, QuestionType.YES_NO):
-        rows = [tuple(button(label, oid) for label, oid in labels)]
-    else:
-        rows = [(button(label, oid),) for label, oid in labels]
-    return Outgoing(text, tuple(rows))
+    asked = _asked(content, question, lang)
+    head = f"{ANSWER}:{session_id}:"
+    rows = tuple(tuple((label, head + tail) for label, tail in row) for row in asked.rows)
+    return Outgoing("\n\n".join([*before, asked.text]), rows)
 
 
 def handover_message(
@@ -186,19 +255,19 @@ def first_message(
 def closing_message(
     content: ContentBundle,
     cset: CheckinSet,
-    home: Household,
     session_id: int,
     before: Sequence[str],
+    *,
+    name: str,
+    lang: str,
+    weekday: int,
+    shared_phone: bool,
 ) -> Outgoing:
     """The last message, with the tidy-up button."""
-    lang = home.child.lang
     closing = content.render(
-        cset.closing,
-        lang,
-        nickname=nickname(content, home.child),
-        weekday=weekday_name(content, home.settings.checkin_weekday, lang),
+        cset.closing, lang, nickname=name, weekday=weekday_name(content, weekday, lang)
     )
-    key = "checkins.tidy_button_shared" if home.shared_phone else "checkins.tidy_button"
+    key = "checkins.tidy_button_shared" if shared_phone else "checkins.tidy_button"
     return Outgoing(
         "\n\n".join([*before, closing]),
         (((content.ui_label(key, lang), pack(TIDY, session_id)),),),
@@ -255,33 +324,58 @@ def open_session_tx(
 # --- the dispatcher ---------------------------------------------------------------------
 
 
+PAGE = 500
+"""Children (or pending sessions) the dispatcher handles per transaction: a page is a few
+milliseconds of database time, so an urgent answer never waits long behind a dispatch, and
+memory holds one page of rendered first messages, however many children are due."""
+
+
 @dataclass(frozen=True)
 class DispatchCount:
-    """What one pass over due children did (counts only: this goes to the logs)."""
+    """What one page of due children did (counts only: this goes to the logs)."""
 
     scheduled: int = 0
     opened: int = 0
     missed: int = 0
     skipped: int = 0
+    seen: int = 0
+    """Rows read for this page: fewer than the page size means nothing more is due."""
+
+    def __add__(self, other: DispatchCount) -> DispatchCount:
+        return DispatchCount(
+            self.scheduled + other.scheduled,
+            self.opened + other.opened,
+            self.missed + other.missed,
+            self.skipped + other.skipped,
+            self.seen + other.seen,
+        )
 
 
 def schedule_due_tx(
-    conn: sqlite3.Connection, content: ContentBundle, config: Config, now: int
+    conn: sqlite3.Connection,
+    content: ContentBundle,
+    config: Config,
+    now: int,
+    *,
+    limit: int = PAGE,
 ) -> DispatchCount:
-    """Step 1 for every due child: write the period's session and move next_due_at on.
+    """Step 1 for up to `limit` due children: write the period's session, move next_due_at on.
 
     Children without a next moment yet (just onboarded) get one. A paused or unreachable
     child gets nothing this week; a moment further back than `window_hours` (the bot was
-    down) becomes a `missed` session.
+    down) becomes a `missed` session. Every child read has its moment moved past `now`, so
+    calling this again reads the next page.
     """
     scheduled = opened = missed = skipped = 0
-    for child in repo.unscheduled_children(conn):
+    unscheduled = repo.unscheduled_children(conn, limit=limit)
+    for child in unscheduled:
         zone = schedule.zone_of(child.timezone)
         at = schedule.next_due(now, child.checkin_weekday, child.checkin_minute, zone)
         families.set_next_due(conn, child.child_id, at)
         scheduled += 1
     window = config.checkins.window_hours * 3600
-    for child in repo.due_children(conn, now):
+    due = repo.due_children(conn, now, limit=limit)
+    for child in due:
         zone = schedule.zone_of(child.timezone)
         following = schedule.next_due(now, child.checkin_weekday, child.checkin_minute, zone)
         families.set_next_due(conn, child.child_id, following)
@@ -303,7 +397,8 @@ def schedule_due_tx(
             missed += 1
         elif created is not None:
             opened += 1
-    return DispatchCount(scheduled, opened, missed, skipped)
+    seen = max(len(unscheduled), len(due))
+    return DispatchCount(scheduled, opened, missed, skipped, seen)
 
 
 @dataclass(frozen=True)
@@ -317,15 +412,29 @@ class SendPlan:
     message: Outgoing
 
 
+@dataclass(frozen=True)
+class SendPage:
+    """One page of pending sessions: what to send now, and where the next page starts."""
+
+    plans: list[SendPlan]
+    last_id: int
+    """The highest session id read (the next page reads ids above it)."""
+    seen: int
+    """Sessions read: fewer than the page size means this was the last page."""
+
+
 def sendable_tx(
     conn: sqlite3.Connection,
     content: ContentBundle,
     config: Config,
     now: int,
     *,
+    after: int = 0,
+    limit: int = PAGE,
     only: int | None = None,
-) -> list[SendPlan]:
-    """Pending sessions to send now (step 2); those past their window become `missed`.
+) -> SendPage:
+    """Step 2 for a page of pending sessions (ids above `after`): what to send now; those
+    past their window become `missed`.
 
     Quiet hours hold a scheduled session back until they end; a session the child asked for
     (`only`, from /checkin) goes at once.
@@ -333,11 +442,15 @@ def sendable_tx(
     window = config.checkins.window_hours * 3600
     quiet = config.quiet_hours
     plans: list[SendPlan] = []
-    sessions = repo.pending(conn)
     if only is not None:
-        sessions = [s for s in sessions if s.id == only]
+        found = repo.get(conn, only)
+        sessions = [found] if found is not None and found.status == "pending" else []
+    else:
+        sessions = repo.pending(conn, after=after, limit=limit)
+    homes = repo.households(conn, sorted({s.child_id for s in sessions}))
     for session in sessions:
-        home = household(conn, session.child_id)
+        row = homes.get(session.child_id)
+        home = Household(*row) if row is not None else None
         if home is None or home.child.chat_id is None or home.child.status != "active":
             repo.mark_missed(conn, session.id, now)
             continue
@@ -359,7 +472,8 @@ def sendable_tx(
                 first_message(content, cset, home, session),
             )
         )
-    return plans
+    last_id = max((s.id for s in sessions), default=after)
+    return SendPage(plans, last_id, len(sessions))
 
 
 def mark_sent_tx(conn: sqlite3.Connection, plan: SendPlan, message_id: int, now: int) -> None:
@@ -433,17 +547,36 @@ def unreachable_tx(
 
 @dataclass(frozen=True)
 class Reply:
-    """What follows an accepted answer, in order: crisis message, then the next message."""
+    """What follows an accepted answer.
+
+    Usually the pressed message is edited in place (`edit`): the choice, the option's reply
+    and the next question (or the closing) replace the question just answered, so an answer
+    costs two Bot API calls and no second write (the message id does not change). After a
+    typed answer, or with the crisis message (which must come first, on its own), the
+    answered question's buttons are settled (`settle`) and the next message is sent new.
+    """
 
     session_id: int
     chat_id: int
     shared_phone: bool
     chosen: str
-    question_message: int | None
+    edit: int | None
+    """The message to edit into `follow` (None: send `follow` as a new message)."""
+    settle: int | None
+    """When sending new: the message whose answer buttons are settled first."""
     crisis: str | None
     follow: Outgoing
     finished: bool
     alert_id: int | None
+    post_alert: bool
+    """An alert was queued for the volunteer group: post it at once."""
+
+    @property
+    def record_new(self) -> bool:
+        """Whether messages sent anew must be recorded in a second transaction: always but
+        for an own phone's bare closing, which the tidy-up press on it records itself (a
+        shared phone's exchange is deleted without any press, so every id must be known)."""
+        return self.shared_phone or not self.finished or self.crisis is not None
 
 
 @dataclass(frozen=True)
@@ -478,11 +611,24 @@ def answer_button_tx(
     question_id: str,
     option_id: str,
     now: int,
+    pressed_message: int | None = None,
 ) -> Reply | Refusal:
-    """A button answer (or a skip), checked against presser, session and current question."""
+    """A button answer (or a skip), checked against presser, session and current question.
+
+    `pressed_message` is the message the button was on: the reply is edited into it.
+    """
     given = _Given(skipped=True) if option_id == SKIP else _Given(option_id=option_id)
     return _answer_tx(
-        conn, content, rules, user_id, chat_id, session_id, question_id, given, None, now
+        conn,
+        content,
+        rules,
+        user_id,
+        chat_id,
+        session_id,
+        question_id,
+        given,
+        now,
+        pressed_message=pressed_message,
     )
 
 
@@ -495,44 +641,47 @@ def _answer_tx(
     session_id: int,
     question_id: str,
     given: _Given,
-    text_message_id: int | None,
     now: int,
+    *,
+    pressed_message: int | None = None,
+    text_message_id: int | None = None,
+    known: repo.Answering | None = None,
 ) -> Reply | Refusal:
-    session = repo.get(conn, session_id)
-    if session is None:
+    a = known or repo.answering(conn, session_id)
+    if a is None or not _may_act(
+        a.child_chat_id, a.child_user_id, a.child_status, user_id, chat_id
+    ):
         return _refuse("basics.stale_button")
-    home = household(conn, session.child_id)
-    if home is None or not may_act_for(home, user_id, chat_id):
-        return _refuse("basics.stale_button")
-    if home.shared_phone and not _answering_here(conn, chat_id, session):
-        return _refuse("checkins.press_handover", home)
-    if not session.is_open:
-        key = "checkins.already_finished" if session.status == "done" else "checkins.closed"
-        return _refuse(key, home)
-    cset = check_set(content, session.set_id)
+    lang = a.lang
+    if a.shared_phone and not _answering_here(conn, chat_id, a.child_id, a.session_id):
+        return Refusal("checkins.press_handover", lang)
+    if not a.is_open:
+        key = "checkins.already_finished" if a.status == "done" else "checkins.closed"
+        return Refusal(key, lang)
+    cset = check_set(content, a.set_id)
     try:
         question = cset.question(question_id)
     except KeyError:
-        return _refuse("basics.stale_button", home)
-    if session.current_question != question_id:
-        return _refuse("checkins.already_answered", home)
+        return Refusal("basics.stale_button", lang)
+    if a.current_question != question_id:
+        return Refusal("checkins.already_answered", lang)
     option = None
     if given.option_id is not None:
         if question.type == QuestionType.FREE_TEXT:
-            return _refuse("basics.stale_button", home)
+            return Refusal("basics.stale_button", lang)
         try:
             option = question.option(given.option_id)
         except KeyError:
-            return _refuse("basics.stale_button", home)
+            return Refusal("basics.stale_button", lang)
     elif question.type != QuestionType.FREE_TEXT:
-        return _refuse("basics.stale_button", home)
-    lang = home.child.lang
+        return Refusal("basics.stale_button", lang)
     mood = int(option.id) if option is not None and question.type == QuestionType.MOOD else None
-    assessment = _assess(conn, rules, session, question, option, given, mood, lang)
+    assessment = _assess(conn, rules, a, question, option, given, mood, lang)
     reasons = [r.to_json() for r in assessment.reasons]
+    index = cset.questions.index(question)
     stored = repo.insert_answer(
         conn,
-        session_id=session.id,
+        session_id=a.session_id,
         question_id=question.id,
         option_id=option.id if option else None,
         mood=mood,
@@ -541,22 +690,26 @@ def _answer_tx(
         level=int(assessment.level),
         reasons=reasons,
         now=now,
+        position=index,
     )
     if not stored:
-        return _refuse("checkins.already_answered", home)
-    index = cset.questions.index(question)
+        return Refusal("checkins.already_answered", lang)
     following = cset.questions[index + 1] if index + 1 < len(cset.questions) else None
+    urgent = assessment.level >= RiskLevel.URGENT
+    edit = pressed_message if not urgent else None
     repo.advance(
         conn,
-        session.id,
+        a.session_id,
         expected_question=question.id,
         next_question=following.id if following else None,
         now=now,
+        question_message=edit,
+        answering=a.status == "answering",
     )
     if text_message_id is not None:
         repo.record_message(
             conn,
-            session_id=session.id,
+            session_id=a.session_id,
             chat_id=chat_id,
             message_id=text_message_id,
             kind="child",
@@ -564,47 +717,67 @@ def _answer_tx(
         )
     alert_id = None
     if assessment.level > RiskLevel.NONE:
-        repo.raise_level(conn, session.id, int(assessment.level), reasons)
+        repo.raise_level(conn, a.session_id, int(assessment.level), reasons)
         alert_id = raise_alert_tx(
             conn,
             content,
             kind="risk",
-            person_id=home.child.id,
+            person_id=a.child_id,
             level=assessment.level,
             category=assessment.primary_category or "answer",
             reasons=reasons,
-            source=f"checkin:{session.id}:{question.id}",
+            source=f"checkin:{a.session_id}:{question.id}",
             now=now,
         )
-    before = [content.render(option.reply, lang)] if option and option.reply else []
-    if following is not None:
-        follow = question_message(content, following, session.id, lang, before=before)
-    else:
-        repo.clear_checkin_state(conn, chat_id, session.id)
-        follow = closing_message(content, cset, home, session.id, before)
+    asked = _asked(content, question, lang)
     if option is not None:
-        chosen = content.render_label(option.label, lang)
+        chosen = asked.labels[option.id]
     elif given.skipped:
-        chosen = content.render_label(question.skip_label or content.ui_text("checkins.skip"), lang)
+        chosen = asked.labels[SKIP]
     else:
         chosen = "✍️"
+    before = [answered_line(chosen)] if edit is not None else []
+    reply_text = asked.replies.get(option.id) if option is not None else None
+    if reply_text:
+        before.append(reply_text)
+    if following is not None:
+        follow = question_message(content, following, a.session_id, lang, before=before)
+    else:
+        repo.clear_checkin_state(conn, chat_id, a.session_id)
+        follow = closing_message(
+            content,
+            cset,
+            a.session_id,
+            before,
+            name=_nickname(content, a.display_name, lang),
+            lang=lang,
+            weekday=a.checkin_weekday,
+            shared_phone=a.shared_phone,
+        )
     return Reply(
-        session_id=session.id,
+        session_id=a.session_id,
         chat_id=chat_id,
-        shared_phone=home.shared_phone,
+        shared_phone=a.shared_phone,
         chosen=chosen,
-        question_message=session.question_message,
-        crisis=content.render(cset.crisis, lang) if assessment.level >= RiskLevel.URGENT else None,
+        edit=edit,
+        settle=pressed_message if edit is None else None,
+        crisis=content.render(cset.crisis, lang) if urgent else None,
         follow=follow,
         finished=following is None,
         alert_id=alert_id,
+        post_alert=alert_id is not None and assessment.level >= POSTED_LEVEL,
     )
+
+
+def answered_line(chosen: str) -> str:
+    """The answer just given, shown above the reply where the question was (HTML)."""
+    return f"✓ {html.escape(chosen, quote=False)}"
 
 
 def _assess(
     conn: sqlite3.Connection,
     rules: RiskRules,
-    session: Session,
+    a: repo.Answering,
     question: CheckinQuestion,
     option: AnswerOption | None,
     given: _Given,
@@ -615,7 +788,7 @@ def _assess(
     if option is not None:
         found = assess_answer(option.risk, question.id, option.id)
         if mood is not None:
-            history = repo.moods_before(conn, session.child_id, session.period, TREND_WEEKS)
+            history = repo.moods_before(conn, a.child_id, a.period, TREND_WEEKS)
             found = combine(found, assess_trend(history, current=mood))
         return found
     if given.text is not None:
@@ -623,14 +796,14 @@ def _assess(
     return NO_RISK
 
 
-def _answering_here(conn: sqlite3.Connection, chat_id: int, session: Session) -> bool:
+def _answering_here(conn: sqlite3.Connection, chat_id: int, child_id: int, session_id: int) -> bool:
     """On a shared phone, the chat's state says this child is answering this session."""
     state = repo.chat_state(conn, chat_id)
     return (
         state is not None
         and state.state == repo.STATE
-        and state.person_id == session.child_id
-        and state.data.get("session") == session.id
+        and state.person_id == child_id
+        and state.data.get("session") == session_id
     )
 
 
@@ -669,28 +842,28 @@ def text_tx(
     nothing of ours (None: a caregiver's text on a shared phone when no check-in awaits it)."""
     state = repo.chat_state(conn, chat_id)
     if state is not None and state.state == repo.STATE:
-        session = repo.get(conn, int(state.data.get("session", 0)))
-        if session is not None and session.is_open and session.current_question is not None:
-            cset = check_set(content, session.set_id)
-            question = cset.question(session.current_question)
-            home = household(conn, session.child_id)
-            if (
-                question.type == QuestionType.FREE_TEXT
-                and home is not None
-                and may_act_for(home, user_id, chat_id)
+        a = repo.answering(conn, int(state.data.get("session", 0)))
+        if a is not None and a.is_open and a.current_question is not None:
+            question = check_set(content, a.set_id).question(a.current_question)
+            if question.type == QuestionType.FREE_TEXT and _may_act(
+                a.child_chat_id, a.child_user_id, a.child_status, user_id, chat_id
             ):
-                return _answer_tx(
+                reply = _answer_tx(
                     conn,
                     content,
                     rules,
                     user_id,
                     chat_id,
-                    session.id,
+                    a.session_id,
                     question.id,
                     _Given(text=text),
-                    message_id,
                     now,
+                    text_message_id=message_id,
+                    known=a,
                 )
+                if isinstance(reply, Reply):  # the typed answer leaves the skip button behind
+                    return replace(reply, settle=a.question_message)
+                return reply
     child = people.by_telegram_user(conn, user_id)
     if (
         child is None
@@ -827,10 +1000,25 @@ def start_early_tx(
     return done or None
 
 
+@dataclass(frozen=True)
+class Tidy:
+    """A tidy-up press accepted: whose exchange, and its messages to delete now."""
+
+    home: Household
+    deletion: Deletion
+
+
 def tidy_tx(
-    conn: sqlite3.Connection, *, user_id: int, chat_id: int, session_id: int, now: int
-) -> Household | Refusal:
-    """The tidy-up button: the session's exchange is to be deleted."""
+    conn: sqlite3.Connection,
+    *,
+    user_id: int,
+    chat_id: int,
+    session_id: int,
+    now: int,
+    pressed_message: int | None = None,
+) -> Tidy | Refusal:
+    """The tidy-up button: the session's exchange is to be deleted, the pressed message (the
+    closing, whose id an own phone's check-in did not record) with it."""
     session = repo.get(conn, session_id)
     if session is None:
         return _refuse("basics.stale_button")
@@ -839,9 +1027,18 @@ def tidy_tx(
         return _refuse("basics.stale_button")
     if session.status not in ("done", "closed"):
         return _refuse("basics.stale_button", home)
+    if pressed_message is not None:
+        repo.record_message(
+            conn,
+            session_id=session.id,
+            chat_id=chat_id,
+            message_id=pressed_message,
+            kind="bot",
+            now=now,
+        )
     repo.request_tidy(conn, session.id, now)
     repo.clear_checkin_state(conn, chat_id, session.id)
-    return home
+    return Tidy(home, exchange_tx(conn, session.id))
 
 
 # --- choosing the weekday and time --------------------------------------------------------

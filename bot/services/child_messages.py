@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.levels import RiskLevel
-from bot.services.alerts import raise_alert_tx
+from bot.services.alerts import POSTED_LEVEL, raise_alert_tx
 from storage import checkins as repo
 from storage import people
 from storage.people import Person
@@ -36,6 +36,8 @@ class FreeMessage:
     reply: str
     crisis: bool
     alert_id: int | None
+    posted: bool
+    """The alert was queued for the volunteer group (concern and up): post it at once."""
 
 
 def free_message_tx(
@@ -79,4 +81,5 @@ def free_message_tx(
         reply = content.ui("checkins.message_thanks_long", child.lang)
     else:
         reply = content.ui("checkins.message_thanks", child.lang)
-    return FreeMessage(message_id, child.lang, reply, urgent, alert_id)
+    posted = alert_id is not None and assessment.level >= POSTED_LEVEL
+    return FreeMessage(message_id, child.lang, reply, urgent, alert_id, posted)

@@ -24,6 +24,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from bot.services.checkins import spread_minute
 from bot.services.pseudonyms import new_pseudonym, normalise
 from storage import audit, consents, families, invites, people
 from storage import lessons as lessons_repo
@@ -621,6 +622,7 @@ def new_family_age(
     minute: int,
     expire_days: int,
     now: int,
+    spread_minutes: int = 0,
 ) -> Created | None:
     """The last answer: create the family, its people and their links."""
     flow = _flow_at(conn, chat_id, user_id, (NEWFAMILY_FLOW,), "age")
@@ -638,6 +640,7 @@ def new_family_age(
         minute=minute,
         expire_days=expire_days,
         now=now,
+        spread_minutes=spread_minutes,
     )
 
 
@@ -653,8 +656,10 @@ def create_family(
     minute: int,
     expire_days: int,
     now: int,
+    spread_minutes: int = 0,
 ) -> Created:
-    """A family (F-), a pending caregiver (G-) and child (C-) with the default check-in slot."""
+    """A family (F-), a pending caregiver (G-) and child (C-) with the default check-in slot
+    (`minute` plus the child's stable offset within `spread_minutes`)."""
     family_id = families.create(
         conn,
         pseudonym=new_pseudonym(conn, "family"),
@@ -680,7 +685,7 @@ def create_family(
         caregiver_id=caregiver_id,
         shared_phone=shared_phone,
         checkin_weekday=weekday,
-        checkin_minute=minute,
+        checkin_minute=spread_minute(minute, spread_minutes, child_id),
         age_band=age_band,
     )
     family = families.get(conn, family_id)

@@ -11,6 +11,7 @@ the next run.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 from datetime import datetime, timedelta
 from functools import partial
@@ -58,20 +59,24 @@ def _runtime(app: App) -> Runtime:
     return runtime
 
 
-def _markup(out: svc.Outgoing) -> InlineKeyboardMarkup | None:
+def _markup(out: svc.Outgoing) -> dict[str, str] | None:
+    """The message's inline keyboard as Bot API `api_kwargs`, serialised here in one step.
+
+    Building PTB's InlineKeyboardMarkup and InlineKeyboardButton objects only for PTB to turn
+    them back into the same JSON costs more than the rest of Qiao's Python on an answer;
+    `api_kwargs` is PTB's documented way to pass a parameter as the Bot API takes it.
+    """
     if not out.buttons:
         return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
-            for row in out.buttons
-        ]
-    )
+    keyboard = [
+        [{"text": label, "callback_data": data} for label, data in row] for row in out.buttons
+    ]
+    return {"reply_markup": json.dumps({"inline_keyboard": keyboard}, ensure_ascii=False)}
 
 
 async def _send(app: App, chat_id: int, out: svc.Outgoing) -> Message:
     message: Message = await app.bot.send_message(
-        chat_id, out.text, parse_mode=ParseMode.HTML, reply_markup=_markup(out)
+        chat_id, out.text, parse_mode=ParseMode.HTML, api_kwargs=_markup(out)
     )
     return message
 
@@ -108,33 +113,81 @@ async def _record_sent(app: App, plan: svc.SendPlan, message_id: int, ts: int) -
 
 
 async def dispatch(app: App, now: datetime) -> None:
-    """Every minute: write due sessions (step 1), then send what is pending (steps 2 and 3)."""
+    """Every minute: due children a page at a time — write their sessions (step 1), then send
+    what is pending (steps 2 and 3) — before reading the next page.
+
+    One page is one short transaction, so updates (an urgent answer above all) are handled
+    between pages, and memory holds one page of first messages however many children are due.
+    """
     runtime = _runtime(app)
-    ts = int(now.timestamp())
-    count = await runtime.db.tx(
-        lambda c: svc.schedule_due_tx(c, runtime.content, runtime.config, ts)
-    )
-    if count.opened or count.missed or count.skipped:
+    await _record_unrecorded(app, int(now.timestamp()))
+    total = svc.DispatchCount()
+    after = 0
+    sent = 0
+    more_due = True
+    while more_due:
+        # At 30 messages a second a large dispatch takes a while: each page reads the clock
+        # afresh, so quiet hours, the catch-up window and `sent_at` hold for that page.
+        now = max(now, runtime.now())
+        ts = int(now.timestamp())
+        count = await runtime.db.tx(
+            partial(svc.schedule_due_tx, content=runtime.content, config=runtime.config, now=ts)
+        )
+        total += count
+        more_due = count.seen >= svc.PAGE
+        while not _held(app, ts):
+            page = await runtime.db.tx(
+                partial(
+                    svc.sendable_tx,
+                    content=runtime.content,
+                    config=runtime.config,
+                    now=ts,
+                    after=after,
+                )
+            )
+            after = page.last_id
+            sent += await _send_plans(app, page.plans, now)
+            if page.seen < svc.PAGE:
+                break
+            now = max(now, runtime.now())
+            ts = int(now.timestamp())
+    if total.opened or total.missed or total.skipped:
         log.info(
             "check-ins fell due",
-            extra={"opened": count.opened, "missed": count.missed, "skipped": count.skipped},
+            extra={"opened": total.opened, "missed": total.missed, "skipped": total.skipped},
         )
+    if sent:
+        log.info("check-ins sent", extra={"count": sent})
+
+
+def _held(app: App, ts: int) -> bool:
+    """Telegram asked us (RetryAfter) to send nothing before a moment still to come."""
     hold = app.bot_data.get(HOLD_KEY, 0)
-    if isinstance(hold, int) and ts < hold:
-        return
-    await send_pending(app, now)
+    return isinstance(hold, int) and ts < hold
 
 
-async def send_pending(app: App, now: datetime, *, only: int | None = None) -> int:
-    """Send pending sessions' first messages; return how many went out."""
+async def _record_unrecorded(app: App, ts: int) -> None:
+    """Retry step 3 for sessions sent earlier whose `sent` write failed."""
+    for plan, message_id in list(_unrecorded(app).values()):
+        await _record_sent(app, plan, message_id, ts)
+
+
+async def send_pending(app: App, now: datetime, *, only: int) -> int:
+    """Send one pending session's first message at once (/checkin); 1 if it went out."""
+    runtime = _runtime(app)
+    ts = int(now.timestamp())
+    await _record_unrecorded(app, ts)
+    page = await runtime.db.tx(
+        partial(svc.sendable_tx, content=runtime.content, config=runtime.config, now=ts, only=only)
+    )
+    return await _send_plans(app, page.plans, now)
+
+
+async def _send_plans(app: App, plans: list[svc.SendPlan], now: datetime) -> int:
+    """Send first messages one by one, recording each (step 3); return how many went out."""
     runtime = _runtime(app)
     ts = int(now.timestamp())
     unrecorded = _unrecorded(app)
-    for plan, message_id in list(unrecorded.values()):
-        await _record_sent(app, plan, message_id, ts)
-    plans = await runtime.db.tx(
-        lambda c: svc.sendable_tx(c, runtime.content, runtime.config, ts, only=only)
-    )
     sending = _sending(app)
     sent = 0
     notices = False
@@ -179,8 +232,6 @@ async def send_pending(app: App, now: datetime, *, only: int | None = None) -> i
             sending.discard(plan.session_id)
         await _record_sent(app, plan, message.message_id, ts)
         sent += 1
-    if sent:
-        log.info("check-ins sent", extra={"count": sent})
     if notices:
         await drain(app, now)
     return sent
@@ -318,6 +369,7 @@ async def on_answer(update: Update, context: Ctx) -> None:
         await _refuse_press(update, runtime, svc.Refusal("basics.stale_button"))
         return
     now = runtime.now()
+    pressed = query.message.message_id if query.message is not None else None
     result = await runtime.db.tx(
         partial(
             svc.answer_button_tx,
@@ -329,6 +381,7 @@ async def on_answer(update: Update, context: Ctx) -> None:
             question_id=data.parts[1],
             option_id=data.parts[2],
             now=int(now.timestamp()),
+            pressed_message=pressed,
         )
     )
     if isinstance(result, svc.Refusal):
@@ -342,17 +395,25 @@ async def on_answer(update: Update, context: Ctx) -> None:
 async def _continue(
     app: App, runtime: Runtime, reply: svc.Reply, now: datetime, *, keep: str | None
 ) -> None:
-    """After an accepted answer: settle the old buttons, crisis first, then the next message."""
-    ts = int(now.timestamp())
+    """After an accepted (and committed) answer: the next question or the closing.
+
+    Edited into the pressed message when the reply allows it (two calls in all, nothing more
+    to record); otherwise the answered buttons are settled, the crisis message goes first and
+    the next message is sent and recorded for deleting the exchange later.
+    """
     try:
-        if reply.question_message is not None:
-            await _settle_buttons(app, reply, keep)
+        if reply.edit is not None and await _edit(app, reply.chat_id, reply.edit, reply.follow):
+            return
+        if reply.settle is not None:
+            await _settle_buttons(app, reply, reply.settle, keep)
         sent: list[int] = []
         if reply.crisis is not None:
             crisis = await _send(app, reply.chat_id, svc.Outgoing(reply.crisis))
             sent.append(crisis.message_id)
         follow = await _send(app, reply.chat_id, reply.follow)
         sent.append(follow.message_id)
+        if not reply.record_new:
+            return
         await runtime.db.tx(
             partial(
                 svc.record_sent_tx,
@@ -360,27 +421,37 @@ async def _continue(
                 chat_id=reply.chat_id,
                 message_ids=sent,
                 question_message=None if reply.finished else follow.message_id,
-                now=ts,
+                now=int(now.timestamp()),
             )
         )
     finally:
-        if reply.alert_id is not None:
+        if reply.post_alert:
             await drain(app, now)
 
 
-async def _settle_buttons(app: App, reply: svc.Reply, keep: str | None) -> None:
+async def _edit(app: App, chat_id: int, message_id: int, out: svc.Outgoing) -> bool:
+    """Edit a message into `out`; False when it cannot be edited (e.g. the child deleted it)."""
+    try:
+        await app.bot.edit_message_text(
+            out.text, chat_id, message_id, parse_mode=ParseMode.HTML, api_kwargs=_markup(out)
+        )
+    except BadRequest as exc:
+        if "not modified" in exc.message:  # a repeated edit: the message already says it
+            return True
+        log.info("check-in message not editable; sending anew", extra={"error": exc.message})
+        return False
+    return True
+
+
+async def _settle_buttons(app: App, reply: svc.Reply, message_id: int, keep: str | None) -> None:
     """The answered question keeps one inert button showing the choice (a press is refused)."""
-    if reply.question_message is None:
-        return
     markup = (
         InlineKeyboardMarkup([[InlineKeyboardButton(f"✓ {reply.chosen}", callback_data=keep)]])
         if keep is not None
         else None
     )
     try:
-        await app.bot.edit_message_reply_markup(
-            reply.chat_id, reply.question_message, reply_markup=markup
-        )
+        await app.bot.edit_message_reply_markup(reply.chat_id, message_id, reply_markup=markup)
     except BadRequest as exc:  # not modified, or already deleted: the answer stands
         log.info("could not settle a question's buttons", extra={"error": exc.message})
 
@@ -413,7 +484,7 @@ async def on_text(update: Update, context: Ctx) -> None:
         try:
             await message.reply_text(result.reply, parse_mode=ParseMode.HTML)
         finally:
-            if result.alert_id is not None:
+            if result.posted:
                 await drain(app, now)
     elif isinstance(result, svc.Refusal):
         await message.reply_text(
@@ -478,17 +549,24 @@ async def on_tidy(update: Update, context: Ctx) -> None:
         await _refuse_press(update, runtime, svc.Refusal("basics.stale_button"))
         return
     ts = runtime.ts()
+    pressed = query.message.message_id if query.message is not None else None
     result = await runtime.db.tx(
-        partial(svc.tidy_tx, user_id=user.id, chat_id=chat.id, session_id=session_id, now=ts)
+        partial(
+            svc.tidy_tx,
+            user_id=user.id,
+            chat_id=chat.id,
+            session_id=session_id,
+            now=ts,
+            pressed_message=pressed,
+        )
     )
     if isinstance(result, svc.Refusal):
         await _refuse_press(update, runtime, result)
         return
-    lang = result.child.lang
+    lang = result.home.child.lang
     await query.answer(runtime.content.ui_label("checkins.tidy_done", lang))
-    deletion = await runtime.db.run(lambda c: svc.exchange_tx(c, session_id))
-    await _delete(context.application, runtime, deletion, ts)
-    if result.shared_phone:
+    await _delete(context.application, runtime, result.deletion, ts)
+    if result.home.shared_phone:
         await context.bot.send_message(
             chat.id, runtime.content.ui("checkins.shared_done", lang), parse_mode=ParseMode.HTML
         )
@@ -551,7 +629,7 @@ async def checkin_time_command(update: Update, context: Ctx) -> None:
         return
     for home in homes:
         out = svc.weekday_keyboard(runtime.content, home)
-        await message.reply_text(out.text, parse_mode=ParseMode.HTML, reply_markup=_markup(out))
+        await message.reply_text(out.text, parse_mode=ParseMode.HTML, api_kwargs=_markup(out))
     raise ApplicationHandlerStop
 
 
@@ -608,9 +686,7 @@ async def _slot_press(update: Update, context: Ctx, prefix: str, arity: int) -> 
             )
         )
     with contextlib.suppress(BadRequest):  # "message is not modified" after a double press
-        await query.edit_message_text(
-            out.text, parse_mode=ParseMode.HTML, reply_markup=_markup(out)
-        )
+        await query.edit_message_text(out.text, parse_mode=ParseMode.HTML, api_kwargs=_markup(out))
     raise ApplicationHandlerStop
 
 

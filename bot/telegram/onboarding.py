@@ -749,6 +749,7 @@ async def _new_family_button(
             minute=minute,
             expire_days=runtime.config.invites.expire_days,
             now=now,
+            spread_minutes=checkins.default_spread_minutes,
         )
     )
     if created is None:

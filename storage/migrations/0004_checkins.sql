@@ -32,10 +32,13 @@ CREATE TABLE checkin_sessions (
 CREATE INDEX checkin_sessions_status ON checkin_sessions(status, sent_at);
 CREATE INDEX checkin_sessions_tidy ON checkin_sessions(tidy_at);
 
--- Each answer as it was given, so a half-finished check-in still counts.
+-- Each answer as it was given, so a half-finished check-in still counts. WITHOUT ROWID: the
+-- key is the only b-tree, so storing an answer writes one page of it, not a table page and an
+-- index page (an answer's commit is the hot path of every check-in).
 CREATE TABLE checkin_answers (
     session_id   INTEGER NOT NULL REFERENCES checkin_sessions(id) ON DELETE CASCADE,
     question_id  TEXT NOT NULL,
+    position     INTEGER NOT NULL DEFAULT 0,         -- the question's place in its set (0 = first)
     option_id    TEXT,                               -- NULL for free text and skips
     mood         INTEGER,                            -- 1..5 for mood questions
     text         TEXT,                               -- personal: the child's own words; cleared after retention
@@ -44,7 +47,7 @@ CREATE TABLE checkin_answers (
     reasons      TEXT NOT NULL DEFAULT '[]',
     answered_at  INTEGER NOT NULL,
     PRIMARY KEY (session_id, question_id)
-);
+) WITHOUT ROWID;
 
 -- Every message of a check-in exchange (the bot's and the child's typed replies), so the
 -- exchange can be deleted from a shared phone (or on "tidy up") within Telegram's 48 hours.

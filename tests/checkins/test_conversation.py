@@ -38,7 +38,7 @@ async def test_a_whole_checkin_is_stored_and_answered_kindly(harness: Harness) -
     """Each press stores its answer, shows the option's reply, asks the next; text ends it."""
     ids = await _arrived(harness)
     await harness.press("child", "🙂")
-    assert harness.sim.bot_messages(CHILD)[-1].plain_text.startswith("不错呀！")
+    assert harness.sim.bot_messages(CHILD)[-1].plain_text.startswith("✓ 🙂\n\n不错呀！")
     for label in WEEKLY_CALM[1:]:
         await harness.press("child", label)
     await harness.say("child", "这周考试考得不错")
@@ -61,20 +61,27 @@ async def test_a_whole_checkin_is_stored_and_answered_kindly(harness: Harness) -
     assert all(a.level == 0 for a in stored)
 
 
-async def test_answered_question_keeps_one_inert_button(harness: Harness) -> None:
-    """After a press only the chosen face stays; pressing it again changes nothing."""
+async def test_an_answer_turns_the_question_into_the_next_one_in_place(harness: Harness) -> None:
+    """A press edits its message into the choice and the next question; a repeat is refused."""
     ids = await _arrived(harness)
-    question = await harness.press("child", "😐")
-    settled = next(
-        m for m in harness.sim.bot_messages(CHILD) if m.message_id == question.message_id
+    [intro] = intro_messages(harness, CHILD)
+    calls = len(harness.sim.calls)
+    await harness.press("child", "😐")
+    assert [c.method for c in harness.sim.calls[calls:]] == [
+        "answerCallbackQuery",
+        "editMessageText",
+    ]
+    [edited] = harness.sim.bot_messages(CHILD)
+    assert edited.message_id == intro.message_id
+    assert edited.plain_text.startswith(
+        "✓ 😐\n\n平平常常的一周，也挺好。\n\n这几天晚上，你睡得好吗？"
     )
-    assert [b.text for b in settled.buttons] == ["✓ 😐"]
-    before = len(harness.sim.bot_messages(CHILD))
+    assert [b.text for b in edited.buttons][:2] == ["睡得挺好", "还行"]
     [session] = await sessions(harness, ids.child_id)
     again = f"ci:{session.id}:mood:1"
-    await harness.deliver(harness.sim.user_presses(CHILD, question.message_id, again))
+    await harness.deliver(harness.sim.user_presses(CHILD, intro.message_id, again))
     assert _last_answer_text(harness) == "这个问题你已经回答过啦。"
-    assert len(harness.sim.bot_messages(CHILD)) == before
+    assert len(harness.sim.bot_messages(CHILD)) == 1
     assert [(a.question_id, a.mood) for a in await answers(harness, session.id)] == [("mood", 3)]
 
 
@@ -187,11 +194,13 @@ async def test_a_concern_week_is_followed_by_the_followup_set(harness: Harness) 
 async def test_urgent_answer_shows_the_crisis_message_before_the_next_question(
     harness: Harness,
 ) -> None:
-    """ "Yes, a grown-up" is followed at once by the crisis message, then the next question."""
+    """ "Yes, a grown-up" is followed at once by the crisis message, then the next question
+    (new messages, the answered question keeping only its choice)."""
     await _arrived(harness)
     for label in ("😐", "还行", "还行", "有，是大人"):
         await harness.press("child", label)
-    crisis, following = harness.sim.bot_messages(CHILD)[-2:]
+    question, crisis, following = harness.sim.bot_messages(CHILD)[-3:]
+    assert [b.text for b in question.buttons] == ["✓ 有，是大人"]  # the answer stays, inert
     assert "12356" in crisis.plain_text
     assert "110" in crisis.plain_text
     assert crisis.buttons == []

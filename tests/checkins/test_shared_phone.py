@@ -52,7 +52,9 @@ async def test_shared_phone_checkin_end_to_end_leaves_nothing_behind(harness: Ha
         if m.message_id >= handover.message_id
     ]
     *deleted, farewell = exchange
-    assert len(deleted) == 9  # hand-over, intro + 5 questions, the child's text, closing
+    assert (
+        len(deleted) == 4
+    )  # hand-over, the questions (edited in place), the child's text, closing
     assert all(m.deleted for m in deleted)
     assert any(not m.from_bot for m in deleted)  # the child's own typed words went too
     assert farewell.from_bot
@@ -82,7 +84,9 @@ async def test_finished_exchange_is_deleted_even_without_the_tidy_button(
     await harness.press("grandma", "我是小明")
     for label in (*ANSWER_LABELS, "跳过"):
         await harness.press("grandma", label)
-    assert len(_visible_after(harness, handover)) > 5
+    shown = _visible_after(harness, handover)
+    assert [m.message_id for m in shown][:1] == [handover.message_id]
+    assert "下个星期六见" in shown[-1].plain_text  # the questions, edited into the closing
     await harness.advance(timedelta(minutes=16))
     assert _visible_after(harness, handover) == []
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 
 from bot.harness import Harness
+from bot.services.checkins import spread_minute
+from bot.services.schedule import hhmm
 from storage import consents, families, invites, people
 from storage.people import Person
 from tests.onboarding.flows import (
@@ -152,7 +154,8 @@ async def test_child_link_waits_for_guardian_consent(harness: Harness) -> None:
     decisions = await harness.runtime.db.run(lambda c: consents.latest(c, child.id, "child"))
     assert decisions is not None
     assert decisions.decision == "agree"
-    assert "星期六 10:00" in last_text(harness, "child")
+    spread = harness.config.checkins.default_spread_minutes  # 10:00 + the child's offset
+    assert f"星期六 {hhmm(spread_minute(600, spread, child.id))}" in last_text(harness, "child")
     menu = harness.sim.my_commands(scope={"type": "chat", "chat_id": CHILD})
     assert [name for name, _ in menu] == ["checkin", "checkin_time", "help", "stop", "resume"]
 

@@ -6,6 +6,7 @@ import sqlite3
 from functools import partial
 
 from bot.harness import Harness
+from bot.services.checkins import spread_minute
 from bot.services.onboarding import hash_token
 from bot.services.pseudonyms import PATTERN
 from storage import audit, families, invites, people
@@ -46,7 +47,11 @@ async def test_volunteer_creates_a_family_with_own_phone_child(harness: Harness)
     assert all(p.status == "pending" and p.telegram_user_id is None for p in members)
     (child,) = children
     assert (child.age_band, child.shared_phone) == ("10-12", False)
-    assert (child.checkin_weekday, child.checkin_minute) == (5, 600)  # saturday 10:00 (config)
+    spread = harness.config.checkins.default_spread_minutes  # saturday 10:00 + offset (config)
+    assert (child.checkin_weekday, child.checkin_minute) == (
+        5,
+        spread_minute(600, spread, child.person_id),
+    )
     for payload, role in ((caregiver_link, "caregiver"), (child_link, "child")):
         assert payload is not None
         invite = await harness.runtime.db.run(
