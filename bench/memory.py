@@ -95,8 +95,23 @@ async def dispatch_child(database: Path, sends: int) -> dict[str, float]:
         await task
     end = process.memory_info().rss
     await stop_offline(app)
-    high_water = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
+    high_water = _own_high_water()
     return {"ready": ready, "end": end, "high_water": high_water, "sent": transport.sends}
+
+
+def _own_high_water() -> int:
+    """This process's own peak RSS in bytes.
+
+    ru_maxrss is not used: on Linux it carries the parent's high-water mark across fork/exec,
+    so a child of a large parent reports the parent's peak. /proc's VmHWM is the child's own.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024  # kB
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # other systems: KiB
 
 
 def sample_child(command: list[str]) -> tuple[dict[str, float], float]:

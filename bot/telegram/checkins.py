@@ -387,7 +387,8 @@ async def on_answer(update: Update, context: Ctx) -> None:
     if isinstance(result, svc.Refusal):
         await _refuse_press(update, runtime, result)
         return
-    await query.answer()
+    with contextlib.suppress(TelegramError):  # the answer is stored: the next question must come
+        await query.answer()
     await _continue(context.application, runtime, result, now, keep=query.data)
     raise ApplicationHandlerStop
 
@@ -521,7 +522,8 @@ async def on_take_phone(update: Update, context: Ctx) -> None:
     if isinstance(result, svc.Refusal):
         await _refuse_press(update, runtime, result)
         return
-    await query.answer()
+    with contextlib.suppress(TelegramError):  # the hand-over is stored: the question must come
+        await query.answer()
     sent = await _send(context.application, result.chat_id, result.message)
     await runtime.db.tx(
         partial(

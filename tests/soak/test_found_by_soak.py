@@ -34,12 +34,6 @@ async def test_a_failed_reply_is_not_followed_by_a_fallback(harness: Harness) ->
     assert use_buttons not in replies
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="checkins.on_answer lets a failing query.answer() abort the handler after the "
-    "answer is stored; the next question is never sent and 'answering' sessions get no "
-    "reminder, so the check-in stalls until it closes",
-)
 async def test_a_429_on_the_press_answer_does_not_stall_the_check_in(harness: Harness) -> None:
     """Telegram refusing the spinner's answer must not keep the next question from coming."""
     h = harness
