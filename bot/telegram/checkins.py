@@ -37,6 +37,7 @@ from bot.telegram.context import RUNTIME_KEY, App, Ctx, runtime_of
 from bot.telegram.jobs import PeriodicJob
 from bot.telegram.outbox_sender import drain
 from bot.telegram.retry import retry_seconds
+from storage import outbox
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,34 @@ async def _send(app: App, chat_id: int, out: svc.Outgoing) -> Message:
         chat_id, out.text, parse_mode=ParseMode.HTML, api_kwargs=_markup(out)
     )
     return message
+
+
+async def _send_crisis(
+    app: App, runtime: Runtime, chat_id: int, text: str, now: datetime
+) -> int | None:
+    """Send the hotline numbers now; if Telegram fails, hand them to the outbox to retry.
+
+    A child who wrote something urgent must get the numbers even through a network error:
+    the outbox keeps retrying (the alert itself already went through it).
+    """
+    try:
+        return (await _send(app, chat_id, svc.Outgoing(text))).message_id
+    except Forbidden:
+        raise
+    except TelegramError:
+        ts = int(now.timestamp())
+        await runtime.db.tx(
+            lambda c: outbox.enqueue(
+                c,
+                dedupe_key=f"crisis:{chat_id}:{ts}",
+                kind="crisis",
+                target=outbox.chat_target(chat_id),
+                payload={"text": text},
+                now=ts,
+            )
+        )
+        log.warning("crisis message queued for retry after a failed send")
+        return None
 
 
 def _sending(app: App) -> set[int]:
@@ -409,8 +438,9 @@ async def _continue(
             await _settle_buttons(app, reply, reply.settle, keep)
         sent: list[int] = []
         if reply.crisis is not None:
-            crisis = await _send(app, reply.chat_id, svc.Outgoing(reply.crisis))
-            sent.append(crisis.message_id)
+            crisis_id = await _send_crisis(app, runtime, reply.chat_id, reply.crisis, now)
+            if crisis_id is not None:
+                sent.append(crisis_id)
         follow = await _send(app, reply.chat_id, reply.follow)
         sent.append(follow.message_id)
         if not reply.record_new:
@@ -483,7 +513,10 @@ async def on_text(update: Update, context: Ctx) -> None:
     app = context.application
     if isinstance(result, FreeMessage):
         try:
-            await message.reply_text(result.reply, parse_mode=ParseMode.HTML)
+            if result.crisis:
+                await _send_crisis(app, runtime, chat.id, result.reply, now)
+            else:
+                await message.reply_text(result.reply, parse_mode=ParseMode.HTML)
         finally:
             if result.posted:
                 await drain(app, now)
