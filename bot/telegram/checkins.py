@@ -529,6 +529,16 @@ async def on_text(update: Update, context: Ctx) -> None:
     raise ApplicationHandlerStop
 
 
+async def _session_of_press(update: Update, runtime: Runtime, prefix: str) -> int | None:
+    """The session id a one-part press names, or None after refusing a malformed one."""
+    query = update.callback_query
+    try:
+        return unpack(query.data if query else None, prefix, 1).int_part(0)
+    except CallbackDataError:
+        await _refuse_press(update, runtime, svc.Refusal("basics.stale_button"))
+        return None
+
+
 async def on_take_phone(update: Update, context: Ctx) -> None:
     """ "I'm …" on a shared phone: the check-in opens (or resumes) for that child."""
     runtime = runtime_of(context)
@@ -536,10 +546,8 @@ async def on_take_phone(update: Update, context: Ctx) -> None:
     user, chat = update.effective_user, update.effective_chat
     if query is None or user is None or chat is None:
         return
-    try:
-        session_id = unpack(query.data, svc.GO, 1).int_part(0)
-    except CallbackDataError:
-        await _refuse_press(update, runtime, svc.Refusal("basics.stale_button"))
+    session_id = await _session_of_press(update, runtime, svc.GO)
+    if session_id is None:
         return
     ts = runtime.ts()
     result = await runtime.db.tx(
@@ -578,10 +586,8 @@ async def on_tidy(update: Update, context: Ctx) -> None:
     user, chat = update.effective_user, update.effective_chat
     if query is None or user is None or chat is None:
         return
-    try:
-        session_id = unpack(query.data, svc.TIDY, 1).int_part(0)
-    except CallbackDataError:
-        await _refuse_press(update, runtime, svc.Refusal("basics.stale_button"))
+    session_id = await _session_of_press(update, runtime, svc.TIDY)
+    if session_id is None:
         return
     ts = runtime.ts()
     pressed = query.message.message_id if query.message is not None else None
