@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.risk.answers import assess_answer
 from bot.risk.categories import CATEGORY_LABELS, category_label
 from bot.risk.loader import RiskRulesError
-from bot.risk.model import NO_RISK, Assessment, Reason, combine
+from bot.risk.model import NO_RISK, Assessment, Reason, Reporter, combine
 from bot.risk.rules import RiskRules, default_rules
 from bot.risk.trends import assess_trend
 
@@ -18,6 +18,7 @@ __all__ = [
     "NO_RISK",
     "Assessment",
     "Reason",
+    "Reporter",
     "RiskRules",
     "RiskRulesError",
     "assess_answer",

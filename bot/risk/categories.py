@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 CATEGORY_LABELS: dict[str, str] = {
+    "danger_now": "danger right now",
     "suicide": "suicide risk",
     "self_harm": "self-harm",
     "abuse_physical": "physical abuse",

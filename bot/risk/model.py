@@ -8,8 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from bot.levels import RiskLevel
+
+
+class Reporter(StrEnum):
+    """Who wrote a message: a child about themselves, or an adult reporting about a child.
+
+    An adult's third-person report ("the child says he doesn't want to live") counts as a
+    signal about the child, where the same sentence from a child about a classmate would not.
+    """
+
+    CHILD = "child"
+    ADULT = "adult"
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.levels import RiskLevel
 from bot.risk.loader import LANGS, Negation, RiskRulesError, RuleFiles, RuleSpec, read_folder
-from bot.risk.model import Assessment, Reason
+from bot.risk.model import Assessment, Reason, Reporter
 from bot.risk.normalise import BOUNDARY, ChineseNormaliser, EnglishNormaliser
 from bot.risk.patterns import Compiled, Compiler, PatternError
 
@@ -73,8 +73,13 @@ class RiskRules:
         """The Chinese and English views of a message (for debugging rules)."""
         return self._chinese.view(text), self._english.view(text)
 
-    def assess_text(self, text: str, lang: str | None = None) -> Assessment:
+    def assess_text(
+        self, text: str, lang: str | None = None, *, reporter: Reporter = Reporter.CHILD
+    ) -> Assessment:
         """Level and reasons for a free-text message.
+
+        `reporter` says who wrote it: a child about themselves (the default) or an adult
+        reporting about a child, whose third-person sentences count as signals.
 
         Both phrase lists run whatever `lang` says, because children mix scripts (pinyin
         inside Chinese, English slang); `lang` is accepted so callers can pass what they know.
@@ -84,6 +89,7 @@ class RiskRules:
         (我死也不吃香菜 stays an idiom).
         """
         del lang  # both lists always run; see the docstring
+        del reporter  # third-person report rules are not written yet (issue 12)
         zh = self._chinese.view(text)
         compact = self._chinese.compact(zh)
         views: dict[str, tuple[str, ...]] = {
