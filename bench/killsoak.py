@@ -77,11 +77,17 @@ class Outcome:
     alerts: Counter[int] = field(default_factory=Counter)
     messages: Counter[int] = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
+    duplicate_cards: list[str] = field(default_factory=list)
+    """Children whose alert was posted more than once (a copy too many; nothing lost), each
+    with "same run" (two sends by one process) or "across a restart"."""
+    started_at: list[float] = field(default_factory=list)
+    card_sends: dict[str, list[float]] = field(default_factory=dict)
 
     def line(self) -> str:
         """One summary line."""
         s = self.settings
-        verdict = "OK" if not self.problems else "FAIL " + "; ".join(self.problems[:6])
+        wrong = self.problems + [f"{p}: a duplicate card" for p in self.duplicate_cards]
+        verdict = "OK" if not wrong else "FAIL " + "; ".join(wrong[:6])
         return (
             f"{s.mode}: seed {s.seed}, {self.sent} urgent messages from {s.children} children,"
             f" {self.kills} SIGKILLs, {self.graceful_stops} SIGTERM stops, {self.starts} starts:"
@@ -174,6 +180,7 @@ class Bot:
         self.mode = mode
         self.log = log
         self.process: subprocess.Popen[bytes] | None = None
+        self.started_at: list[float] = []
 
     def start(self) -> None:
         """Start `python -m bot run` (with `--webhook` in webhook mode)."""
@@ -220,6 +227,7 @@ def start_and_wait(bot: Bot, stand_in: StandIn) -> None:
     """Start the bot and wait until it polls (or has set its webhook)."""
     with stand_in.world() as sim:
         polls, hooks = len(sim.calls_to("getUpdates")), len(sim.calls_to("setWebhook"))
+    bot.started_at.append(time.time())
     bot.start()
     deadline = time.monotonic() + READY_TIMEOUT
     while time.monotonic() < deadline:
@@ -244,6 +252,19 @@ def card_counts(sim: SimTelegram, children: list[Child]) -> Counter[str]:
     """Group posts naming each child's pseudonym."""
     posts = [m.plain_text for m in sim.bot_messages(VOLUNTEER_CHAT_ID)]
     return Counter({c.pseudonym: sum(c.pseudonym in p for p in posts) for c in children})
+
+
+def card_sends(sim: SimTelegram, children: list[Child]) -> dict[str, list[float]]:
+    """When each child's card was accepted by Telegram (the stand-in's clock)."""
+    sends = [
+        call
+        for call in sim.calls_to("sendMessage")
+        if call.ok and call.params.get("chat_id") == VOLUNTEER_CHAT_ID
+    ]
+    return {
+        c.pseudonym: [call.at for call in sends if c.pseudonym in str(call.params.get("text"))]
+        for c in children
+    }
 
 
 def database_counts(database: Path) -> tuple[Counter[int], Counter[int], int, int]:
@@ -341,9 +362,11 @@ def run(workdir: Path, settings: Settings) -> Outcome:
                 outcome.problems.append("not settled in time")
         finally:
             bot.stop()
+            outcome.started_at = bot.started_at
         with stand_in.world() as sim:
             outcome.crisis = crisis_counts(sim, children)
             outcome.cards = card_counts(sim, children)
+            outcome.card_sends = card_sends(sim, children)
     outcome.alerts, outcome.messages, waiting, pending = database_counts(database)
     _judge(outcome, [by_uid[uid] for uid in sorted(sent)], waiting, pending)
     return outcome
@@ -354,12 +377,21 @@ def _judge(outcome: Outcome, senders: list[Child], waiting: int, pending: int) -
     for child in senders:
         for name, got in (
             ("crisis replies", outcome.crisis[child.user_id]),
-            ("cards", outcome.cards[child.pseudonym]),
             ("alerts", outcome.alerts[child.person_id]),
             ("stored messages", outcome.messages[child.person_id]),
         ):
             if got != 1:
                 outcome.problems.append(f"{child.pseudonym}: {got} {name}")
+        cards = outcome.cards[child.pseudonym]
+        if cards == 0:
+            outcome.problems.append(f"{child.pseudonym}: no card")
+        elif cards > 1:
+            times = outcome.card_sends.get(child.pseudonym, [])
+            restarted = any(
+                min(times) < start < max(times) for start in outcome.started_at if times
+            )
+            how = "across a restart" if restarted else "same run"
+            outcome.duplicate_cards.append(f"{child.pseudonym} ({how})")
     if waiting:
         outcome.problems.append(f"{waiting} updates still waiting in the inbox")
     if pending:
@@ -385,7 +417,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             outcome = run(Path(tmp) / mode, settings)
             print(outcome.line(), flush=True)
-            failed = failed or bool(outcome.problems)
+            failed = failed or bool(outcome.problems or outcome.duplicate_cards)
     return 1 if failed else 0
 
 

@@ -101,6 +101,19 @@ def delete_handled(conn: sqlite3.Connection, *, handled_before: int, gave_up_bef
     return int(cursor.rowcount)
 
 
+def forget_chat(conn: sqlite3.Connection, chat_id: int) -> int:
+    """Delete handled updates from a private chat (erasure); waiting ones are still handled."""
+    cursor = conn.execute(
+        "DELETE FROM inbox WHERE handled_at IS NOT NULL AND ? IN ("
+        " json_extract(payload, '$.message.chat.id'),"
+        " json_extract(payload, '$.edited_message.chat.id'),"
+        " json_extract(payload, '$.callback_query.from.id'),"
+        " json_extract(payload, '$.my_chat_member.chat.id'))",
+        (chat_id,),
+    )
+    return int(cursor.rowcount)
+
+
 def facts(conn: sqlite3.Connection) -> InboxFacts:
     """How many updates wait and since when; how many were given up and when last."""
     row = conn.execute(

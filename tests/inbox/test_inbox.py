@@ -137,3 +137,14 @@ async def test_handled_rows_are_deleted_after_a_day(harness: Harness) -> None:
     await harness.advance(timedelta(hours=2))
     assert await count(harness, "SELECT COUNT(*) FROM inbox") == 1
     assert await waiting(harness) == 1
+
+
+async def test_erasing_a_family_deletes_its_handled_inbox_rows(harness: Harness) -> None:
+    """/erase removes what the family's chats sent from the inbox too; others' rows stay."""
+    ids = await make_family(harness, suffix="2")  # F-TST2: a well-formed pseudonym
+    await harness.receive(harness.sim.user_sends(CHILD, "今天挺好的"))
+    await harness.receive(harness.sim.user_sends(1005, "/start"))
+    await harness.say("volunteer", f"/erase {ids.family_pseudonym}")
+    await harness.press("volunteer", "确定删除")
+    assert await count(harness, "SELECT COUNT(*) FROM inbox WHERE payload LIKE '%今天挺好的%'") == 0
+    assert await count(harness, "SELECT COUNT(*) FROM inbox") == 1
