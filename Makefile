@@ -37,9 +37,11 @@ unit: $(STAMP)
 run: $(STAMP)
 	$(BIN)/qiao --config $(CONFIG) run
 
-## The soak test's long form: a simulated week for 200 families with faults.
+## The soak test's long form: a simulated week for 200 families with faults, then the real
+## process killed with SIGKILL while 40 children write urgent messages (polling and webhook).
 soak: $(STAMP)
 	$(BIN)/python -m bench.soak --families 200 --days 7
+	$(BIN)/python -m bench.killsoak --children 40 --rounds 8
 
 ## Benchmarks (not part of `make test`).
 bench: $(STAMP)

@@ -17,6 +17,7 @@ from bot.clock import ManualClock
 from bot.config import Config, config_from_dict
 from bot.runtime import Runtime
 from bot.simtelegram import SimMessage, SimTelegram
+from bot.telegram import inbox
 from bot.telegram.app import all_jobs, build_application, start_offline, stop_offline
 from bot.telegram.context import App
 from bot.telegram.jobs import PeriodicJob, run_job
@@ -150,6 +151,25 @@ class Harness:
     async def deliver(self, update: dict[str, Any]) -> None:
         """Hand one Update (Telegram JSON) to the Application and wait until it is handled."""
         await self.app.process_update(Update.de_json(update, self.app.bot))
+
+    async def receive(self, update: dict[str, Any]) -> int:
+        """As the polling loop and the webhook do: store the update in the inbox, then handle
+        it unless it was stored before; returns how many updates were handled (0 or 1)."""
+        new = await inbox.receive(self.app, [Update.de_json(update, self.app.bot)])
+        for stored in new:
+            await self.app.process_update(stored)
+        return len(new)
+
+    async def store(self, *updates: dict[str, Any]) -> None:
+        """Store updates in the inbox without handling them: a process killed right after."""
+        await inbox.receive(self.app, [Update.de_json(u, self.app.bot) for u in updates])
+
+    async def handle_waiting(self) -> int:
+        """What a start does first: handle stored updates not handled before; how many."""
+        waiting = await inbox.waiting_updates(self.app)
+        for stored in waiting:
+            await self.app.process_update(stored)
+        return len(waiting)
 
     async def say(self, who: str | int, text: str, *, chat_id: int | None = None) -> None:
         """A persona sends a text (or a command) in their private chat or a group."""

@@ -6,8 +6,6 @@ import argparse
 import asyncio
 import logging
 
-from telegram import Update
-
 from bot import logs
 from bot.clock import SystemClock
 from bot.config import Config, ConfigError, load_config
@@ -42,8 +40,10 @@ def run_command(args: argparse.Namespace) -> int:
 
             run_webhook(app, config)
         else:
-            # Keep updates sent while the bot was down: they may hold a child's message.
-            app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+            from bot.telegram import polling
+
+            # Stored before confirmed; updates sent while the bot was down are kept.
+            polling.run(app)
     finally:
         lock.release()
     return 0

@@ -8,11 +8,12 @@ import logging
 import os
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import aiosqlite
 
@@ -20,6 +21,34 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 BUSY_TIMEOUT_MS = 5000
 _MIGRATION_NAME = re.compile(r"[0-9]{4}_[a-z0-9_]+\.sql")
+
+
+class WriteHook(Protocol):
+    """Work that joins every transaction that changes something, while the hook is set.
+
+    The inbox uses it to mark the update being handled as handled in the same transaction
+    as the first change that update causes: after that commit, a restart must not handle the
+    update again (its effects are stored), and before it nothing of it is stored.
+    """
+
+    def in_transaction(self, conn: sqlite3.Connection) -> None:
+        """Run inside the transaction, after its work changed at least one row."""
+
+    def committed(self) -> None:
+        """That transaction committed."""
+
+
+_WRITE_HOOK: ContextVar[WriteHook | None] = ContextVar("qiao_write_hook", default=None)
+
+
+@contextlib.contextmanager
+def write_hook(hook: WriteHook) -> Iterator[None]:
+    """Set `hook` for the transactions run by this task (and tasks it starts) until exit."""
+    token = _WRITE_HOOK.set(hook)
+    try:
+        yield
+    finally:
+        _WRITE_HOOK.reset(token)
 
 
 @dataclass(frozen=True)
@@ -89,8 +118,28 @@ class Database:
             return result
 
     async def tx(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        """Run `fn` inside BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
-        return await self.run(lambda conn: transaction(conn, fn))
+        """Run `fn` inside BEGIN IMMEDIATE … COMMIT, rolled back on any exception.
+
+        A write hook set by the caller's task joins the transaction when `fn` changed a row.
+        """
+        hook = _WRITE_HOOK.get()
+        if hook is None:
+            return await self.run(lambda conn: transaction(conn, fn))
+        changed = False
+
+        def hooked(conn: sqlite3.Connection) -> T:
+            nonlocal changed
+            before = conn.total_changes
+            result = fn(conn)
+            if conn.total_changes != before:
+                hook.in_transaction(conn)
+                changed = True
+            return result
+
+        result = await self.run(lambda conn: transaction(conn, hooked))
+        if changed:
+            hook.committed()
+        return result
 
     async def migrate(self) -> list[int]:
         """Apply pending migrations in order; return the versions applied now."""

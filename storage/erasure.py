@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
+from storage import inbox
 from storage.outbox import chat_target
 
 
@@ -29,9 +30,9 @@ def family_people_count(conn: sqlite3.Connection, family_id: int) -> int:
 
 
 def delete_chat_traces(conn: sqlite3.Connection, chat_ids: Iterable[int]) -> tuple[int, int]:
-    """Delete conversation state and every outbox row aimed at these chats.
+    """Delete these chats' conversation state, outbox rows and handled inbox rows.
 
-    Sent and dead rows go too: their payloads may hold a name or a lesson text addressed to
+    Sent and dead outbox rows go too: their payloads may hold a name or a lesson text addressed to
     the person. Returns (state rows, outbox rows) deleted.
     """
     states = outbox_rows = 0
@@ -42,6 +43,7 @@ def delete_chat_traces(conn: sqlite3.Connection, chat_ids: Iterable[int]) -> tup
         outbox_rows += conn.execute(
             "DELETE FROM outbox WHERE target = ?", (chat_target(chat_id),)
         ).rowcount
+        inbox.forget_chat(conn, chat_id)  # handled updates: what they said is not kept either
     return states, outbox_rows
 
 

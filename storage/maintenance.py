@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from storage import inbox
 from storage.db import BUSY_TIMEOUT_MS, bundled_migrations, current_version
 from storage.erasure import family_chats
+from storage.inbox import InboxFacts
 from storage.outbox import chat_target
 
 URGENT_LEVEL = 3
@@ -117,6 +119,8 @@ class HealthFacts:
     outbox_oldest_at: int | None
     urgent_open: int
     urgent_oldest_at: int | None
+    inbox: InboxFacts = inbox.EMPTY
+    """Updates stored and not handled yet, and updates given up (empty before migration 6)."""
 
 
 def health_facts(conn: sqlite3.Connection) -> HealthFacts:
@@ -149,9 +153,10 @@ def health_facts(conn: sqlite3.Connection) -> HealthFacts:
                 (URGENT_LEVEL,),
             ).fetchone()
             urgent, urgent_oldest = int(row[0]), row[1]
+        waiting = inbox.facts(conn) if "inbox" in names else inbox.EMPTY
     finally:
         conn.execute("COMMIT")
-    return HealthFacts(version, last_dispatch, pending, oldest, urgent, urgent_oldest)
+    return HealthFacts(version, last_dispatch, pending, oldest, urgent, urgent_oldest, waiting)
 
 
 def _int_or_none(value: object) -> int | None:

@@ -22,6 +22,12 @@ OUTBOX_MAX_AGE = 10 * 60
 URGENT_MAX_AGE = 30 * 60
 """Seconds an urgent alert may stay unclaimed before the bot counts as unhealthy."""
 
+INBOX_MAX_AGE = 5 * 60
+"""Seconds a stored update may wait unhandled before the bot counts as unhealthy."""
+
+GAVE_UP_WINDOW = 24 * 60 * 60
+"""For this long after an update was given up (it failed in every try), the bot is unhealthy."""
+
 
 @dataclass(frozen=True)
 class HealthReport:
@@ -43,6 +49,10 @@ class HealthReport:
                 "outbox_oldest_at": self.facts.outbox_oldest_at,
                 "urgent_open": self.facts.urgent_open,
                 "urgent_oldest_at": self.facts.urgent_oldest_at,
+                "inbox_waiting": self.facts.inbox.waiting,
+                "inbox_oldest_at": self.facts.inbox.oldest_waiting_at,
+                "inbox_gave_up": self.facts.inbox.gave_up,
+                "inbox_last_gave_up_at": self.facts.inbox.last_gave_up_at,
             }
         return data
 
@@ -106,9 +116,27 @@ def evaluate(facts: HealthFacts, *, now: int, code_version: int) -> HealthReport
             problems.append("urgent alert unclaimed")
         parts.append(urgent)
 
+    parts.append(_inbox(facts, now, problems))
+
     ok = not problems
     line = ("OK " if ok else "FAIL ") + "; ".join(parts)
     return HealthReport(ok, line, tuple(problems), facts)
+
+
+def _inbox(facts: HealthFacts, now: int, problems: list[str]) -> str:
+    """The inbox part of the line; a stuck inbox or a recent give-up is a problem."""
+    box = facts.inbox
+    part = f"inbox {box.waiting} waiting"
+    if box.oldest_waiting_at is not None:
+        waited = now - box.oldest_waiting_at
+        part += f", oldest {age(waited)}"
+        if waited > INBOX_MAX_AGE:
+            part += f" (over {age(INBOX_MAX_AGE)})"
+            problems.append("inbox stuck")
+    if box.last_gave_up_at is not None and now - box.last_gave_up_at <= GAVE_UP_WINDOW:
+        part += f", {box.gave_up} given up (last {age(now - box.last_gave_up_at)} ago)"
+        problems.append("updates given up")
+    return part
 
 
 def check_file(database: Path | str, *, now: int) -> HealthReport:

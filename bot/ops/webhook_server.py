@@ -2,10 +2,11 @@
 
 PTB's `run_webhook` serves only the update path, so this is PTB's "custom webhook" set-up:
 a small tornado application (tornado comes with PTB's `webhooks` extra) that checks
-Telegram's secret-token header in constant time and hands each update to the Application's
-update queue, plus `GET /healthz` answering 200 or 503 with `qiao health`'s one line. The
-Application itself runs as under `run_polling`: initialize, post_init, start … stop,
-shutdown, post_shutdown.
+Telegram's secret-token header in constant time, stores each update in the inbox
+(bot/telegram/inbox.py) before answering 200 and hands it to the Application's update
+queue, plus `GET /healthz` answering 200 or 503 with `qiao health`'s one line. The
+Application runs as under polling: initialize, post_init, start … stop, shutdown,
+post_shutdown.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import json
 import logging
 import re
 import signal
+import sqlite3
 from typing import Any
 
 import tornado.web
@@ -26,6 +28,7 @@ from tornado.httpserver import HTTPServer
 from bot.config import Config, ConfigError
 from bot.ops import health
 from bot.runtime import Runtime
+from bot.telegram import inbox
 from bot.telegram.context import RUNTIME_KEY, App
 
 log = logging.getLogger(__name__)
@@ -51,7 +54,10 @@ class UpdateHandler(tornado.web.RequestHandler):
         self.secret = secret_token.encode()
 
     async def post(self) -> None:
-        """Check the secret, parse the update and queue it; answer at once."""
+        """Check the secret, store the update, queue it; 200 only once it is stored.
+
+        A failed store answers 503, so Telegram delivers the update again later.
+        """
         given = self.request.headers.get(SECRET_HEADER, "").encode()
         if not hmac.compare_digest(given, self.secret):
             log.warning("webhook request with a wrong or missing secret token")
@@ -66,7 +72,16 @@ class UpdateHandler(tornado.web.RequestHandler):
             log.warning("webhook request that is not a Telegram update")
             self.send_error(400)
             return
-        await self.app.update_queue.put(update)
+        try:
+            updates = await inbox.receive(self.app, [update])
+        except (sqlite3.Error, RuntimeError, ValueError) as exc:  # RuntimeError: not started
+            log.error(
+                "could not store a webhook update; Telegram will deliver it again",
+                extra={"error_type": type(exc).__name__},
+            )
+            self.send_error(503)
+            return
+        await inbox.hand_over(self.app, updates)
         self.set_status(200)
         await self.finish()
 
@@ -141,6 +156,8 @@ async def serve(
         if app.post_init is not None:
             await app.post_init(app)
         await app.start()
+        # Updates stored but not handled before the last stop go first, before new ones.
+        await inbox.hand_over(app, await inbox.waiting_updates(app))
         server = HTTPServer(
             make_web_app(app, path=hook.path, secret_token=hook.secret_token),
             max_body_size=MAX_BODY_BYTES,
@@ -170,6 +187,9 @@ async def serve(
         finally:
             server.stop()
             await server.close_all_connections()
+            left = inbox.leave_queued(app)  # stored: handled first at the next start
+            if left:
+                log.info("updates left in the inbox for the next start", extra={"count": left})
             if app.running:
                 await app.stop()
             if app.post_stop is not None:

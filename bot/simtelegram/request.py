@@ -9,6 +9,7 @@ fields Telegram would receive, and return the server's status and body unchanged
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING, Any
 
 from telegram.request import BaseRequest, RequestData
@@ -69,6 +70,11 @@ def decode_params(data: RequestData | None) -> JSON:
         for name, (filename, content, mimetype) in data.multipart_data.items():
             params[name] = UploadedFile(filename, _read(content), mimetype)
     return params
+
+
+def decode_fields(fields: Mapping[str, str]) -> JSON:
+    """Form fields received over HTTP, decoded as `decode_params` decodes PTB's."""
+    return {name: raw if name in _STRING_FIELDS else _decode(raw) for name, raw in fields.items()}
 
 
 def _decode(raw: str) -> Any:

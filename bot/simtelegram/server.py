@@ -64,14 +64,20 @@ class SimTelegram:
 
     def handle(self, url: str, http_method: str, data: RequestData | None) -> tuple[int, bytes]:
         """Answer one HTTP request from PTB: (status, JSON body), or raise a transport error."""
+        if http_method != "POST":
+            error = not_found()
+            return error.status, _dump(error.to_json())
+        return self.handle_params(url, decode_params(data))
+
+    def handle_params(self, url: str, params: JSON) -> tuple[int, bytes]:
+        """Answer one POST whose form fields are already decoded (the HTTP stand-in's entry)."""
         prefix, _, name = url.rpartition("/")
-        if http_method != "POST" or "/file/bot" in prefix:
+        if "/file/bot" in prefix:
             error = not_found()  # file downloads are not simulated
             return error.status, _dump(error.to_json())
         if self._token_re.search(prefix) is None:
             error = ApiError(401, "Unauthorized")  # Telegram's answer to a wrong token
             return error.status, _dump(error.to_json())
-        params = decode_params(data)
         method = self._api.canonical(name)
         fault = self._faults.take(method, params.get("chat_id"))
         if fault is not None:
@@ -329,6 +335,16 @@ class SimTelegram:
         """The webhook URL set with setWebhook ("" when polling)."""
         url = self._api.webhook["url"]
         return url if isinstance(url, str) else ""
+
+    @property
+    def webhook_secret(self) -> str:
+        """The secret token given with setWebhook ("" when none)."""
+        secret = self._api.webhook.get("secret_token")
+        return secret if isinstance(secret, str) else ""
+
+    def webhook_batch(self, offset: int, limit: int = 100) -> list[JSON]:
+        """For a webhook delivery: confirm updates below `offset`, return those still pending."""
+        return self._updates.serve(offset, limit, None)
 
     @property
     def pending_updates(self) -> int:

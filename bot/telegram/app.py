@@ -18,6 +18,7 @@ from bot.telegram import (
     alerts,
     basics,
     checkins,
+    inbox,
     lessons,
     maintenance,
     onboarding,
@@ -41,7 +42,7 @@ class _Setup:
 
 def all_jobs() -> list[PeriodicJob]:
     """Every periodic job of every feature, plus the outbox drain."""
-    jobs = [outbox_sender.JOB]
+    jobs = [outbox_sender.JOB, inbox.JOB]
     for feature in FEATURES:
         jobs.extend(feature.JOBS)
     return jobs
@@ -59,6 +60,7 @@ def build_application(
     """Build the Application; the database and content open in post_init, close at shutdown."""
     builder = (
         ApplicationBuilder()
+        .application_class(inbox.InboxApplication)
         .token(config.require_token())
         .base_url(config.telegram.base_url)
         .base_file_url(config.telegram.base_file_url)

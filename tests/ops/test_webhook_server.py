@@ -209,3 +209,38 @@ async def test_serve_stops_cleanly_when_telegram_refuses_the_webhook(tmp_path: P
         await webhook_server.serve(app, config, asyncio.Event())
     assert not app.running
     assert RUNTIME_KEY not in app.bot_data
+
+
+async def _inbox_rows(harness: Harness) -> list[tuple[int, int | None]]:
+    return await harness.runtime.db.run(
+        lambda c: [(int(r[0]), r[1]) for r in c.execute("SELECT update_id, handled_at FROM inbox")]
+    )
+
+
+async def test_update_is_stored_before_it_is_acknowledged(
+    harness: Harness, client: httpx.AsyncClient
+) -> None:
+    """The 200 comes after the update is in the inbox; a redelivery is not queued twice."""
+    headers = {webhook_server.SECRET_HEADER: SECRET}
+    response = await client.post("/telegram", json=update_json(harness, 91), headers=headers)
+    assert response.status_code == 200
+    assert await _inbox_rows(harness) == [(91, None)]
+    again = await client.post("/telegram", json=update_json(harness, 91), headers=headers)
+    assert again.status_code == 200
+    assert harness.app.update_queue.qsize() == 1
+
+
+async def test_failed_store_answers_503_so_telegram_delivers_again(
+    harness: Harness, client: httpx.AsyncClient
+) -> None:
+    """When the database refuses the write, Telegram gets 503 and nothing is queued."""
+    headers = {webhook_server.SECRET_HEADER: SECRET}
+    db = harness.runtime.db
+    await db.run(lambda c: c.execute("PRAGMA query_only = ON"))
+    response = await client.post("/telegram", json=update_json(harness, 92), headers=headers)
+    assert response.status_code == 503
+    assert harness.app.update_queue.empty()
+    await db.run(lambda c: c.execute("PRAGMA query_only = OFF"))
+    retried = await client.post("/telegram", json=update_json(harness, 92), headers=headers)
+    assert retried.status_code == 200
+    assert await _inbox_rows(harness) == [(92, None)]
