@@ -97,12 +97,14 @@ async def background(
     start = time.perf_counter()
     count = int(seconds * size.background_rate)
     given = 0
+    last: dict[int, str] = {}
     for n in range(count):
         await asyncio.sleep(max(0.0, start + n / size.background_rate - time.perf_counter()))
         family = children[n % len(children)]
         answer = crowd.answer(family)
-        if answer is None:
-            continue
+        if answer is None or last.get(family.index) == answer.question:
+            continue  # a child answers each question once: wait until the next one shows
+        last[family.index] = answer.question
         await queue.put(Update.de_json(answer.update, h.app.bot))
         given += 1
     return given

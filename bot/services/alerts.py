@@ -262,8 +262,6 @@ def queue_card_tx(
     card = render_card_tx(conn, content, shown, header=header)
     first = shown[0]
     payload = {**card.payload(first.id), "alert_ids": [a.id for a in shown]}
-    if header is not None:
-        payload["header"] = header
     outbox_id = outbox.add(
         conn,
         dedupe_key=dedupe_key,

@@ -154,3 +154,19 @@ async def test_a_resolved_alert_lets_the_next_signal_open_a_new_one(
     assert fresh.id != alert.id
     assert crisis_replies(h, CHILD) == 2
     assert group_posts(h) == 2
+
+
+async def test_a_later_urgent_check_in_answer_joins_the_open_alert(
+    h: Harness, family: FamilyIds
+) -> None:
+    """An urgent check-in answer after an urgent message is counted into the same alert,
+    with no second crisis reply and no second card."""
+    await h.say("child", URGENT)
+    await h.say("child", "/checkin")
+    for label in ("😐", "还行", "还行", "有，是大人"):
+        await h.press("child", label)
+    [alert] = await open_alerts(h)
+    assert (alert.signals, alert.level) == (2, 3)
+    assert crisis_replies(h, CHILD) == 1
+    assert group_posts(h) == 1
+    assert "爸爸妈妈说上话" in h.sim.bot_messages(CHILD)[-1].plain_text
