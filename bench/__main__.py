@@ -22,7 +22,7 @@ import psutil
 from bench import cli, machine
 from bench.results import RESULTS_PATH, Result, table, write
 
-MODULES = ("inbound", "fanout", "latency", "memory", "profiling")
+MODULES = ("inbound", "fanout", "latency", "memory", "profiling", "burst")
 """Figure modules in the order they run (bench.soak and others are not figures)."""
 
 

@@ -405,6 +405,8 @@ class Observation:
     answers: list[AnswerRow] = field(default_factory=list)
     messages: list[MessageRow] = field(default_factory=list)
     alerts: list[AlertRow] = field(default_factory=list)
+    signals: dict[tuple[int, str], int] = field(default_factory=dict)
+    """(person, source) → the alert that signal was counted into (one child, one open alert)."""
     group_texts: list[str] = field(default_factory=list)
     """Every text the bot sent or edited into the volunteer chat (old or new id), plain."""
     group_posts: dict[int, int] = field(default_factory=dict)
@@ -553,13 +555,18 @@ def _check_answers(obs: Observation, report: Report) -> None:
 
 
 def _check_alerts(obs: Observation, report: Report) -> None:
-    """One alert per urgent answer, urgent, and posted in the volunteer chat."""
+    """Each urgent answer in an urgent alert (its own, or the child's open one it was counted
+    into), and every alert posted in the volunteer chat."""
     sources = Counter((a.person_id, a.source) for a in obs.alerts)
     for (person, source), count in sources.items():
         if count > 1:
             report.duplicates += count - 1
             report.problems.append(f"{count} alerts for person {person} from {source}")
     by_source = {(a.person_id, a.source): a for a in obs.alerts}
+    by_id = {a.id: a for a in obs.alerts}
+    for key, alert_id in obs.signals.items():  # a later signal counted into an open alert
+        if key not in by_source and alert_id in by_id:
+            by_source[key] = by_id[alert_id]
     child_of = {s.id: s.child_id for s in obs.sessions}
     expected: list[tuple[int, str]] = [
         (g.child_id, f"checkin:{g.session_id}:{g.question_id}")
@@ -1144,6 +1151,12 @@ def _read_database(obs: Observation, db_path: Path) -> None:
                 "SELECT id, person_id, source, level, status, escalation FROM alerts"
             )
         ]
+        obs.signals = {
+            (int(person), str(source)): int(alert)
+            for alert, person, source in conn.execute(
+                "SELECT alert_id, person_id, source FROM alert_signals"
+            )
+        }
         obs.unreachable = {
             row[0] for row in conn.execute("SELECT id FROM people WHERE unreachable_at IS NOT NULL")
         }

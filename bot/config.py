@@ -121,6 +121,11 @@ class AlertConfig:
     urgent_repost_minutes: int = 10
     urgent_coordinators_minutes: int = 30
     concern_repost_hours: int = 24
+    group_posts_per_minute: float = 15.0
+    """The background sender's budget for cards and card edits in the volunteer group; the
+    rest of `[rate_limits] group_per_minute` stays free for claims and confirmations."""
+    group_burst: int = 5
+    """Cards the group may take at once before the budget paces them."""
 
 
 @dataclass(frozen=True)
@@ -307,3 +312,11 @@ def _check_semantics(config: Config, source: str) -> None:
         raise ConfigError(f"{source}: [people] admins must list at least one Telegram user id")
     if config.rate_limits.overall_per_second <= 0 or config.rate_limits.group_per_minute <= 0:
         raise ConfigError(f"{source}: [rate_limits] limits must be greater than zero")
+    posts, limit = config.alerts.group_posts_per_minute, config.rate_limits.group_per_minute
+    if not 0 < posts <= limit:
+        raise ConfigError(
+            f"{source}: [alerts] group_posts_per_minute must be greater than zero and at most "
+            f"[rate_limits] group_per_minute ({limit:g}), got {posts:g}"
+        )
+    if config.alerts.group_burst < 1:
+        raise ConfigError(f"{source}: [alerts] group_burst must be at least 1")

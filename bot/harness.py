@@ -17,7 +17,7 @@ from bot.clock import ManualClock
 from bot.config import Config, config_from_dict
 from bot.runtime import Runtime
 from bot.simtelegram import SimMessage, SimTelegram
-from bot.telegram import inbox
+from bot.telegram import inbox, outbox_sender
 from bot.telegram.app import all_jobs, build_application, start_offline, stop_offline
 from bot.telegram.context import App
 from bot.telegram.jobs import PeriodicJob, run_job
@@ -149,8 +149,10 @@ class Harness:
         return who if isinstance(who, int) else self.personas[who].user_id
 
     async def deliver(self, update: dict[str, Any]) -> None:
-        """Hand one Update (Telegram JSON) to the Application and wait until it is handled."""
+        """Hand one Update (Telegram JSON) to the Application and wait until it is handled,
+        and until the background sender has sent what the handler woke it for."""
         await self.app.process_update(Update.de_json(update, self.app.bot))
+        await outbox_sender.settle(self.app)
 
     async def receive(self, update: dict[str, Any]) -> int:
         """As the polling loop and the webhook do: store the update in the inbox, then handle
@@ -158,6 +160,7 @@ class Harness:
         new = await inbox.receive(self.app, [Update.de_json(update, self.app.bot)])
         for stored in new:
             await self.app.process_update(stored)
+        await outbox_sender.settle(self.app)
         return len(new)
 
     async def store(self, *updates: dict[str, Any]) -> None:
@@ -169,6 +172,7 @@ class Harness:
         waiting = await inbox.waiting_updates(self.app)
         for stored in waiting:
             await self.app.process_update(stored)
+        await outbox_sender.settle(self.app)
         return len(waiting)
 
     async def say(self, who: str | int, text: str, *, chat_id: int | None = None) -> None:

@@ -40,6 +40,11 @@ class Alert:
     outcome: str | None
     escalation: int
     created_at: int
+    signals: int = 1
+    """How many signals this alert took in (it stays one alert while it is open)."""
+    last_signal_at: int | None = None
+    card_version: int = 0
+    card_shown: int = 0
 
     @property
     def code(self) -> str:
@@ -70,7 +75,8 @@ class PostedCopy:
 
 _COLUMNS = (
     "id, kind, person_id, family_id, level, category, reasons, source, lang, status,"
-    " claimed_by, claimed_at, resolved_by, resolved_at, outcome, escalation, created_at"
+    " claimed_by, claimed_at, resolved_by, resolved_at, outcome, escalation, created_at,"
+    " signals, last_signal_at, card_version, card_shown"
 )
 
 
@@ -119,6 +125,65 @@ def insert(
         ),
     )
     return cur.lastrowid if cur.rowcount > 0 else None
+
+
+def open_risk_alert(conn: sqlite3.Connection, person_id: int) -> Alert | None:
+    """The person's open or claimed risk alert (the newest, should there ever be two)."""
+    return _alert(
+        conn.execute(
+            f"SELECT {_COLUMNS} FROM alerts WHERE person_id = ? AND kind = 'risk'"
+            " AND status IN ('open', 'claimed') ORDER BY id DESC LIMIT 1",
+            (person_id,),
+        ).fetchone()
+    )
+
+
+def source_seen(conn: sqlite3.Connection, person_id: int, source: str) -> bool:
+    """Whether this source already raised or updated an alert of this person."""
+    row = conn.execute(
+        "SELECT 1 FROM alert_signals WHERE person_id = ? AND source = ?"
+        " UNION ALL SELECT 1 FROM alerts WHERE person_id = ? AND source = ? LIMIT 1",
+        (person_id, source, person_id, source),
+    ).fetchone()
+    return row is not None
+
+
+def add_signal(
+    conn: sqlite3.Connection, alert_id: int, person_id: int, source: str, level: int, now: int
+) -> bool:
+    """Record one signal of an alert; False when this source was counted before."""
+    cur = conn.execute(
+        "INSERT INTO alert_signals (alert_id, person_id, source, level, at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT(person_id, source) DO NOTHING",
+        (alert_id, person_id, source, level, now),
+    )
+    return cur.rowcount > 0
+
+
+def count_signal(conn: sqlite3.Connection, alert_id: int, level: int, now: int) -> None:
+    """One more signal: count it, keep the highest level, and mark the card out of date."""
+    conn.execute(
+        "UPDATE alerts SET signals = signals + 1, last_signal_at = ?, level = MAX(level, ?),"
+        " card_version = card_version + 1 WHERE id = ?",
+        (now, level, alert_id),
+    )
+
+
+def stale_cards(conn: sqlite3.Connection, limit: int = 20) -> list[Alert]:
+    """Alerts whose posted cards show an older state than the alert has now, most urgent first."""
+    cur = conn.execute(
+        f"SELECT {_COLUMNS} FROM alerts WHERE card_version > card_shown"
+        " ORDER BY level DESC, id LIMIT ?",
+        (limit,),
+    )
+    return _alerts(cur)
+
+
+def mark_card_shown(conn: sqlite3.Connection, alert_id: int, version: int) -> None:
+    """The group's copies now show this version of the alert."""
+    conn.execute(
+        "UPDATE alerts SET card_shown = MAX(card_shown, ?) WHERE id = ?", (version, alert_id)
+    )
 
 
 def get(conn: sqlite3.Connection, alert_id: int) -> Alert | None:
@@ -208,11 +273,16 @@ def note_count(conn: sqlite3.Connection, alert_id: int) -> int:
 
 
 def posted_copies(conn: sqlite3.Connection, alert_id: int) -> list[PostedCopy]:
-    """Every outbox message showing this alert (keys `alert:<id>:…`), oldest first."""
+    """Every message showing this alert, oldest first: one row per known copy of each card.
+
+    A card not sent yet (or whose copies are all unknown) appears once with no message id.
+    """
     cur = conn.execute(
-        "SELECT id, dedupe_key, target, status, sent_chat_id, sent_message_id FROM outbox"
-        " WHERE kind = 'alert' AND dedupe_key LIKE ? ORDER BY id",
-        (f"alert:{alert_id}:%",),
+        "SELECT o.id, o.dedupe_key, o.target, o.status, c.chat_id, c.message_id FROM outbox o"
+        " JOIN card_alerts ca ON ca.outbox_id = o.id"
+        " LEFT JOIN card_copies c ON c.outbox_id = o.id"
+        " WHERE ca.alert_id = ? ORDER BY o.id, c.id",
+        (alert_id,),
     )
     return [
         PostedCopy(
@@ -220,8 +290,8 @@ def posted_copies(conn: sqlite3.Connection, alert_id: int) -> list[PostedCopy]:
             r["dedupe_key"],
             r["target"],
             r["status"],
-            r["sent_chat_id"],
-            r["sent_message_id"],
+            r["chat_id"],
+            r["message_id"],
         )
         for r in cur.fetchall()
     ]

@@ -24,6 +24,10 @@ class OutboxItem:
     next_attempt_at: int
     sent_chat_id: int | None
     sent_message_id: int | None
+    priority: int = 0
+    """Higher goes first (the background sender serves urgent cards before anything else)."""
+    lane: str | None = None
+    """Items of one lane (one alert, one person) take turns with other lanes."""
 
 
 def chat_target(chat_id: int) -> str:
@@ -39,14 +43,52 @@ def enqueue(
     target: str,
     payload: dict[str, Any],
     now: int,
+    priority: int = 0,
+    lane: str | None = None,
 ) -> bool:
     """Queue a message once per dedupe key; False if that key was queued before."""
-    cur = conn.execute(
-        "INSERT INTO outbox (dedupe_key, kind, target, payload, next_attempt_at, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(dedupe_key) DO NOTHING",
-        (dedupe_key, kind, target, json.dumps(payload, ensure_ascii=False), now, now),
+    return (
+        add(
+            conn,
+            dedupe_key=dedupe_key,
+            kind=kind,
+            target=target,
+            payload=payload,
+            now=now,
+            priority=priority,
+            lane=lane,
+        )
+        is not None
     )
-    return cur.rowcount > 0
+
+
+def add(
+    conn: sqlite3.Connection,
+    *,
+    dedupe_key: str,
+    kind: str,
+    target: str,
+    payload: dict[str, Any],
+    now: int,
+    priority: int = 0,
+    lane: str | None = None,
+) -> int | None:
+    """Queue a message once per dedupe key; its id, or None if that key was queued before."""
+    cur = conn.execute(
+        "INSERT INTO outbox (dedupe_key, kind, target, payload, next_attempt_at, created_at,"
+        " priority, lane) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(dedupe_key) DO NOTHING",
+        (
+            dedupe_key,
+            kind,
+            target,
+            json.dumps(payload, ensure_ascii=False),
+            now,
+            now,
+            priority,
+            lane,
+        ),
+    )
+    return cur.lastrowid if cur.rowcount > 0 else None
 
 
 def _item(row: sqlite3.Row) -> OutboxItem:
@@ -61,23 +103,41 @@ def _item(row: sqlite3.Row) -> OutboxItem:
         next_attempt_at=row["next_attempt_at"],
         sent_chat_id=row["sent_chat_id"],
         sent_message_id=row["sent_message_id"],
+        priority=row["priority"],
+        lane=row["lane"],
     )
 
 
 _COLUMNS = (
     "id, dedupe_key, kind, target, payload, status, attempts, next_attempt_at,"
-    " sent_chat_id, sent_message_id"
+    " sent_chat_id, sent_message_id, priority, lane"
 )
 
 
 def due(conn: sqlite3.Connection, now: int, limit: int = 50) -> list[OutboxItem]:
-    """Pending items whose time has come, oldest first."""
+    """Pending items whose time has come, most urgent first, then oldest first."""
     cur = conn.execute(
         f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?"
-        " ORDER BY next_attempt_at, id LIMIT ?",
+        " ORDER BY priority DESC, next_attempt_at, id LIMIT ?",
         (now, limit),
     )
     return [_item(r) for r in cur.fetchall()]
+
+
+def by_id(conn: sqlite3.Connection, item_id: int) -> OutboxItem | None:
+    """An item by its id."""
+    row = conn.execute(f"SELECT {_COLUMNS} FROM outbox WHERE id = ?", (item_id,)).fetchone()
+    return None if row is None else _item(row)
+
+
+def pending_in_lane(conn: sqlite3.Connection, kind: str, lane: str) -> OutboxItem | None:
+    """The oldest pending item of a kind in a lane (to fold a newer message into it)."""
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND kind = ? AND lane = ?"
+        " ORDER BY id LIMIT 1",
+        (kind, lane),
+    ).fetchone()
+    return None if row is None else _item(row)
 
 
 def get(conn: sqlite3.Connection, dedupe_key: str) -> OutboxItem | None:
@@ -129,4 +189,12 @@ def replace_payload(conn: sqlite3.Connection, item_id: int, payload: dict[str, A
     conn.execute(
         "UPDATE outbox SET payload = ? WHERE id = ?",
         (json.dumps(payload, ensure_ascii=False), item_id),
+    )
+
+
+def raise_priority(conn: sqlite3.Connection, item_id: int, priority: int) -> None:
+    """Move a waiting item up (an alert whose level rose before its card was sent)."""
+    conn.execute(
+        "UPDATE outbox SET priority = MAX(priority, ?) WHERE id = ? AND status = 'pending'",
+        (priority, item_id),
     )

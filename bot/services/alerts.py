@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, Literal
@@ -25,6 +25,7 @@ from bot.services.charts import MoodWeek
 from bot.services.pseudonyms import new_pseudonym
 from bot.telegram.callbacks import pack
 from storage import alerts, audit, families, outbox, people
+from storage import cards as cards_repo
 from storage.alerts import Alert, Coordinator, Note, Written
 from storage.families import Family
 from storage.people import Person
@@ -57,6 +58,103 @@ _CODE = re.compile(r"^\s*(?:A-?)?(\d{1,9})\s*$", re.IGNORECASE)
 
 # --- raising ----------------------------------------------------------------------------
 
+ChangeKind = Literal["created", "updated", "level_raised", "watch", "duplicate"]
+
+
+@dataclass(frozen=True)
+class AlertChange:
+    """What one risk signal did to the alert desk; the answer path decides its reply from it.
+
+    `created`: a new alert (posted from `concern` up). `updated`: counted into the person's
+    open alert, same level. `level_raised`: counted in, and the alert's level went up.
+    `watch`: stored below the posting threshold for the digest. `duplicate`: this source was
+    counted before (a re-delivered update): nothing changed.
+    """
+
+    kind: ChangeKind
+    alert_id: int | None
+    level: RiskLevel
+    """The alert's level after the signal (its highest so far)."""
+    posted: bool = False
+    """Something for the group was queued or changed: wake the background sender."""
+
+    @property
+    def crisis_due(self) -> bool:
+        """Send the crisis reply: a new urgent alert, or an open one that just became urgent.
+
+        A child who keeps writing while their alert is open gets one crisis reply, not one
+        per message (the volunteer sees every signal on the card and privately).
+        """
+        return self.level >= RiskLevel.URGENT and self.kind in ("created", "level_raised")
+
+
+PRIORITY_STEP = 10
+"""Outbox priority of a card: level x 10 (urgent 30, concern 20); re-posts a little lower."""
+SIGNAL_PRIORITY = 25
+"""The claimer's private note about a new signal: after urgent cards, before concern ones."""
+
+
+def card_priority(level: int, *, repost: bool = False) -> int:
+    """The background sender's order for a card of this level (higher goes first)."""
+    return int(level) * PRIORITY_STEP - (5 if repost else 0)
+
+
+def signal_tx(
+    conn: sqlite3.Connection,
+    content: ContentBundle,
+    *,
+    kind: str,
+    person_id: int,
+    level: RiskLevel,
+    category: str,
+    reasons: list[dict[str, Any]],
+    source: str,
+    now: int,
+    lang: str = "zh",
+) -> AlertChange:
+    """Take in one signal: a new alert, or an update of the person's open one.
+
+    One child, one open alert: while a risk alert of this person is open or claimed, a further
+    risk signal (a new message, an edit, a later answer, an adult's report about the child)
+    is counted into it (count, highest level, last time): its card is marked out of date for
+    the background sender and the claimer is told privately. Help requests are their own
+    alerts. A source counts once, so a re-delivered update changes nothing.
+    """
+    if alerts.source_seen(conn, person_id, source):
+        existing = alerts.open_risk_alert(conn, person_id) if kind == "risk" else None
+        return AlertChange(
+            "duplicate",
+            existing.id if existing else None,
+            RiskLevel(existing.level if existing else level),
+        )
+    current = alerts.open_risk_alert(conn, person_id) if kind == "risk" else None
+    if current is None or level <= RiskLevel.NONE:
+        return _create_tx(
+            conn,
+            content,
+            kind=kind,
+            person_id=person_id,
+            level=level,
+            category=category,
+            reasons=reasons,
+            source=source,
+            now=now,
+            lang=lang,
+        )
+    alerts.add_signal(conn, current.id, person_id, source, int(level), now)
+    alerts.count_signal(conn, current.id, int(level), now)
+    updated = _require(conn, current.id)
+    raised = updated.level > current.level
+    _refresh_pending_tx(conn, content, updated)
+    _tell_claimer_tx(conn, content, updated, now)
+    log.info(
+        "signal counted into an open alert",
+        extra={"alert": updated.code, "signals": updated.signals, "raised": raised},
+    )
+    return AlertChange(
+        "level_raised" if raised else "updated", updated.id, RiskLevel(updated.level), True
+    )
+
 
 def raise_alert_tx(
     conn: sqlite3.Connection,
@@ -71,10 +169,42 @@ def raise_alert_tx(
     now: int,
     lang: str = "zh",
 ) -> int | None:
-    """Create the alert and queue its group post; None if this source already raised one.
+    """`signal_tx` for callers that need only the alert's id; None for a repeated source.
 
-    `lang` is the language of the volunteer chat's post. Risk signals below `concern` are
-    stored for the coordinators' digest and not posted; help requests are always posted.
+    The id is the new alert's, or the open alert the signal was counted into.
+    """
+    change = signal_tx(
+        conn,
+        content,
+        kind=kind,
+        person_id=person_id,
+        level=level,
+        category=category,
+        reasons=reasons,
+        source=source,
+        now=now,
+        lang=lang,
+    )
+    return None if change.kind == "duplicate" else change.alert_id
+
+
+def _create_tx(
+    conn: sqlite3.Connection,
+    content: ContentBundle,
+    *,
+    kind: str,
+    person_id: int,
+    level: RiskLevel,
+    category: str,
+    reasons: list[dict[str, Any]],
+    source: str,
+    now: int,
+    lang: str,
+) -> AlertChange:
+    """Create the alert and queue its group post (`lang` is the volunteer chat's language).
+
+    Risk signals below `concern` are stored for the coordinators' digest and not posted;
+    help requests are always posted.
     """
     person = people.by_id(conn, person_id)
     if person is None:
@@ -95,22 +225,92 @@ def raise_alert_tx(
         lang=lang,
         status=alerts.OPEN if posted else alerts.WATCH,
     )
-    if alert_id is None or not posted:
-        return alert_id
+    if alert_id is None:  # the same source raced in: source_seen missed it only in theory
+        return AlertChange("duplicate", None, stored_level)
+    alerts.add_signal(conn, alert_id, person_id, source, int(stored_level), now)
+    if not posted:
+        return AlertChange("watch", alert_id, stored_level)
     alert = _require(conn, alert_id)
-    outbox.enqueue(
+    queue_card_tx(
         conn,
+        content,
+        [alert],
         dedupe_key=f"alert:{alert_id}:post",
-        kind="alert",
         target=outbox.VOLUNTEERS,
-        payload=card_tx(conn, content, alert).payload(alert_id),
+        priority=card_priority(alert.level),
         now=now,
     )
     log.info(
         "alert raised",
         extra={"alert": alert.code, "level": stored_level.label, "category": category},
     )
-    return alert_id
+    return AlertChange("created", alert_id, stored_level, True)
+
+
+def queue_card_tx(
+    conn: sqlite3.Connection,
+    content: ContentBundle,
+    shown: Sequence[Alert],
+    *,
+    dedupe_key: str,
+    target: str,
+    priority: int,
+    now: int,
+    header: str | None = None,
+) -> int | None:
+    """Queue a card showing these alerts (one: an ordinary card; several: a shared card)."""
+    card = render_card_tx(conn, content, shown, header=header)
+    first = shown[0]
+    payload = {**card.payload(first.id), "alert_ids": [a.id for a in shown]}
+    outbox_id = outbox.add(
+        conn,
+        dedupe_key=dedupe_key,
+        kind="alert",
+        target=target,
+        payload=payload,
+        now=now,
+        priority=priority,
+        lane=f"person:{first.person_id}" if len(shown) == 1 else "shared",
+    )
+    if outbox_id is not None:
+        cards_repo.link(conn, outbox_id, [a.id for a in shown])
+    return outbox_id
+
+
+def _tell_claimer_tx(
+    conn: sqlite3.Connection, content: ContentBundle, alert: Alert, now: int
+) -> None:
+    """The claimer learns of a new signal privately; unsent notes of one alert fold into one."""
+    if alert.status != alerts.CLAIMED or alert.claimed_by is None:
+        return
+    claimer = people.by_id(conn, alert.claimed_by)
+    if claimer is None or claimer.telegram_user_id is None:
+        return
+    family = families.get(conn, alert.family_id) if alert.family_id else None
+    lang = content.language(claimer.lang)
+    text = content.ui(
+        "alerts.signal.claimer",
+        lang,
+        code=alert.code,
+        count=alert.signals,
+        level=level_label(content, alert.level, lang),
+        time=local_time(alert.last_signal_at or now, family, date=False),
+    )
+    lane = f"alert:{alert.id}"
+    waiting = outbox.pending_in_lane(conn, "alert_signal", lane)
+    if waiting is not None:
+        outbox.replace_payload(conn, waiting.id, {"text": text})
+        return
+    outbox.enqueue(
+        conn,
+        dedupe_key=f"alert:{alert.id}:signal:{alert.signals}",
+        kind="alert_signal",
+        target=outbox.chat_target(claimer.telegram_user_id),
+        payload={"text": text},
+        now=now,
+        priority=SIGNAL_PRIORITY,
+        lane=lane,
+    )
 
 
 # --- the card the group sees ------------------------------------------------------------
@@ -166,6 +366,9 @@ def card_tx(
     if family is not None:
         lines.append(ui("alerts.card.family", lang, family=family.pseudonym, label=family.label))
     lines.append(ui("alerts.card.time", lang, time=local_time(alert.created_at, family)))
+    if alert.signals > 1 and alert.last_signal_at is not None:
+        latest = local_time(alert.last_signal_at, family, date=False)
+        lines.append(ui("alerts.card.signals", lang, count=alert.signals, time=latest))
     volunteer = _pseudonym_of(conn, family.volunteer_id if family else None)
     lines.append(ui("alerts.card.family_volunteer", lang, volunteer=volunteer or "-"))
     claimer = _pseudonym_of(conn, alert.claimed_by)
@@ -201,6 +404,69 @@ def buttons_for(content: ContentBundle, alert: Alert) -> list[list[list[str]]]:
     if alert.status == alerts.CLAIMED:
         return [[resolve]]
     return []
+
+
+SHARED_MAX = 20
+"""At most this many alerts on one shared card (one button row each; well under 4096 chars)."""
+
+
+def render_card_tx(
+    conn: sqlite3.Connection,
+    content: ContentBundle,
+    shown: Sequence[Alert],
+    *,
+    header: str | None = None,
+) -> Card:
+    """One alert's card, or a shared card for several (most urgent first, a button each)."""
+    if len(shown) == 1:
+        return card_tx(conn, content, shown[0], header=header)
+    return shared_card_tx(conn, content, shown)
+
+
+def shared_card_tx(
+    conn: sqlite3.Connection, content: ContentBundle, shown: Sequence[Alert]
+) -> Card:
+    """Several alerts on one card: a short block each, and one claim button per open alert.
+
+    Posted when more alerts wait than the group's budget allows, so that every one of them is
+    visible at once; claims, updates and resolving keep working on it alert by alert.
+    """
+    lang = shown[0].lang
+    ui = content.ui
+    ordered = sorted(shown, key=lambda a: (-a.level, a.created_at, a.id))
+    lines = [ui("alerts.shared.head", lang, count=len(ordered))]
+    buttons: list[list[list[str]]] = []
+    for alert in ordered:
+        person = people.by_id(conn, alert.person_id)
+        family = families.get(conn, alert.family_id) if alert.family_id else None
+        if alert.status == alerts.RESOLVED:
+            state = ui("alerts.shared.resolved", lang)
+        elif alert.claimed_by is not None:
+            state = ui(
+                "alerts.shared.assigned",
+                lang,
+                volunteer=_pseudonym_of(conn, alert.claimed_by) or "-",
+            )
+        else:
+            state = ui("alerts.shared.unassigned", lang)
+            claim = content.ui_label("alerts.button.claim_code", lang, code=alert.code)
+            buttons.append([[claim, pack(CLAIM, alert.id)]])
+        lines.append(
+            ui(
+                "alerts.shared.item",
+                lang,
+                level=level_label(content, alert.level, lang),
+                category=category_label(content, alert.category, lang),
+                code=alert.code,
+                person=person.pseudonym if person else "-",
+                family=family.pseudonym if family else "-",
+                label=family.label if family else "-",
+                time=local_time(alert.last_signal_at or alert.created_at, family, date=False),
+                signals=alert.signals,
+                state=state,
+            )
+        )
+    return Card("\n".join(lines), buttons)
 
 
 def level_label(content: ContentBundle, level: int, lang: str) -> str:
@@ -354,21 +620,109 @@ class Edit:
 
 
 def refresh_tx(conn: sqlite3.Connection, content: ContentBundle, alert: Alert) -> list[Edit]:
-    """Bring every copy of a card up to date: returns the sent ones to edit.
+    """Bring every copy of every card showing this alert up to date: returns the edits to make.
 
-    Unsent copies are fixed in the outbox itself: the first post gets the new text; a re-post
-    or a coordinator's copy of an alert someone already took is no longer needed.
+    Unsent cards are fixed in the outbox itself: a first post (or a shared card) gets the new
+    text; a re-post or a coordinator's copy of an alert someone already took is no longer
+    needed. A shared card is rendered whole, with every alert on it as it stands now.
     """
-    card = card_tx(conn, content, alert)
     edits: list[Edit] = []
+    rendered: dict[int, Card] = {}
     for copy in alerts.posted_copies(conn, alert.id):
-        if copy.status == "sent" and copy.chat_id is not None and copy.message_id is not None:
+        if copy.status == "dead":
+            continue
+        shows = cards_repo.alerts_on(conn, copy.outbox_id)
+        if copy.status == "pending" and len(shows) == 1 and not copy.dedupe_key.endswith(":post"):
+            if alert.status != alerts.OPEN:
+                outbox.mark_dead(conn, copy.outbox_id, error="alert no longer open")
+            continue
+        card = rendered.get(copy.outbox_id)
+        if card is None:
+            card = _card_for_tx(conn, content, shows, alert)
+            rendered[copy.outbox_id] = card
+        if copy.status == "pending":
+            outbox.replace_payload(
+                conn, copy.outbox_id, {**card.payload(shows[0]), "alert_ids": shows}
+            )
+        elif copy.chat_id is not None and copy.message_id is not None:
             edits.append(Edit(copy.chat_id, copy.message_id, card))
-        elif copy.status == "pending" and copy.dedupe_key.endswith(":post"):
-            outbox.replace_payload(conn, copy.outbox_id, card.payload(alert.id))
-        elif copy.status == "pending" and alert.status != alerts.OPEN:
-            outbox.mark_dead(conn, copy.outbox_id, error="alert no longer open")
+    alerts.mark_card_shown(conn, alert.id, alert.card_version)
     return edits
+
+
+def _card_for_tx(
+    conn: sqlite3.Connection, content: ContentBundle, shows: list[int], changed: Alert
+) -> Card:
+    shown = [changed if a == changed.id else alerts.get(conn, a) for a in shows]
+    return render_card_tx(conn, content, [a for a in shown if a is not None] or [changed])
+
+
+def _refresh_pending_tx(conn: sqlite3.Connection, content: ContentBundle, alert: Alert) -> None:
+    """Unsent cards of this alert take its new state now (sent copies wait for the sender)."""
+    for copy in alerts.posted_copies(conn, alert.id):
+        if copy.status != "pending" or copy.chat_id is not None:
+            continue
+        shows = cards_repo.alerts_on(conn, copy.outbox_id)
+        if len(shows) == 1 and not copy.dedupe_key.endswith(":post"):
+            continue
+        card = _card_for_tx(conn, content, shows, alert)
+        outbox.replace_payload(conn, copy.outbox_id, {**card.payload(shows[0]), "alert_ids": shows})
+        outbox.raise_priority(conn, copy.outbox_id, card_priority(alert.level))
+
+
+@dataclass(frozen=True)
+class StaleCard:
+    """An alert whose posted copies show an older state, and the edits that fix them."""
+
+    alert: Alert
+    edits: list[Edit]
+
+
+def stale_cards_tx(
+    conn: sqlite3.Connection,
+    content: ContentBundle,
+    limit: int,
+    wait: Callable[[Alert], bool] = lambda _: False,
+    scan: int = 50,
+) -> list[StaleCard]:
+    """Up to `limit` alerts whose cards fell behind (new signals), most urgent first.
+
+    `wait` holds an alert back (the sender spaces one alert's edits out).
+    """
+    found: list[StaleCard] = []
+    for alert in alerts.stale_cards(conn, scan):
+        if wait(alert):
+            continue
+        if len(found) >= limit:
+            break
+        found.append(StaleCard(alert, refresh_tx(conn, content, alert)))
+    return found
+
+
+def learn_copy_tx(
+    conn: sqlite3.Connection,
+    content: ContentBundle,
+    alert_id: int,
+    chat_id: int,
+    message_id: int,
+    now: int,
+) -> Edit | None:
+    """A pressed card in the group we never heard of (a send whose answer was lost).
+
+    It is remembered as a copy of the alert's newest group card, so from now on it is edited
+    with every other copy; the edit returned brings it up to date at once. None when known.
+    """
+    if cards_repo.card_of_message(conn, chat_id, message_id) is not None:
+        return None
+    outbox_id = cards_repo.newest_card_in(conn, alert_id, outbox.VOLUNTEERS)
+    alert = alerts.get(conn, alert_id)
+    if outbox_id is None or alert is None:
+        return None
+    if not cards_repo.record_copy(conn, outbox_id, chat_id, message_id, now):
+        return None
+    log.warning("an unknown copy of a card was pressed; it now updates with the alert")
+    card = _card_for_tx(conn, content, cards_repo.alerts_on(conn, outbox_id), alert)
+    return Edit(chat_id, message_id, card)
 
 
 # --- resolving --------------------------------------------------------------------------------
@@ -614,14 +968,15 @@ def _repost(
     header = content.ui(
         "alerts.escalate.repost", alert.lang, code=alert.code, minutes=_minutes(age), names=names
     )
-    card = card_tx(conn, content, alert, header=header)
-    outbox.enqueue(
+    queue_card_tx(
         conn,
+        content,
+        [alert],
         dedupe_key=f"alert:{alert.id}:esc{REPOST}",
-        kind="alert",
         target=outbox.VOLUNTEERS,
-        payload=card.payload(alert.id),
+        priority=card_priority(alert.level, repost=True),
         now=now,
+        header=header,
     )
     audit.record(conn, at=now, action="alert.escalated", subject=alert.code, detail={"stage": 1})
 
@@ -643,14 +998,15 @@ def _tell_coordinators(
         header = content.ui(
             "alerts.escalate.private", alert.lang, code=alert.code, minutes=_minutes(age)
         )
-        card = card_tx(conn, content, alert, header=header)
-        outbox.enqueue(
+        queue_card_tx(
             conn,
+            content,
+            [alert],
             dedupe_key=f"alert:{alert.id}:esc{COORDINATORS}:{coordinator.id}",
-            kind="alert",
             target=outbox.chat_target(chat_id),
-            payload=card.payload(alert.id),
+            priority=card_priority(alert.level, repost=True),
             now=now,
+            header=header,
         )
         sent += 1
     audit.record(

@@ -32,7 +32,7 @@ Which set: after a period whose answers reached `concern` the next check-in uses
 Risk: every answer is assessed as it is stored, in the same transaction: the option's level
 from the content (`assess_answer`), the mood trend over earlier weeks (`assess_trend`, a
 missed week counts as None) and free text (`RiskRules.assess_text`). From `watch` up an
-alert row is written there too (`raise_alert_tx`; watch rows wait for the digest, concern
+alert row is written there too (`signal_tx`; watch rows wait for the digest, concern
 and urgent are posted through the outbox), so a risk signal is never lost.
 """
 
@@ -49,7 +49,7 @@ from bot.content import AnswerOption, CheckinQuestion, CheckinSet, QuestionType
 from bot.levels import RiskLevel
 from bot.risk import NO_RISK, Assessment, assess_answer, assess_trend, combine
 from bot.services import schedule
-from bot.services.alerts import POSTED_LEVEL, raise_alert_tx
+from bot.services.alerts import signal_tx
 from bot.services.child_messages import MAX_TEXT, FreeMessage, free_message_tx
 from bot.telegram.callbacks import pack
 from storage import checkins as repo
@@ -716,9 +716,10 @@ def _answer_tx(
             now=now,
         )
     alert_id = None
+    change = None
     if assessment.level > RiskLevel.NONE:
         repo.raise_level(conn, a.session_id, int(assessment.level), reasons)
-        alert_id = raise_alert_tx(
+        change = signal_tx(
             conn,
             content,
             kind="risk",
@@ -729,6 +730,7 @@ def _answer_tx(
             source=f"checkin:{a.session_id}:{question.id}",
             now=now,
         )
+        alert_id = change.alert_id
     asked = _asked(content, question, lang)
     if option is not None:
         chosen = asked.labels[option.id]
@@ -761,11 +763,12 @@ def _answer_tx(
         chosen=chosen,
         edit=edit,
         settle=pressed_message if edit is None else None,
-        crisis=content.render(cset.crisis, lang) if urgent else None,
+        # One crisis reply per open alert: again only if its level rises.
+        crisis=content.render(cset.crisis, lang) if change and change.crisis_due else None,
         follow=follow,
         finished=following is None,
         alert_id=alert_id,
-        post_alert=alert_id is not None and assessment.level >= POSTED_LEVEL,
+        post_alert=change is not None and change.posted,
     )
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.levels import RiskLevel
-from bot.services.alerts import POSTED_LEVEL, raise_alert_tx
+from bot.services.alerts import signal_tx
 from storage import checkins as repo
 from storage import people
 from storage.people import Person
@@ -62,8 +62,9 @@ def free_message_tx(
         now=now,
     )
     alert_id = None
+    change = None
     if assessment.level > RiskLevel.NONE:
-        alert_id = raise_alert_tx(
+        change = signal_tx(
             conn,
             content,
             kind="risk",
@@ -74,12 +75,14 @@ def free_message_tx(
             source=f"message:{message_id}",
             now=now,
         )
-    urgent = assessment.level >= RiskLevel.URGENT
+        alert_id = change.alert_id
+    # One crisis reply per open alert: again only if its level rises (an edit, a flood).
+    urgent = change is not None and change.crisis_due
     if urgent:
         reply = content.render(content.checkin(CRISIS_SET).crisis, child.lang)
     elif len(text) > MAX_TEXT:
         reply = content.ui("checkins.message_thanks_long", child.lang)
     else:
         reply = content.ui("checkins.message_thanks", child.lang)
-    posted = alert_id is not None and assessment.level >= POSTED_LEVEL
+    posted = change is not None and change.posted
     return FreeMessage(message_id, child.lang, reply, urgent, alert_id, posted)

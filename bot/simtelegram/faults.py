@@ -3,7 +3,8 @@
 Each fault produces exactly what the real network path would, so PTB's own code turns it
 into its exception: an error body with a non-2xx status (RetryAfter, Forbidden, ChatMigrated,
 BadRequest, 502 → NetworkError), or an exception raised inside `do_request` (a connection
-error → NetworkError, PTB's `TimedOut` → TimedOut).
+error → NetworkError, PTB's `TimedOut` → TimedOut). `delivered_timeout` first carries the call
+out, as when Telegram got the request but its answer came too late.
 """
 
 from __future__ import annotations
@@ -16,7 +17,14 @@ from telegram.error import TimedOut
 from bot.simtelegram.errors import ApiError, chat_migrated
 
 FaultKind = Literal[
-    "retry_after", "forbidden", "chat_migrated", "bad_request", "server_error", "network", "timeout"
+    "retry_after",
+    "forbidden",
+    "chat_migrated",
+    "bad_request",
+    "server_error",
+    "network",
+    "timeout",
+    "delivered_timeout",
 ]
 
 
@@ -77,9 +85,20 @@ class Fault:
         """No answer in time: PTB raises `TimedOut` (a NetworkError subclass)."""
         return cls("timeout", 0, "simulated timeout")
 
+    @classmethod
+    def delivered_timeout(cls) -> Fault:
+        """The call is carried out (a message is sent) but its answer never comes back in time:
+        PTB raises `TimedOut`, and the bot cannot know the message arrived."""
+        return cls("delivered_timeout", 0, "simulated timeout after delivery")
+
+    @property
+    def delivers(self) -> bool:
+        """The call takes effect before the fault (only `delivered_timeout`)."""
+        return self.kind == "delivered_timeout"
+
     def as_api_error(self) -> ApiError | None:
         """The error body to answer with, or None when the fault is an exception instead."""
-        if self.kind in ("network", "timeout"):
+        if self.kind in ("network", "timeout", "delivered_timeout"):
             return None
         return ApiError(self.status, self.description, dict(self.parameters) or None)
 
@@ -87,7 +106,7 @@ class Fault:
         """What the transport raises for network faults (None for HTTP faults)."""
         if self.kind == "network":
             return SimulatedConnectionError(self.description)
-        if self.kind == "timeout":
+        if self.kind in ("timeout", "delivered_timeout"):
             return TimedOut(self.description)
         return None
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,11 +29,11 @@ from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHa
 from bot.runtime import Runtime
 from bot.services import alerts as svc
 from bot.services import charts, digest
-from bot.services.alerts import Actor, Card, Details, Edit
+from bot.services.alerts import Actor, Details, Edit
 from bot.telegram.callbacks import CallbackDataError, pack, pattern, unpack
 from bot.telegram.context import RUNTIME_KEY, App, Ctx, caller_of, runtime_of
 from bot.telegram.jobs import PeriodicJob
-from bot.telegram.outbox_sender import drain, keyboard
+from bot.telegram.outbox_sender import drain, edit_card
 from storage import people
 
 log = logging.getLogger(__name__)
@@ -190,25 +191,38 @@ async def on_claim(update: Update, context: Ctx) -> None:
         await query.answer(ui("alerts.claim.not_volunteer", who.lang), show_alert=True)
         return
     actor, now = who.actor, runtime.ts()
-    result = await runtime.db.tx(lambda c: svc.claim_tx(c, runtime.content, alert_id, actor, now))
+    pressed = _group_message(query)
+
+    def claim(c: sqlite3.Connection) -> tuple[svc.ClaimResult, Edit | None]:
+        learned = None
+        if pressed is not None:
+            learned = svc.learn_copy_tx(c, runtime.content, alert_id, *pressed, now)
+        return svc.claim_tx(c, runtime.content, alert_id, actor, now), learned
+
+    result, learned = await runtime.db.tx(claim)
     if result.alert is None or result.outcome == "missing":
         await query.answer(ui("basics.stale_button", who.lang))
         return
     code = result.alert.code
-    if result.outcome == "taken":
-        log.info("second claim refused", extra={"alert": code})
-        await query.answer(ui("alerts.claim.taken", who.lang, code=code, volunteer=result.holder))
+    if result.outcome != "claimed":
+        # Repeated and late presses change nothing and re-send nothing: they are answered,
+        # and a copy of the card we had not known about is brought up to date.
+        if result.outcome == "taken":
+            log.info("second claim refused", extra={"alert": code})
+            text = ui("alerts.claim.taken", who.lang, code=code, volunteer=result.holder)
+        elif result.outcome == "closed":
+            text = ui("alerts.claim.closed", who.lang, code=code)
+        else:
+            text = ui("alerts.claim.mine", who.lang, code=code)
+        await query.answer(text)
+        if learned is not None:
+            await _apply(context.bot, [learned])
         return
-    if result.outcome == "closed":
-        await query.answer(ui("alerts.claim.closed", who.lang, code=code))
-        return
-    if result.outcome == "claimed":
-        log.info("alert claimed", extra={"alert": code, "by": actor.pseudonym})
+    log.info("alert claimed", extra={"alert": code, "by": actor.pseudonym})
     details = await _read_details(runtime, alert_id, who.lang)
     reached = details is not None and await _send_head(context.bot, runtime, details, actor)
     if reached:
-        key = "alerts.claim.done" if result.outcome == "claimed" else "alerts.claim.mine"
-        await query.answer(ui(key, who.lang, code=code))
+        await query.answer(ui("alerts.claim.done", who.lang, code=code))
     else:
         bot_name = context.bot.username
         await query.answer(
@@ -217,6 +231,14 @@ async def on_claim(update: Update, context: Ctx) -> None:
     await _apply(context.bot, result.edits, query)
     if reached and details is not None:
         await _send_tail(context.bot, runtime, details, actor)
+
+
+def _group_message(query: CallbackQuery) -> tuple[int, int] | None:
+    """The pressed message's chat and id, when it is in a group or channel (a card copy)."""
+    message = query.message
+    if message is None or message.chat.type == ChatType.PRIVATE:
+        return None
+    return message.chat.id, message.message_id
 
 
 # --- details in private ----------------------------------------------------------------------
@@ -392,23 +414,7 @@ async def _apply(bot: Bot, edits: list[Edit], query: CallbackQuery | None = None
         if all((chat_id, message_id) != pressed for chat_id, message_id, _ in targets):
             targets.append((*pressed, edits[0].card))
     for chat_id, message_id, card in targets:
-        await _edit(bot, chat_id, message_id, card)
-
-
-async def _edit(bot: Bot, chat_id: int, message_id: int, card: Card) -> None:
-    try:
-        await bot.edit_message_text(
-            card.text,
-            chat_id=chat_id,
-            message_id=message_id,
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard(card.buttons),
-        )
-    except BadRequest as exc:
-        if "not modified" not in exc.message.lower():
-            log.warning("alert card not edited", extra={"reason": exc.message[:80]})
-    except TelegramError as exc:  # an old copy in a migrated group, flood control, …
-        log.warning("alert card not edited", extra={"error_type": type(exc).__name__})
+        await edit_card(bot, chat_id, message_id, card)
 
 
 # --- resolving ----------------------------------------------------------------------------------

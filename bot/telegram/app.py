@@ -97,11 +97,13 @@ async def _post_init(app: App) -> None:
         await onboarding.sync_default_commands(app.bot, runtime.content)
     except TelegramError:  # only the command menu: never a reason not to start
         log.warning("could not set the default command menu; will retry at next start")
+    outbox_sender.install(app, timers=setup.schedule_jobs)
     if setup.schedule_jobs:
         schedule(app, all_jobs())
 
 
 async def _post_shutdown(app: App) -> None:
+    await outbox_sender.shutdown(app)
     runtime = app.bot_data.pop(RUNTIME_KEY, None)
     if isinstance(runtime, Runtime):
         await runtime.db.close()

@@ -35,7 +35,7 @@ from bot.telegram.callbacks import CallbackDataError, unpack
 from bot.telegram.callbacks import pattern as data_pattern
 from bot.telegram.context import RUNTIME_KEY, App, Ctx, runtime_of
 from bot.telegram.jobs import PeriodicJob
-from bot.telegram.outbox_sender import drain
+from bot.telegram.outbox_sender import drain, wake
 from bot.telegram.retry import retry_seconds
 from storage import outbox
 
@@ -457,7 +457,7 @@ async def _continue(
         )
     finally:
         if reply.post_alert:
-            await drain(app, now)
+            wake(app)  # the background sender posts the card; this update is done
 
 
 async def _edit(app: App, chat_id: int, message_id: int, out: svc.Outgoing) -> bool:
@@ -519,7 +519,7 @@ async def on_text(update: Update, context: Ctx) -> None:
                 await message.reply_text(result.reply, parse_mode=ParseMode.HTML)
         finally:
             if result.posted:
-                await drain(app, now)
+                wake(app)  # the background sender posts the card; this update is done
     elif isinstance(result, svc.Refusal):
         await message.reply_text(
             runtime.content.ui(result.key, result.lang), parse_mode=ParseMode.HTML

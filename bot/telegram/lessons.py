@@ -37,7 +37,7 @@ from bot.services.lessons import Learner, Position, Screen
 from bot.telegram.callbacks import CallbackDataError, pack, pattern, unpack
 from bot.telegram.context import RUNTIME_KEY, App, Caller, Ctx, caller_of, runtime_of
 from bot.telegram.jobs import PeriodicJob
-from bot.telegram.outbox_sender import drain
+from bot.telegram.outbox_sender import wake
 from storage.people import Person
 
 log = logging.getLogger(__name__)
@@ -504,7 +504,7 @@ async def _on_help(p: _Pressed) -> bool:
     frame = Frame(content, who)
     if outcome is svc.HelpOutcome.RAISED:
         log.info("help request raised", extra={"person": person.pseudonym})
-        await drain(p.context.application, p.runtime.now())
+        wake(p.context.application)  # the background sender posts the card
         text = frame.ui("lessons.help.sent")
     else:
         text = frame.ui("lessons.help.already")

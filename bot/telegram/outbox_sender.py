@@ -1,25 +1,52 @@
-"""Drains the outbox: sends what must arrive, obeying RetryAfter, following ChatMigrated.
+"""The one background sender: drains the outbox, obeying RetryAfter, following ChatMigrated.
+
+Handlers commit and return: they only `wake` the sender, so the update loop never waits on
+the volunteer group's rate limit. Exactly one drain runs at a time (a lock: the minute job,
+a handler's wake-up and a budget timer queue behind each other, and each re-reads what is
+due). The group's limit is ours: a token bucket (`[alerts] group_posts_per_minute`, burst
+`group_burst`) paces posts and card edits below PTB's AIORateLimiter, so that limiter never
+holds an urgent card behind other traffic; `bot.services.sending` orders the work (urgent
+first, lanes taking turns) and packs waiting cards into shared ones when the budget is short.
 
 Order of writes: the cause and its outbox row commit together; the send happens after; the
 row is marked sent after Telegram confirms. A crash between send and mark re-sends the row
-on restart: at-least-once, because losing an alert is worse than showing it twice.
+on restart: at-least-once, because losing an alert is worse than showing it twice. A card
+send that timed out may have arrived: its retry is the same card (same alert, same buttons),
+and a copy we never heard of is learned when someone presses it, then edited with the rest.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import re
 import sqlite3
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 
+from bot.services import alerts as desk
+from bot.services import sending
+from bot.services.alerts import Card
 from bot.telegram.context import RUNTIME_KEY, App
 from bot.telegram.jobs import PeriodicJob
 from bot.telegram.retry import backoff_seconds, retry_seconds
+from storage import alerts as alerts_repo
+from storage import cards as cards_repo
 from storage import outbox, people
+from storage.alerts import Alert
 from storage.outbox import OutboxItem
 
 log = logging.getLogger(__name__)
@@ -38,19 +65,240 @@ def keyboard(buttons: list[list[list[str]]] | None) -> InlineKeyboardMarkup | No
     )
 
 
-async def drain(app: App, now: datetime) -> int:
-    """Send every due outbox item; return how many were sent."""
+CARD_READ_TIMEOUT = 30.0
+"""Seconds a card send may take: nothing waits on it, and a slow answer (common on the
+routes these families use) is better awaited than sent again."""
+SENDER_KEY = "outbox.sender"
+EDIT_GAP = 20.0
+"""Seconds between two edits of one alert's cards: a child's flood becomes one edit, not 100."""
+KEEP_FOR_CARDS = 1
+"""Budget edits never take: the next new card always finds room."""
+
+
+@dataclass
+class Bucket:
+    """The group's budget: `rate` posts a minute, up to `burst` at once (the injected clock)."""
+
+    rate: float
+    burst: float
+    tokens: float = -1.0
+    at: float = 0.0
+
+    def _fill(self, now: float) -> None:
+        if self.tokens < 0 and self.at == 0.0:
+            self.tokens, self.at = self.burst, now
+            return
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate / 60.0)
+        self.at = max(self.at, now)
+
+    def available(self, now: float) -> int:
+        """Whole posts the group may take now."""
+        self._fill(now)
+        return max(0, int(self.tokens))
+
+    def take(self, now: float) -> bool:
+        """Spend one post if there is one."""
+        self._fill(now)
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+    def spend(self, now: float) -> None:
+        """Spend one unconditionally (a card edit that must go out with its alert)."""
+        self._fill(now)
+        self.tokens -= 1
+
+    def seconds_to_next(self, now: float) -> float:
+        """How long until one more post is allowed."""
+        self._fill(now)
+        return max(0.0, (1 - self.tokens) * 60.0 / self.rate)
+
+
+@dataclass
+class Sender:
+    """The single drain: its lock, its group budget, its wake-up task and its timer."""
+
+    bucket: Bucket
+    timers: bool
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    task: asyncio.Task[None] | None = None
+    again: bool = False
+    timer: asyncio.TimerHandle | None = None
+    drains: int = 0
+    """How many drains ran (the tests' witness that wake-ups were coalesced)."""
+    shown_at: dict[int, float] = field(default_factory=dict)
+    """When each alert's card was last posted or edited (injected clock)."""
+    shown_level: dict[int, int] = field(default_factory=dict)
+    """The level each alert's cards showed then: a rise is edited at once."""
+
+    def holds(self, alert: Alert, moment: float) -> bool:
+        """An alert's cards were just shown at this level: let the next edit wait."""
+        at = self.shown_at.get(alert.id)
+        recent = at is not None and moment - at < EDIT_GAP
+        return recent and alert.level <= self.shown_level.get(alert.id, 0)
+
+    def shown(self, alert_id: int, level: int, moment: float) -> None:
+        """Note that an alert's cards now show this level."""
+        self.shown_at[alert_id] = moment
+        self.shown_level[alert_id] = max(level, self.shown_level.get(alert_id, 0))
+
+
+def install(app: App, *, timers: bool) -> Sender:
+    """Create the application's sender (`timers`: wake itself when budget frees; production)."""
     runtime = app.bot_data[RUNTIME_KEY]
-    ts = int(now.timestamp())
-    items = await runtime.db.run(lambda c: outbox.due(c, ts))
+    cfg = runtime.config.alerts
+    sender = Sender(Bucket(cfg.group_posts_per_minute, cfg.group_burst), timers)
+    app.bot_data[SENDER_KEY] = sender
+    return sender
+
+
+def sender_of(app: App) -> Sender:
+    """The application's sender (made on first use when `install` was not called)."""
+    found = app.bot_data.get(SENDER_KEY)
+    if isinstance(found, Sender):
+        return found
+    return install(app, timers=False)
+
+
+def wake(app: App) -> None:
+    """Ask for a drain soon, without waiting for it: handlers call this after committing."""
+    sender = sender_of(app)
+    if sender.task is not None and not sender.task.done():
+        sender.again = True
+        return
+    sender.task = asyncio.get_running_loop().create_task(_run(app, sender))
+
+
+async def _run(app: App, sender: Sender) -> None:
+    while True:
+        sender.again = False
+        runtime = app.bot_data.get(RUNTIME_KEY)
+        if runtime is None:
+            return
+        try:
+            await drain(app, runtime.now())
+        except Exception:  # the minute job drains again; a wake-up must never crash the bot
+            log.exception("background drain failed")
+        if not sender.again:
+            return
+
+
+async def settle(app: App) -> None:
+    """Wait until the wake-ups asked for so far are done (tests, the demo, shutdown)."""
+    sender = app.bot_data.get(SENDER_KEY)
+    while isinstance(sender, Sender) and sender.task is not None and not sender.task.done():
+        await asyncio.shield(sender.task)
+
+
+async def shutdown(app: App) -> None:
+    """Stop the timer and let a running drain finish before the database closes."""
+    sender = app.bot_data.get(SENDER_KEY)
+    if not isinstance(sender, Sender):
+        return
+    if sender.timer is not None:
+        sender.timer.cancel()
+        sender.timer = None
+    with contextlib.suppress(Exception):
+        await settle(app)
+
+
+def _arm(app: App, sender: Sender, delay: float) -> None:
+    """Wake the sender again after `delay` seconds (real time; production only)."""
+    if not sender.timers:
+        return
+    loop = asyncio.get_running_loop()
+    due = loop.time() + max(0.05, delay)
+    if sender.timer is not None and not sender.timer.cancelled():
+        if sender.timer.when() <= due and sender.timer.when() > loop.time():
+            return
+        sender.timer.cancel()
+    sender.timer = loop.call_later(due - loop.time(), wake, app)
+
+
+async def drain(app: App, now: datetime) -> int:
+    """Send every due outbox item the budget allows; return how many were sent.
+
+    Runs under the sender's lock: two drains never send the same row.
+    """
+    sender = sender_of(app)
+    async with sender.lock:
+        sender.drains += 1
+        return await _drain(app, sender, now)
+
+
+async def _drain(app: App, sender: Sender, now: datetime) -> int:
+    runtime = app.bot_data[RUNTIME_KEY]
+    ts, moment = int(now.timestamp()), now.timestamp()
+    budget = sender.bucket.available(moment)
+    plan = await runtime.db.tx(lambda c: sending.plan_tx(c, runtime.content, ts, budget))
+    if plan.shared:
+        log.info("alerts packed into shared cards", extra={"cards": plan.shared})
     sent = 0
-    for item in items:
+    waiting = False
+    for item in plan.items:
+        if sending.is_group(item) and not sender.bucket.take(moment):
+            waiting = True
+            continue
         outcome = await _send_one(app, item, ts)
         if outcome == "sent":
             sent += 1
+            for alert_id in item.payload.get("alert_ids", []):
+                level = -(-item.priority // desk.PRIORITY_STEP)  # a re-post's too
+                sender.shown(int(alert_id), level, moment)
         elif outcome == "halt":
-            break
+            return sent
+    waiting = await _edit_stale(app, sender, moment) or waiting
+    if waiting:
+        _arm(app, sender, sender.bucket.seconds_to_next(moment))
     return sent
+
+
+async def _edit_stale(app: App, sender: Sender, moment: float) -> bool:
+    """Bring cards that fell behind (new signals) up to date; True if some must wait.
+
+    Edits spend the group budget too, but never its last post (kept for a new card), and
+    one alert's cards are edited at most once every EDIT_GAP seconds unless its level rose.
+    """
+    runtime = app.bot_data[RUNTIME_KEY]
+    room = sender.bucket.available(moment) - KEEP_FOR_CARDS
+    if room >= 1:
+        stale = await runtime.db.tx(
+            lambda c: desk.stale_cards_tx(
+                c, runtime.content, room, lambda a: sender.holds(a, moment)
+            )
+        )
+        for item in stale:
+            sender.shown(item.alert.id, item.alert.level, moment)
+            for edit in item.edits:
+                sender.bucket.spend(moment)
+                await edit_card(app.bot, edit.chat_id, edit.message_id, edit.card)
+    left = await runtime.db.run(lambda c: alerts_repo.stale_cards(c, 50))
+    if not left:
+        return False
+    held = [a for a in left if sender.holds(a, moment)]
+    if len(held) == len(left):
+        soonest = min(sender.shown_at[a.id] for a in held) + EDIT_GAP
+        _arm(app, sender, soonest - moment)
+        return False
+    return True
+
+
+async def edit_card(bot: Bot, chat_id: int, message_id: int, card: Card) -> None:
+    """Edit one copy of a card; a copy that cannot be edited is logged and skipped."""
+    try:
+        await bot.edit_message_text(
+            card.text,
+            chat_id=chat_id,
+            message_id=message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard(card.buttons),
+        )
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():
+            log.warning("alert card not edited", extra={"reason": exc.message[:80]})
+    except TelegramError as exc:  # an old copy in a migrated group, flood control, …
+        log.warning("alert card not edited", extra={"error_type": type(exc).__name__})
 
 
 async def _send_one(app: App, item: OutboxItem, ts: int) -> str:
@@ -71,9 +319,15 @@ async def _attempt(app: App, item: OutboxItem, ts: int) -> str:
     if payload.get("plain"):
         text, parse_mode = _TAG.sub("", text), None
     chat_id = await _resolve(app, item.target)
+    card = item.kind == "alert"
+    slow: dict[str, float] = {"read_timeout": CARD_READ_TIMEOUT} if card else {}
     try:
         message = await app.bot.send_message(
-            chat_id, text, parse_mode=parse_mode, reply_markup=keyboard(payload.get("buttons"))
+            chat_id,
+            text,
+            parse_mode=parse_mode,
+            reply_markup=keyboard(payload.get("buttons")),
+            **slow,
         )
     except ChatMigrated as exc:
         new_id = exc.new_chat_id
@@ -103,13 +357,19 @@ async def _attempt(app: App, item: OutboxItem, ts: int) -> str:
         return "dead"
     except NetworkError as exc:  # includes TimedOut
         at, error = ts + backoff_seconds(item.attempts), type(exc).__name__
+        if isinstance(exc, TimedOut):
+            error = "TimedOut: may have arrived"  # the retry is the same card, same buttons
         await db.tx(lambda c: outbox.retry_later(c, item.id, at=at, error=error))
         log.warning("network error: outbox item retried later", extra={"item": item.id})
         return "retry"
     sent_chat, sent_id = message.chat_id, message.message_id
-    await db.tx(
-        lambda c: outbox.mark_sent(c, item.id, now=ts, chat_id=sent_chat, message_id=sent_id)
-    )
+
+    def mark(c: sqlite3.Connection) -> None:
+        outbox.mark_sent(c, item.id, now=ts, chat_id=sent_chat, message_id=sent_id)
+        if card:
+            cards_repo.record_copy(c, item.id, sent_chat, sent_id, ts)
+
+    await db.tx(mark)
     return "sent"
 
 

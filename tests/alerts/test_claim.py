@@ -198,18 +198,24 @@ async def test_config_admin_without_a_row_can_claim(h: Harness, family: FamilyId
     assert (await alert_row(h, alert_id)).claimed_by == admin.id
 
 
-async def test_pressing_claim_again_resends_the_details_to_the_claimer(
+async def test_pressing_claim_again_is_answered_and_sends_nothing_again(
     h: Harness, family: FamilyIds
 ) -> None:
-    """A claimer who presses again (an old copy) gets the details again, audited again."""
+    """A claimer who presses again is told it is theirs; no details, edits or audit rows repeat."""
     alert_id = await raise_and_post(h, family.child_id)
     card = cards(h, alert_id)[0]
     await press_on(h, "volunteer", card, "我来跟进")
-    await h.deliver(
-        h.sim.user_presses(VOLUNTEER, card.message_id, f"alc:{alert_id}", chat_id=GROUP)
-    )
-    assert "又发了一次" in answer_to_last_press(h)
-    assert len(await audit_rows(h, "alert.details_viewed")) == 2
+    private_before = len(h.sim.bot_messages(VOLUNTEER))
+    edits_before = len(h.sim.calls_to("editMessageText"))
+    for _ in range(2):
+        await h.deliver(
+            h.sim.user_presses(VOLUNTEER, card.message_id, f"alc:{alert_id}", chat_id=GROUP)
+        )
+        assert "/details A-" in answer_to_last_press(h)
+    assert len(h.sim.bot_messages(VOLUNTEER)) == private_before
+    assert len(h.sim.calls_to("editMessageText")) == edits_before
+    assert len(await audit_rows(h, "alert.details_viewed")) == 1
+    assert len(await audit_rows(h, "alert.claimed")) == 1
 
 
 async def test_help_request_details_name_the_open_lesson(h: Harness, family: FamilyIds) -> None:

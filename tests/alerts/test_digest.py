@@ -33,7 +33,8 @@ async def a_week_of_work(h: Harness, family: FamilyIds) -> FamilyIds:
     await checkin_answered(h, family.child_id, "2026-W02", mood=4)
     await checkin_answered(h, second.child_id, "2026-W02", mood=None, status="closed")
     urgent = await raise_and_post(h, family.child_id, source="urgent")
-    await raise_and_post(h, family.child_id, source="concern", level=RiskLevel.CONCERN)
+    # An adult's own concern alert (the child's further signals would join the urgent alert).
+    await raise_and_post(h, family.caregiver_id, source="concern", level=RiskLevel.CONCERN)
     await raise_alert(
         h, second.child_id, source="watch", level=RiskLevel.WATCH, category="low_mood"
     )

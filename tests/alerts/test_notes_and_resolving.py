@@ -21,7 +21,7 @@ from tests.alerts.desk import (
     press_on,
     raise_and_post,
 )
-from tests.factories import FamilyIds
+from tests.factories import FamilyIds, make_family
 
 NOTE = "奶奶说孩子这周一直哭"
 
@@ -170,10 +170,11 @@ async def test_alerts_lists_open_alerts_with_age_level_and_status(
     """/alerts shows each open alert's code, level, category, age and who is on it."""
     urgent = await raise_and_post(h, family.child_id, source="a")
     await h.advance(timedelta(minutes=5))
+    second = await make_family(h, shared_phone=True, caregiver="stranger", suffix="2")
     concern = await raise_and_post(
-        h, family.child_id, source="b", level=RiskLevel.CONCERN, category="bullying"
+        h, second.child_id, source="b", level=RiskLevel.CONCERN, category="bullying"
     )
-    closed = await raise_and_post(h, family.child_id, source="c")
+    closed = await raise_and_post(h, family.caregiver_id, source="c")
     await h.say("volunteer", f"/resolve A-{closed}")
     await h.press("volunteer", "误报")
     await press_on(h, "volunteer", cards(h, concern)[0], "我来跟进")

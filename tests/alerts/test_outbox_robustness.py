@@ -130,7 +130,7 @@ async def test_a_restart_at_any_point_loses_nothing_and_repeats_nothing(
 ) -> None:
     """Whatever moment the bot restarts, every alert is posted once and its state is kept."""
     first = await raise_alert(h, family.child_id, source="one")
-    second = await raise_alert(h, family.child_id, source="two")
+    second = await raise_alert(h, family.caregiver_id, source="two")
     assert first is not None
     assert second is not None
     if point == "after_raise":

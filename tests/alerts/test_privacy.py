@@ -45,8 +45,8 @@ async def test_no_child_name_or_words_in_any_group_message(h: Harness, family: F
     await child_wrote(h, family.child_id, WORDS[0])
     await child_wrote(h, family.child_id, WORDS[2])
     urgent = await raise_and_post(h, family.child_id, category="suicide")
-    concern = await raise_and_post(
-        h, family.child_id, source="two", level=RiskLevel.CONCERN, category="abuse_physical"
+    concern = await raise_and_post(  # the caregiver's: the child's would join the urgent one
+        h, family.caregiver_id, source="two", level=RiskLevel.CONCERN, category="abuse_physical"
     )
     help_request = await raise_and_post(
         h, family.caregiver_id, kind="help_request", category="help_request", source="help:1"
