@@ -7,8 +7,8 @@ second opinion: it may raise an assessment, never lower it, and on its own it re
 most `concern` (a volunteer reads the message; the child never gets a crisis reply because
 of it). See `second_opinion`.
 
-Training is deterministic (sorted, de-duplicated input; a solver without randomness) and
-takes about a second, so the model is trained in memory at first use; its version is a
+Training is deterministic (sorted, de-duplicated input; solvers without randomness) and
+takes a few seconds of CPU, so the model is trained in memory at first use; its version is a
 hash of the training files, the feature settings and the scikit-learn version, so a change
 to any of them gives a new model. Nothing binary is stored or loaded.
 """
