@@ -73,7 +73,7 @@ def _load_cached(root: Path) -> tuple[ContentBundle, RiskRules]:
     key = (str(root.resolve()), stamp)
     if key not in _CACHE:
         _CACHE.clear()
-        _CACHE[key] = (load_content(root), RiskRules.load(root))
+        _CACHE[key] = (load_content(root), RiskRules.load(root).with_model())
     return _CACHE[key]
 
 

@@ -759,3 +759,30 @@ def child_messages(conn: sqlite3.Connection, child_id: int) -> list[ChildMessage
         )
         for r in cur.fetchall()
     ]
+
+
+def recent_child_messages(
+    conn: sqlite3.Connection, child_id: int, since: int, limit: int
+) -> list[ChildMessage]:
+    """A child's free messages stored at or after `since`: the last `limit`, oldest first.
+
+    Read before a new message is assessed, so split disclosures can be read together.
+    """
+    cur = conn.execute(
+        "SELECT id, child_id, text, length, level, reasons, at FROM child_messages"
+        " WHERE child_id = ? AND at >= ? ORDER BY at DESC, id DESC LIMIT ?",
+        (child_id, since, limit),
+    )
+    rows = [
+        ChildMessage(
+            r["id"],
+            r["child_id"],
+            r["text"],
+            r["length"],
+            r["level"],
+            json.loads(r["reasons"]),
+            r["at"],
+        )
+        for r in cur.fetchall()
+    ]
+    return rows[::-1]

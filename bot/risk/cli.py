@@ -9,13 +9,15 @@ import sys
 from bot.levels import RiskLevel
 from bot.risk.evaluate import LabelledFileError, Report, evaluate, read_examples
 from bot.risk.loader import RiskRulesError
+from bot.risk.model import Reporter
 from bot.risk.rules import RiskRules, default_rules
 
 
-def _rules() -> RiskRules | None:
-    """The default rules, or None after printing why they could not be loaded."""
+def _rules(rules_only: bool = False) -> RiskRules | None:
+    """The default rules (with the learned opinion unless `rules_only`), or None after
+    printing why they could not be loaded."""
     try:
-        return default_rules()
+        return RiskRules.load() if rules_only else default_rules()
     except RiskRulesError as exc:
         print(f"qiao: risk rules: {exc}", file=sys.stderr)
         return None
@@ -23,10 +25,11 @@ def _rules() -> RiskRules | None:
 
 def check_command(args: argparse.Namespace) -> int:
     """Print the level and reasons of one message: `urgent  suicide:phrase:想死`."""
-    rules = _rules()
+    rules = _rules(args.rules_only)
     if rules is None:
         return 2
-    assessment = rules.assess_text(args.text, args.lang)
+    reporter = Reporter(args.writer)
+    assessment = rules.assess_text(args.text, args.lang, reporter=reporter)
     if args.json:
         print(json.dumps(assessment.to_json(), ensure_ascii=False))
         return 0
@@ -42,10 +45,13 @@ def eval_command(args: argparse.Namespace) -> int:
     except LabelledFileError as exc:
         print(f"qiao: {exc}", file=sys.stderr)
         return 2
-    rules = _rules()
+    rules = _rules(args.rules_only)
     if rules is None:
         return 2
     report = evaluate(examples, rules.assess_text)
+    if not args.json:
+        model = rules.learned
+        print(f"model: {'off (rules only)' if model is None else model.version}")
     problems = report.failures(args.min_urgent_recall)
     if args.json:
         print(json.dumps(report.to_json(args.min_urgent_recall), ensure_ascii=False))
@@ -64,17 +70,34 @@ def _print_report(report: Report, min_recall: float | None, problems: list[str])
     for level in sorted(RiskLevel, reverse=True):
         s = report.score(level)
         print(f"{level.label:<8} {_fmt(s.precision):>9} {_fmt(s.recall):>7} {s.support:>8}")
+    print("\nconfusion (rows: expected, columns: got)")
+    levels = sorted(RiskLevel, reverse=True)
+    print(f"{'':<8} " + " ".join(f"{g.label:>7}" for g in levels))
+    matrix = report.confusion()
+    for expected in levels:
+        row = " ".join(f"{matrix[expected][g]:>7}" for g in levels)
+        print(f"{expected.label:<8} {row}")
+    categories = report.category_recall()
+    if categories:
+        print(f"\n{'category':<15} {'recall':>6}  caught/lines (reached the expected level)")
+        for name, (caught, total) in categories.items():
+            print(f"{name:<15} {caught / total:>6.3f}  {caught}/{total}")
     misses = report.misses
     print(f"\nmisses ({len(misses)}):")
     for o in misses:
         arrow = "under" if o.got.level < o.example.expect else "over "
         reasons = " ".join(r.label() for r in o.got.reasons) or "-"
+        text = o.example.text.replace("\n", " / ")
         print(
             f"  line {o.example.line}: {arrow} expected {o.example.expect.label}, "
-            f"got {o.got.level.label}: {o.example.text}  [{reasons}]"
+            f"got {o.got.level.label}: {text}  [{reasons}]"
         )
     print()
     print(f"none raised above watch: {len(report.none_above_watch)}")
+    share = report.harmless_raised_share
+    if share is not None:
+        print(f"harmless raised to concern or urgent: {share:.1%}")
+    print(f"urgent rated none: {len(report.urgent_rated_none)}")
     recall = report.urgent_recall
     if min_recall is not None:
         print(f"urgent recall: {_fmt(recall).strip()} (minimum {min_recall:.3f})")

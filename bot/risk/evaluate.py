@@ -7,12 +7,13 @@ nobody calls) and `none` messages raised above `watch` (false alarms that page v
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from bot.levels import RiskLevel
-from bot.risk.model import Assessment
+from bot.risk.model import Assessment, Reporter
 
 
 class LabelledFileError(ValueError):
@@ -27,6 +28,16 @@ class Example:
     text: str
     lang: str | None
     expect: RiskLevel
+    category: str | None = None
+    writer: Reporter = Reporter.CHILD
+
+
+class Assessor(Protocol):
+    """Anything shaped like `RiskRules.assess_text`."""
+
+    def __call__(
+        self, text: str, lang: str | None = None, *, reporter: Reporter = Reporter.CHILD
+    ) -> Assessment: ...
 
 
 @dataclass(frozen=True)
@@ -81,6 +92,43 @@ class Report:
             predicted=predicted,
         )
 
+    def confusion(self) -> dict[RiskLevel, dict[RiskLevel, int]]:
+        """How many examples of each expected level got each level: `[expected][got]`."""
+        matrix = {e: dict.fromkeys(RiskLevel, 0) for e in RiskLevel}
+        for o in self.outcomes:
+            matrix[o.example.expect][o.got.level] += 1
+        return matrix
+
+    def category_recall(self) -> dict[str, tuple[int, int]]:
+        """Per labelled category of risky lines: (reached the expected level, lines).
+
+        A line counts as caught when its assessed level is at least the expected one, so an
+        urgent line assessed concern is a miss for its category.
+        """
+        counts: dict[str, tuple[int, int]] = {}
+        for o in self.outcomes:
+            if o.example.expect == RiskLevel.NONE:
+                continue
+            name = o.example.category or "-"
+            caught, total = counts.get(name, (0, 0))
+            counts[name] = (caught + (o.got.level >= o.example.expect), total + 1)
+        return dict(sorted(counts.items()))
+
+    @property
+    def urgent_rated_none(self) -> list[Outcome]:
+        """Urgent examples that raised nothing at all: nobody would ever look."""
+        return [
+            o
+            for o in self.outcomes
+            if o.example.expect == RiskLevel.URGENT and o.got.level == RiskLevel.NONE
+        ]
+
+    @property
+    def harmless_raised_share(self) -> float | None:
+        """Share of `none` examples raised to concern or urgent (each pages a volunteer)."""
+        harmless = self.score(RiskLevel.NONE).support
+        return len(self.none_above_watch) / harmless if harmless else None
+
     @property
     def urgent_recall(self) -> float | None:
         """Share of urgent examples the rules called urgent."""
@@ -103,6 +151,15 @@ class Report:
             "urgent_recall": self.urgent_recall,
             "min_urgent_recall": min_urgent_recall,
             "none_above_watch": len(self.none_above_watch),
+            "harmless_raised_share": self.harmless_raised_share,
+            "urgent_rated_none": len(self.urgent_rated_none),
+            "confusion": {
+                e.label: {g.label: n for g, n in row.items()} for e, row in self.confusion().items()
+            },
+            "categories": {
+                name: {"caught": caught, "lines": total}
+                for name, (caught, total) in self.category_recall().items()
+            },
             "misses": [
                 {
                     "line": o.example.line,
@@ -133,7 +190,11 @@ class Report:
 
 
 def read_examples(path: Path) -> list[Example]:
-    """Parse a JSONL file of {"text", "lang", "expect"} objects; extra keys are ignored."""
+    """Parse a JSONL file of {"text", "lang", "expect"} objects.
+
+    Optional keys: `category` (for per-category recall) and `writer` (`child`, the default,
+    or `adult`: the line is assessed as an adult's report about a child). Others are ignored.
+    """
     try:
         raw = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -165,11 +226,15 @@ def _parse_line(path: Path, number: int, line: str) -> Example:
         level = RiskLevel.parse(expect)
     except ValueError as exc:
         raise LabelledFileError(f"{where}: {exc}") from None
-    return Example(line=number, text=text, lang=lang, expect=level)
+    category = obj.get("category")
+    if category is not None and not isinstance(category, str):
+        raise LabelledFileError(f"{where}: 'category' must be a string or null")
+    writer = obj.get("writer", Reporter.CHILD.value)
+    if writer not in {r.value for r in Reporter}:
+        raise LabelledFileError(f"{where}: 'writer' must be child or adult")
+    return Example(number, text, lang, level, category or None, Reporter(writer))
 
 
-def evaluate(
-    examples: Iterable[Example], assess: Callable[[str, str | None], Assessment]
-) -> Report:
-    """Run `assess` over every example."""
-    return Report([Outcome(e, assess(e.text, e.lang)) for e in examples])
+def evaluate(examples: Iterable[Example], assess: Assessor) -> Report:
+    """Run `assess` over every example, as its writer (child or adult) sent it."""
+    return Report([Outcome(e, assess(e.text, e.lang, reporter=e.writer)) for e in examples])

@@ -27,8 +27,10 @@ RULE_KEYS = frozenset(
         "negated",
         "window",
         "fallback",
+        "reporter",
     }
 )
+REPORTERS = ("child", "adult")
 RULE_KEYS_OPTIONAL_TEXT = frozenset({"note"})
 TOP_KEYS = frozenset(
     {"sets", "rules", "pinyin", "pinyin_words", "fold", "filler", "negation", "en_words"}
@@ -54,6 +56,7 @@ class RuleSpec:
     where: str  # "file:line", for error messages
     window: int | None = None  # `all` rules: every group within this many characters/words
     fallback: bool = False  # counts only when no ordinary rule reached this level
+    reporter: str | None = None  # "adult": only for an adult's report about a child
 
 
 @dataclass
@@ -288,6 +291,9 @@ def _read_rule(path: Path, raw: object) -> RuleSpec:
     fallback = raw.get("fallback", False)
     if not isinstance(fallback, bool):
         raise RiskRulesError(f"{where}: 'fallback' must be true or false")
+    reporter = raw.get("reporter")
+    if reporter is not None and reporter not in REPORTERS:
+        raise RiskRulesError(f"{where}: 'reporter' must be one of {', '.join(REPORTERS)}")
     return RuleSpec(
         id=rule_id,
         level=level,
@@ -299,6 +305,7 @@ def _read_rule(path: Path, raw: object) -> RuleSpec:
         where=where,
         window=window,
         fallback=fallback,
+        reporter=reporter,
     )
 
 

@@ -440,6 +440,10 @@ class Compiler:
             n for n in (reversed(neighbours) if last else neighbours) if not isinstance(n, _Sep)
         ]
         for node in items:
+            if isinstance(node, _Mark) and node.kind in (GAP, NEAR):
+                # a gap may hold any letters, so a romanisation after (or before) it must be
+                # a whole Latin word: 想 … yes is not 想 … s(死)
+                return False
             if self._capable(node, last=last):
                 return True
             if not _nullable(node):

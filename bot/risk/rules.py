@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.levels import RiskLevel
+from bot.risk.learned import LearnedOpinion, second_opinion
 from bot.risk.loader import LANGS, Negation, RiskRulesError, RuleFiles, RuleSpec, read_folder
 from bot.risk.model import Assessment, Reason, Reporter
 from bot.risk.normalise import BOUNDARY, ChineseNormaliser, EnglishNormaliser
@@ -34,6 +35,7 @@ class RiskRules:
     """The compiled phrase lists of one content folder; immutable and safe to share."""
 
     def __init__(self, files: RuleFiles) -> None:
+        self._learned: LearnedOpinion | None = None
         self._english = EnglishNormaliser(files.en_words)
         self._chinese = ChineseNormaliser(files.folds, files.pinyin_words, files.fillers)
         compiler = Compiler(files.sets, files.pinyin, self._english, self._chinese.view)
@@ -51,6 +53,28 @@ class RiskRules:
         """Load `ROOT/risk/*.yaml` (ROOT defaults to the repository's content folder)."""
         folder = (root if root is not None else DEFAULT_ROOT) / "risk"
         return cls(read_folder(folder))
+
+    def with_model(self, folder: Path | None = None) -> RiskRules:
+        """Train the learned second opinion on the labelled files below `folder` (see learned.py).
+
+        Without usable files the rules stay alone (logged): the model adds, never replaces.
+        """
+        self._learned = (
+            LearnedOpinion.from_folder(self.model_text)
+            if folder is None
+            else LearnedOpinion.from_folder(self.model_text, folder)
+        )
+        return self
+
+    @property
+    def learned(self) -> LearnedOpinion | None:
+        """The trained second opinion, or None when the rules run alone."""
+        return self._learned
+
+    def model_text(self, text: str) -> str:
+        """What the model reads: both normalised views, so folds and homophones carry over."""
+        zh, en = self.views(text)
+        return f"{zh} {en}"
 
     @property
     def rule_count(self) -> int:
@@ -76,7 +100,20 @@ class RiskRules:
     def assess_text(
         self, text: str, lang: str | None = None, *, reporter: Reporter = Reporter.CHILD
     ) -> Assessment:
-        """Level and reasons for a free-text message.
+        """Level and reasons for a free-text message: the rules, then the learned opinion.
+
+        The model (when trained) may raise the rules' level to at most `concern`, never
+        lower it; see `second_opinion`.
+        """
+        rules = self.assess_rules(text, lang, reporter=reporter)
+        if self._learned is None:
+            return rules
+        return second_opinion(rules, self._learned.assess(text))
+
+    def assess_rules(
+        self, text: str, lang: str | None = None, *, reporter: Reporter = Reporter.CHILD
+    ) -> Assessment:
+        """Level and reasons for a free-text message from the phrase lists alone.
 
         `reporter` says who wrote it: a child about themselves (the default) or an adult
         reporting about a child, whose third-person sentences count as signals.
@@ -89,7 +126,6 @@ class RiskRules:
         (我死也不吃香菜 stays an idiom).
         """
         del lang  # both lists always run; see the docstring
-        del reporter  # third-person report rules are not written yet (issue 12)
         zh = self._chinese.view(text)
         compact = self._chinese.compact(zh)
         views: dict[str, tuple[str, ...]] = {
@@ -100,6 +136,8 @@ class RiskRules:
         reasons: list[Reason] = []
         fallbacks: list[Reason] = []
         for rule in self._rules:
+            if rule.spec.reporter is not None and rule.spec.reporter != reporter.value:
+                continue
             lang = rule.spec.lang
             for view, view_chars in zip(views[lang], chars[lang], strict=True):
                 if rule.first_chars.isdisjoint(view_chars):
@@ -263,5 +301,5 @@ def _alternation(items: Iterable[str]) -> str:
 
 @lru_cache(maxsize=1)
 def default_rules() -> RiskRules:
-    """The repository's rules, loaded once per process."""
-    return RiskRules.load()
+    """The repository's rules with the learned second opinion, loaded once per process."""
+    return RiskRules.load().with_model()

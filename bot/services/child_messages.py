@@ -4,6 +4,8 @@ A child may tell us something serious at any moment, not only when asked. Every 
 goes through the same risk rules as check-in answers, in the transaction that stores it: the
 alert row (from `watch` up; posted from `concern` up) commits with the message or not at all.
 The whole text is assessed, however long; at most 4096 characters of it are kept.
+It is also read together with the child's previous messages of the last half hour
+(`bot.risk.context`), so a disclosure split across messages raises its alert.
 """
 
 from __future__ import annotations
@@ -13,6 +15,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.levels import RiskLevel
+from bot.risk.context import (
+    CONTEXT_MESSAGES,
+    CONTEXT_WINDOW_SECONDS,
+    Earlier,
+    assess_in_context,
+)
 from bot.services.alerts import signal_tx
 from storage import checkins as repo
 from storage import people
@@ -49,7 +57,15 @@ def free_message_tx(
     now: int,
 ) -> FreeMessage:
     """Store and assess a child's message; raise the alert in the same transaction."""
-    assessment = rules.assess_text(text, child.lang)
+    own = rules.assess_text(text, child.lang)
+    earlier = [
+        Earlier(m.text, RiskLevel(m.level))
+        for m in repo.recent_child_messages(
+            conn, child.id, now - CONTEXT_WINDOW_SECONDS, CONTEXT_MESSAGES - 1
+        )
+        if m.text is not None
+    ]
+    assessment = assess_in_context(rules.assess_text, text, own, earlier, child.lang)
     people.set_unreachable(conn, child.id, None)  # they are writing to us right now
     reasons = [r.to_json() for r in assessment.reasons]
     message_id = repo.insert_child_message(

@@ -147,3 +147,49 @@ def test_an_unreadable_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixtur
     binary.write_bytes(b"\xff\xfe\x00bad")
     assert main(["risk", "eval", str(binary)]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_eval_prints_a_confusion_matrix_category_recall_and_harmless_raised(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Rows are expected levels, columns the levels got; categories and shares follow."""
+    rows = [
+        *GOOD,
+        {"text": "今天天气很好", "lang": "zh", "expect": "urgent", "category": "danger_now"},
+        {"text": "他们骂我", "lang": "zh", "expect": "none"},
+    ]
+    path = write_jsonl(tmp_path / "set.jsonl", rows)
+    assert main(["risk", "eval", str(path), "--rules-only"]) == 1
+    out = capsys.readouterr().out
+    assert "model: off (rules only)" in out
+    assert "confusion (rows: expected, columns: got)" in out
+    assert "          urgent concern   watch    none" in out
+    assert "urgent         2       0       0       1" in out
+    assert "none           0       1       0       1" in out
+    assert "danger_now       0.000  0/1" in out
+    assert "suicide          1.000  1/1" in out
+    assert "harmless raised to concern or urgent: 50.0%" in out
+    assert "urgent rated none: 1" in out
+
+
+def test_eval_assesses_adult_lines_as_adults_reports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An adult's line runs the third-person rules; the same line from a child does not."""
+    line = {"text": "孙子两天没回家了 电话也打不通", "lang": "zh", "expect": "urgent"}
+    adult = write_jsonl(tmp_path / "adult.jsonl", [{**line, "writer": "adult"}])
+    child = write_jsonl(tmp_path / "child.jsonl", [line])
+    assert main(["risk", "eval", str(adult), "--rules-only", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["urgent_recall"] == 1.0
+    assert main(["risk", "eval", str(child), "--rules-only", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["urgent_recall"] == 0.0
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "a", "expect": "none", "writer": "grandma"}\n', "utf-8")
+    assert main(["risk", "eval", str(bad)]) == 2
+    assert "'writer' must be child or adult" in capsys.readouterr().err
+
+
+def test_check_reads_a_message_as_an_adults_report(capsys: pytest.CaptureFixture[str]) -> None:
+    """`qiao risk check --writer adult` applies the adults' third-person rules."""
+    assert main(["risk", "check", "孙子两天没回家了 电话也打不通", "--writer", "adult"]) == 0
+    assert capsys.readouterr().out.startswith("urgent  danger_now:")

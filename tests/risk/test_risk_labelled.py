@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from pathlib import Path
@@ -10,16 +11,25 @@ import pytest
 
 from bot.cli import main
 from bot.levels import RiskLevel
-from bot.risk import default_rules
+from bot.risk import Reporter, default_rules
 from bot.risk.evaluate import evaluate, read_examples
 
 LABELLED = Path(__file__).parent / "labelled.jsonl"
 # Blind batches: each was written before the rules were changed for it and scored once
 # (first scores in docs/risk-rules.md); afterwards they guard against regressions.
 BLIND = sorted(Path(__file__).parent.glob("blind_r*.jsonl"))
+# Issue 12: batches written by someone who had not read the rules, copied unchanged after
+# their first run (figures in docs/risk-rules.md), and our own examples of the issue's patterns.
+DECEMBER = sorted((Path(__file__).parent / "blind").glob("2026-12-*.jsonl"))
+OWN = Path(__file__).parent / "own_issue12.jsonl"
+FIRST_RUN_SHA256 = {
+    "2026-12-adults-1.jsonl": "031aeb11310a7d1564d5146fab2bec922ea6ddb38ab9c0f66c40cea41d1df043",
+    "2026-12-batch-1.jsonl": "6ed83729d1b41cb705dba239b4707f88529f1092efa9d868a4eb789389fd9773",
+    "2026-12-batch-2.jsonl": "c22d043db0042693c52c0e08607b6e282dc31d8b911e707bb3e67b7a45b96114",
+}
 
 
-@pytest.mark.parametrize("path", [LABELLED, *BLIND], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [LABELLED, *BLIND, *DECEMBER, OWN], ids=lambda p: p.name)
 def test_every_urgent_message_is_caught_and_no_ordinary_one_pages_anyone(path: Path) -> None:
     """Urgent recall is 1.0 and no `none` message is assessed concern or urgent."""
     report = evaluate(read_examples(path), default_rules().assess_text)
@@ -40,6 +50,26 @@ def test_the_blind_batches_are_all_there() -> None:
         examples = read_examples(path)
         assert {RiskLevel.URGENT, RiskLevel.NONE} <= {e.expect for e in examples}, path.name
         assert {e.lang for e in examples} == {"zh", "en"}, path.name
+
+
+def test_the_december_batches_are_the_files_first_run() -> None:
+    """The folded batches are byte for byte the files whose first run docs/risk-rules.md records."""
+    digests = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in DECEMBER}
+    assert digests == FIRST_RUN_SHA256
+
+
+def test_adult_lines_are_read_as_adults_reports() -> None:
+    """The adults' batch is written by adults, so its third-person reports count."""
+    examples = read_examples(DECEMBER[0])
+    assert {e.writer for e in examples} == {Reporter.ADULT}
+    report = evaluate(examples, default_rules().assess_rules)
+    assert report.urgent_recall == 1.0
+    as_children = [
+        default_rules().assess_rules(e.text, e.lang).level
+        for e in examples
+        if e.expect == RiskLevel.URGENT
+    ]
+    assert min(as_children) < RiskLevel.URGENT  # some reports need the adult-only rules
 
 
 def test_the_cli_gate_passes_on_the_labelled_set(capsys: pytest.CaptureFixture[str]) -> None:
