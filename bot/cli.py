@@ -56,6 +56,17 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--lang", default="zh")
     preview.add_argument("--path", type=Path, default=Path("content"))
     preview.set_defaults(func=_lazy("bot.content.cli:preview_command"))
+    audio = content.add_parser("audio", help="voice recordings of lesson steps").add_subparsers(
+        dest="audio_cmd", required=True
+    )
+    audio_import = audio.add_parser(
+        "import", help="convert a phone recording (m4a, mp3, wav) to OGG/Opus for one step"
+    )
+    audio_import.add_argument("file", type=Path)
+    audio_import.add_argument("--lesson", required=True, metavar="ID")
+    audio_import.add_argument("--step", type=int, required=True, metavar="N", help="from 1")
+    audio_import.add_argument("--path", type=Path, default=Path("content"))
+    audio_import.set_defaults(func=_lazy("bot.content.audio_cli:import_command"))
 
     risk = sub.add_parser("risk", help="risk rules").add_subparsers(dest="risk_cmd", required=True)
     rcheck = risk.add_parser("check", help="print the risk level of TEXT")

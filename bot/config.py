@@ -98,6 +98,9 @@ class LessonConfig:
     """Lesson pacing and nudges for grandparents."""
 
     nudge_after_days: int = 7
+    follow_through_time: time = time(19, 0)
+    """Local time on the day a grandparent picked to try the practice when Qiao asks how it
+    went (a moment under three hours away moves to the next day; quiet hours still hold)."""
 
 
 @dataclass(frozen=True)

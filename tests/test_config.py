@@ -62,6 +62,10 @@ def test_token_from_environment_wins(tmp_path: Path) -> None:
         ("[telegram]\ntokn = 'x'\n", "unknown key [telegram] tokn"),
         ("[locale]\ntimezone = 5\n", "[locale] timezone must be a string, got 5"),
         ("[quiet_hours]\nstart = '9pm'\n", "[quiet_hours] start must be a time like"),
+        (
+            "[lessons]\nfollow_through_time = '7pm'\n",
+            "[lessons] follow_through_time must be a time like",
+        ),
         ("[locale]\ntimezone = 'Mars/Olympus'\n", "[locale] timezone must be an IANA zone"),
         ("[checkins]\ndefault_weekday = 'caturday'\n", "[checkins] default_weekday must be one of"),
         ("[rate_limits]\nenabled = 'yes'\n", "[rate_limits] enabled must be true or false"),

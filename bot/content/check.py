@@ -17,6 +17,7 @@ from typing import TypeVar
 import jinja2
 
 from bot.content import telegram_html
+from bot.content.audio import AUDIO_FOLDER, MAX_SECONDS, AudioError, inspect_opus
 from bot.content.loader import YNode, read_yaml
 from bot.content.models import (
     REQUIRED_LANGUAGES,
@@ -44,7 +45,6 @@ MESSAGE_LIMIT = 4096
 """Telegram's limit on one message, in characters after entity parsing."""
 
 _YAML_SUFFIXES = (".yml", ".YAML", ".YML", ".Yaml")
-_AUDIO_SUFFIXES = (".ogg", ".oga", ".opus", ".mp3", ".m4a")
 _LESSON_FILE = re.compile(r"(?P<track>[a-z]+)-(?P<order>\d+)-[a-z0-9-]+\.yaml")
 _PHONE = re.compile(r"(?<![\d-])(\d{3,4}(?:-\d{3,4}){1,2}|\d{3,5})(?![\d-])")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
@@ -125,6 +125,8 @@ class Inspection:
     checkin_files: int = 0
     problems: list[Problem] = field(default_factory=list)
     renderer: Renderer = field(default_factory=Renderer)
+    notes: list[str] = field(default_factory=list)
+    """What the editor should know that is not a problem (steps without a recording)."""
 
 
 def check_content(root: Path) -> list[Problem]:
@@ -418,24 +420,72 @@ def _shape_problems(t: Text, lang: str, rendered: str) -> list[str]:
 
 
 def _check_audio(found: Inspection) -> None:
-    """A step's voice file exists inside the content folder and is a kind Telegram plays."""
+    """A step's recording exists inside the content folder and is OGG/Opus (a voice note).
+
+    Steps without a recording are not problems (recording is optional and gradual): they
+    are listed per lesson in `notes`, with recordings over a minute and stray files.
+    """
     root = found.root.resolve()
+    recorded = total = 0
+    used: set[Path] = set()
     for lesson in found.lessons:
+        missing: list[int] = []
         for number, step in enumerate(lesson.steps, start=1):
+            total += 1
             if step.audio is None:
+                missing.append(number)
                 continue
+            used.add(step.audio.resolve())
             here = step.origin.at("audio")
             written = step.audio.relative_to(found.root).as_posix()
-            where = f"step {number} audio"
-            if not step.audio.resolve().is_relative_to(root):
-                message = f"'{written}' is outside the content folder"
-            elif not step.audio.is_file():
-                message = f"no such file '{written}' (paths start at the content folder)"
-            elif step.audio.suffix.lower() not in _AUDIO_SUFFIXES:
-                message = f"'{written}' must be an .ogg (Opus), .mp3 or .m4a file"
+            message = _audio_problem(step.audio, written, root, found)
+            if message is None:
+                recorded += 1
             else:
-                continue
-            found.problems.append(Problem(here.file, here.line, f"{where}: {message}"))
+                where = f"step {number} audio"
+                found.problems.append(Problem(here.file, here.line, f"{where}: {message}"))
+        if missing:
+            steps = ", ".join(str(n) for n in missing)
+            word = "step" if len(missing) == 1 else "steps"
+            found.notes.append(f"{lesson.origin.file}: no recording for {word} {steps}")
+    _note_strays(found, used)
+    if total:
+        found.notes.append(
+            f"audio: {recorded} of {total} lesson steps have a recording "
+            "(add one with `qiao content audio import`)"
+        )
+
+
+def _audio_problem(path: Path, written: str, root: Path, found: Inspection) -> str | None:
+    """What is wrong with one recording, or None; a long one only earns a note."""
+    if not path.resolve().is_relative_to(root):
+        return f"'{written}' is outside the content folder"
+    if not path.is_file():
+        return f"no such file '{written}' (paths start at the content folder)"
+    try:
+        info = inspect_opus(path)
+    except AudioError:
+        return (
+            f"'{written}' is not an OGG/Opus recording; convert it with `qiao content audio import`"
+        )
+    if info.seconds > MAX_SECONDS:
+        found.notes.append(
+            f"{written}: plays {info.seconds:.0f} s; keep a step under {MAX_SECONDS} s"
+        )
+    return None
+
+
+def _note_strays(found: Inspection, used: set[Path]) -> None:
+    """Files in audio/<lesson id>/ that no step plays (a step removed, a wrong number)."""
+    folder = found.root / AUDIO_FOLDER
+    lesson_ids = {lesson.id for lesson in found.lessons}
+    if not folder.is_dir():
+        return
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir() and p.name in lesson_ids):
+        for path in sorted(sub.iterdir()):
+            if path.is_file() and not path.name.startswith(".") and path.resolve() not in used:
+                shown = path.relative_to(found.root).as_posix()
+                found.notes.append(f"{shown}: no step plays this file")
 
 
 def _check_callback_data(found: Inspection) -> None:

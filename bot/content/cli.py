@@ -32,6 +32,8 @@ def check_command(args: argparse.Namespace) -> int:
     risk_problem = _risk_lists_problem(args.path)
     if risk_problem:
         print(risk_problem)
+    for note in found.notes:  # not problems: on stderr, so stdout stays file:line: message
+        print(f"note: {note}", file=sys.stderr)
     print(summary(found))
     return 1 if found.problems or risk_problem else 0
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TypeVar
 
+from bot.content.audio import conventional_path
 from bot.content.loader import YEntry, YMap, YNode, YScalar, YSeq, describe
 from bot.content.models import (
     TRACKS,
@@ -238,7 +239,7 @@ def build_lesson(tree: YNode, reader: Reader, root: Path) -> Lesson | None:
     order = _required(node, "order", "", reader.integer)
     source = _required(node, "source", "", reader.text)
     title = _required(node, "title", "", reader.localized)
-    steps = _steps(node, reader, root)
+    steps = _steps(node, reader, root, lesson_id)
     question = _lesson_question(node, reader)
     practice = _required(node, "practice", "", reader.localized)
     follow_up = _required(node, "follow_up", "", reader.localized)
@@ -271,7 +272,9 @@ def build_lesson(tree: YNode, reader: Reader, root: Path) -> Lesson | None:
     )
 
 
-def _steps(node: YMap, reader: Reader, root: Path) -> tuple[Step, ...] | None:
+def _steps(
+    node: YMap, reader: Reader, root: Path, lesson_id: str | None = None
+) -> tuple[Step, ...] | None:
     seq_node = _get(node, "steps")
     if seq_node is None:
         return None
@@ -296,6 +299,9 @@ def _steps(node: YMap, reader: Reader, root: Path) -> tuple[Step, ...] | None:
         if audio_node is not None:
             rel = reader.text(audio_node, f"{where} audio")
             audio = root / rel if rel is not None else None
+        elif lesson_id is not None:  # by convention: audio/<lesson id>/<step>.ogg
+            found = conventional_path(root, lesson_id, number)
+            audio = found if found.is_file() else None
         if text is not None:
             steps.append(Step(text, audio, reader.origin(step)))
     return tuple(steps)

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from bot.content.audio import AudioError
+from bot.demo.recording import record_tone, working_copy
 from bot.harness import VOLUNTEER_CHAT_ID, Harness
 from bot.simtelegram import SimMessage
 
@@ -24,6 +26,7 @@ Commands:
   group            print the volunteer group chat;  gsay TEXT  send TEXT in the group
   gpress N|LABEL   press a button in the volunteer group
   wait 7d|2h|15m   move the clock forward, running every job that falls due
+  record ID N      a generated tone as step N of lesson ID (in a temporary content copy)
   show             reprint your chat
   expect TEXT      fail unless TEXT was in what the bot sent since the last action
   help, quit"""
@@ -140,12 +143,31 @@ class DemoSession:
             await h.advance(delta)
             local = h.clock.now().astimezone(h.config.locale.zone)
             self.out(f"  (clock is now {local:%a %Y-%m-%d %H:%M} {h.config.locale.timezone})")
+        elif verb == "record":
+            await self._record(rest)
         elif verb == "show":
             self._print_chat(h.user_id(self.persona))
         elif verb == "group":
             self._print_chat(VOLUNTEER_CHAT_ID)
         else:
             await h.say(self.persona, line)
+
+    async def _record(self, rest: str) -> None:
+        """Stand in for a volunteer's recording: a tone, converted, then the bot restarted."""
+        parts = rest.split()
+        if len(parts) != 2 or not parts[1].isdigit():
+            self.out("  ! say which lesson step, like: record homework-routine 1")
+            return
+        h = self.h
+        root = working_copy(h.content_root, h.workdir)
+        try:
+            info = record_tone(root, parts[0], int(parts[1]))
+        except AudioError as exc:
+            self.out(f"  ! {exc}")
+            return
+        h.content_root = root
+        await h.restart()
+        self.out(f"  (recorded a {info.seconds:.0f} s tone as step {parts[1]} of {parts[0]})")
 
     def _print_chat(self, chat_id: int) -> None:
         for message in self.h.sim.messages(chat_id):

@@ -17,6 +17,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -24,6 +25,8 @@ from bot.levels import RiskLevel
 from bot.services.alerts import raise_alert_tx
 from storage import families, people
 from storage import lessons as store
+from storage import practice as practice_store
+from storage import voice as voice_store
 from storage.lessons import Progress
 from storage.people import Person
 
@@ -69,6 +72,7 @@ class Learner:
     person: Person
     name: str | None
     child: str | None
+    voice: bool = False  # "read it to me": steps with a recording come as voice notes
 
 
 @dataclass(frozen=True)
@@ -163,7 +167,8 @@ def learner(conn: sqlite3.Connection, person: Person) -> Learner:
         if len(mine) == 1:
             child = people.by_id(conn, mine[0].person_id)
             nickname = child.display_name if child else None
-    return Learner(person, person.display_name or None, nickname or None)
+    voice = voice_store.mode(conn, person.id) is True
+    return Learner(person, person.display_name or None, nickname or None, voice)
 
 
 # --- reading and moving ---------------------------------------------------------------------
@@ -246,6 +251,8 @@ def _pending_follow_up(
         return None
     if now - last.finished_at < FOLLOW_UP_AFTER_SECONDS:
         return None
+    if practice_store.get(conn, person_id, last.lesson_id) is not None:
+        return None  # planned: asked at the time the caregiver chose (services/follow_through)
     return _lesson(content, last.lesson_id)
 
 
@@ -415,6 +422,19 @@ def overview(
 
 
 # --- asking a volunteer ---------------------------------------------------------------------
+
+
+def recording(
+    conn: sqlite3.Connection, content: ContentBundle, person_id: int, lesson_id: str, step: int
+) -> Path | None:
+    """The recording of a step the caregiver has reached (the 🔊 button); None otherwise."""
+    lesson = _lesson(content, lesson_id)
+    progress = store.get(conn, person_id, lesson_id)
+    if lesson is None or progress is None or not 0 <= step < len(lesson.steps):
+        return None
+    if progress.stage == "follow_up" or (progress.stage == "step" and step > progress.step):
+        return None
+    return lesson.steps[step].audio
 
 
 def request_help(

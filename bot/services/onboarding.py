@@ -6,7 +6,8 @@ against the database here; a step that does not match the stored state returns N
 changes nothing, and the adapter answers it with a short "no longer active".
 
 Flows (conversation_state rows, see storage/invites.py):
-- caregiver: lang → consent → guardian (once per child still needing it) → address → done.
+- caregiver: lang → consent → guardian (once per child still needing it) → address →
+  voice ("read it to me", asked once) → done.
   Declining their own consent ends the flow and keeps only the refusal.
 - child with their own phone: lang → consent. The link works only after guardian consent.
 - child on a shared phone: no link and no flow; after guardian consent the caregiver gets a
@@ -28,6 +29,7 @@ from bot.services.checkins import spread_minute
 from bot.services.pseudonyms import new_pseudonym, normalise
 from storage import audit, consents, families, invites, people
 from storage import lessons as lessons_repo
+from storage import voice as voice_repo
 from storage.families import Child, Family
 from storage.invites import Flow
 from storage.people import Person
@@ -208,6 +210,8 @@ def _resume(
         return Screen("guardian_consent", person, child=people.by_id(conn, int(flow.data["child"])))
     if step == "address":
         return Screen("address", person)
+    if step == "voice":
+        return Screen("voice", person)
     return Screen("used")
 
 
@@ -374,6 +378,23 @@ def _next_guardian(
             now=now,
         )
         return Screen("address", caregiver)
+    return _voice_or_finished(conn, caregiver, chat_id=chat_id, user_id=user_id, now=now)
+
+
+def _voice_or_finished(
+    conn: sqlite3.Connection, caregiver: Person, *, chat_id: int, user_id: int, now: int
+) -> Screen:
+    """Ask once whether lessons should be read aloud; then the caregiver's last screen."""
+    if voice_repo.mode(conn, caregiver.id) is None:
+        invites.save_flow(
+            conn,
+            chat_id=chat_id,
+            person_id=caregiver.id,
+            state=CAREGIVER_FLOW,
+            data={"user": user_id, "step": "voice"},
+            now=now,
+        )
+        return Screen("voice", caregiver)
     invites.clear_flow(conn, chat_id)
     return finished(conn, caregiver)
 
@@ -439,6 +460,20 @@ def choose_address(
     if flow is None or flow.person_id != person_id:
         return None
     people.set_display_name(conn, person_id, name)
+    caregiver = people.by_id(conn, person_id)
+    if caregiver is None:
+        return None
+    return _voice_or_finished(conn, caregiver, chat_id=chat_id, user_id=user_id, now=now)
+
+
+def choose_voice(
+    conn: sqlite3.Connection, *, chat_id: int, user_id: int, person_id: int, on: bool, now: int
+) -> Screen | None:
+    """ "Read it to me" or "I'll read myself": lesson steps as voice notes or as text."""
+    flow = _flow_at(conn, chat_id, user_id, (CAREGIVER_FLOW,), "voice")
+    if flow is None or flow.person_id != person_id:
+        return None
+    voice_repo.set_mode(conn, person_id, on, now)
     invites.clear_flow(conn, chat_id)
     caregiver = people.by_id(conn, person_id)
     if caregiver is None:

@@ -18,17 +18,19 @@ from bot.telegram import (
     alerts,
     basics,
     checkins,
+    follow_through,
     inbox,
     lessons,
     maintenance,
     onboarding,
     outbox_sender,
+    voice,
 )
 from bot.telegram.context import RUNTIME_KEY, App
 from bot.telegram.jobs import PeriodicJob, schedule
 
 log = logging.getLogger(__name__)
-FEATURES = (onboarding, lessons, checkins, alerts, maintenance)
+FEATURES = (onboarding, lessons, checkins, alerts, maintenance, voice, follow_through)
 SETUP_KEY = "qiao.setup"
 
 

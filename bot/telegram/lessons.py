@@ -10,7 +10,6 @@ nothing.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -33,7 +32,9 @@ from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHa
 from bot.content import ContentBundle, Lesson, Localized
 from bot.runtime import Runtime
 from bot.services import lessons as svc
+from bot.services.follow_through import PLANS
 from bot.services.lessons import Learner, Position, Screen
+from bot.telegram import voice
 from bot.telegram.callbacks import CallbackDataError, pack, pattern, unpack
 from bot.telegram.context import RUNTIME_KEY, App, Caller, Ctx, caller_of, runtime_of
 from bot.telegram.jobs import PeriodicJob
@@ -43,9 +44,10 @@ from storage.people import Person
 log = logging.getLogger(__name__)
 
 PREFIX = "ls"
-_ARITY = {"next": 3, "ans": 3, "fu": 3, "done": 2, "go": 1, "help": 1}
-_VOICE_IDS = "lessons.voice_file_ids"
+_ARITY = {"next": 3, "ans": 3, "fu": 3, "go": 1, "help": 1, "say": 3}
 HELP_DATA = pack(PREFIX, "help")
+THROUGH_PREFIX = "ft"
+"""Follow-through buttons (the day to try, how it went): bot.telegram.follow_through."""
 NUDGE_INTERVAL = timedelta(minutes=15)
 
 Buttons = list[list[tuple[str, str]]]
@@ -53,7 +55,11 @@ Buttons = list[list[tuple[str, str]]]
 
 @dataclass(frozen=True)
 class Reply:
-    """One message to send: HTML text, buttons as (label, callback data), maybe a voice file."""
+    """One message to send: HTML text, buttons as (label, callback data), maybe a voice file.
+
+    With `voice`, the message goes out as that voice note with the text as its caption
+    ("read it to me"); see bot.telegram.voice for long texts and failures.
+    """
 
     text: str
     buttons: Buttons
@@ -85,7 +91,7 @@ def decode(data: str | None, content: ContentBundle) -> Press | None:
             return Press(action)
         lesson_id = callback.parts[1]
         content.lesson(lesson_id)
-        if action == "next":
+        if action in ("next", "say"):
             return Press(action, lesson_id, step=callback.int_part(2))
         value = callback.parts[2] if arity == 3 else ""
     except (CallbackDataError, KeyError):
@@ -104,6 +110,7 @@ class Frame:
     def __init__(self, content: ContentBundle, who: Learner) -> None:
         self.content = content
         self.lang = content.language(who.person.lang)
+        self.voice = who.voice
         self.values = {
             "name": who.name or content.ui_label("lessons.default_name", self.lang),
             "child": who.child or content.ui_label("lessons.default_child", self.lang),
@@ -165,7 +172,13 @@ def screen(frame: Frame, position: Position) -> list[Reply]:
         next_row = [
             (frame.label("lessons.button.next"), pack(PREFIX, "next", lesson.id, position.step))
         ]
-        return [Reply(text, [next_row, frame.help_row()], voice=step.audio)]
+        if step.audio is not None and frame.voice:  # the voice note itself carries the text
+            return [Reply(text, [next_row, frame.help_row()], voice=step.audio)]
+        step_rows: Buttons = [next_row]
+        if step.audio is not None:
+            listen = pack(PREFIX, "say", lesson.id, position.step)
+            step_rows.append([(frame.label("lessons.button.listen"), listen)])
+        return [Reply(text, [*step_rows, frame.help_row()])]
     if position.screen is Screen.QUESTION:
         question = lesson.question
         rows = [
@@ -178,10 +191,22 @@ def screen(frame: Frame, position: Position) -> list[Reply]:
 
 
 def practice(frame: Frame, lesson: Lesson) -> Reply:
-    """The week's small task, acknowledged with one button."""
+    """The week's small task, and when to try it: today, tomorrow or this weekend.
+
+    The day picked finishes the lesson (bot.telegram.follow_through asks later how it went).
+    """
     text = frame.ui("lessons.practice", text=frame.html(lesson.practice))
-    row = [(frame.label("lessons.button.will_try"), pack(PREFIX, "done", lesson.id))]
-    return Reply(text, [row, frame.help_row()])
+    text += "\n\n" + frame.ui("lessons.plan.prompt")
+    rows: Buttons = [
+        [
+            (
+                frame.label(f"lessons.button.plan.{plan}"),
+                pack(THROUGH_PREFIX, "plan", lesson.id, plan),
+            )
+        ]
+        for plan in PLANS
+    ]
+    return Reply(text, [*rows, frame.help_row()])
 
 
 def finished(frame: Frame, done: svc.Finished) -> Reply:
@@ -238,29 +263,14 @@ def keyboard(buttons: Buttons) -> InlineKeyboardMarkup | None:
 
 
 async def send(app: App, bot: Bot, chat_id: int, replies: list[Reply]) -> None:
-    """Send messages in order; a step's voice file (with the help button) goes just before it."""
+    """Send messages in order; a reply with a voice file goes as that voice note if it can."""
     for reply in replies:
-        if reply.voice is not None:
-            help_only = [row for row in reply.buttons if row and row[0][1] == HELP_DATA]
-            await _send_voice(app, bot, chat_id, reply.voice, keyboard(help_only))
-        await bot.send_message(
-            chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=keyboard(reply.buttons)
-        )
-
-
-async def _send_voice(
-    app: App, bot: Bot, chat_id: int, path: Path, markup: InlineKeyboardMarkup | None
-) -> None:
-    """Upload a voice file once per process; later sends reuse Telegram's file id."""
-    cache: dict[Path, str] = app.bot_data.setdefault(_VOICE_IDS, {})
-    known = cache.get(path)
-    if known is not None:
-        await bot.send_voice(chat_id, voice=known, reply_markup=markup)
-        return
-    data = await asyncio.to_thread(path.read_bytes)
-    message = await bot.send_voice(chat_id, voice=data, filename=path.name, reply_markup=markup)
-    if message.voice is not None:
-        cache[path] = message.voice.file_id
+        markup = keyboard(reply.buttons)
+        if reply.voice is not None and await voice.send_step(
+            app, bot, chat_id, reply.voice, reply.text, markup
+        ):
+            continue
+        await bot.send_message(chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
 
 async def _drop_buttons(message: object, bot: Bot) -> None:
@@ -440,24 +450,6 @@ async def _on_answer(p: _Pressed) -> bool:
     return True
 
 
-async def _on_done(p: _Pressed) -> bool:
-    """The practice task acknowledged: the lesson is done."""
-    content, person, press, now = p.content, p.person, p.press, p.runtime.ts()
-    done, who = await p.runtime.db.tx(
-        lambda c: (
-            svc.finish(c, content, person.id, press.lesson_id, now),
-            svc.learner(c, person),
-        )
-    )
-    if done is None:
-        return False
-    await p.query.answer()
-    await _drop_buttons(p.query.message, p.bot)
-    log.info("lesson finished", extra={"person": person.pseudonym, "lesson": done.lesson.id})
-    await p.show([finished(Frame(content, who), done)])
-    return True
-
-
 async def _on_follow_up(p: _Pressed) -> bool:
     """How last lesson's practice went: record it, reply warmly, start the new lesson."""
     content, person, press, now = p.content, p.person, p.press, p.runtime.ts()
@@ -479,6 +471,24 @@ async def _on_follow_up(p: _Pressed) -> bool:
     await _edit_text(p.query.message, p.bot, marked)
     reply = Reply(frame.ui(f"lessons.follow_up_reply.{followed.answer}"), [frame.help_row()])
     await p.show([reply, *screen(frame, followed.position)])
+    return True
+
+
+async def _on_say(p: _Pressed) -> bool:
+    """🔊 on a step: send that step's recording (a step the caregiver has reached)."""
+    content, person, press = p.content, p.person, p.press
+    path = await p.runtime.db.run(
+        lambda c: svc.recording(c, content, person.id, press.lesson_id, press.step)
+    )
+    if path is None:
+        return False
+    await p.query.answer()
+    sent = await voice.send_recording(p.context.application, p.bot, p.chat_id, path)
+    if sent is None:
+        lang = content.language(person.lang)
+        await p.bot.send_message(
+            p.chat_id, content.ui("lessons.voice.unavailable", lang), parse_mode=ParseMode.HTML
+        )
     return True
 
 
@@ -515,10 +525,10 @@ async def _on_help(p: _Pressed) -> bool:
 _ACTIONS: dict[str, Callable[[_Pressed], Awaitable[bool]]] = {
     "next": _on_next,
     "ans": _on_answer,
-    "done": _on_done,
     "fu": _on_follow_up,
     "go": _on_go,
     "help": _on_help,
+    "say": _on_say,
 }
 
 

@@ -54,7 +54,7 @@ JOBS: list[PeriodicJob] = []
 # The command menu each role sees (descriptions: onboarding.cmd.<name> in the person's language).
 ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
     "stranger": ("start", "help"),
-    "caregiver": ("next", "lessons", "help", "stop", "resume", "deleteme"),
+    "caregiver": ("next", "lessons", "voice", "help", "stop", "resume", "deleteme"),
     "child": ("checkin", "checkin_time", "help", "stop", "resume"),
     "volunteer": (
         "newfamily",
@@ -378,6 +378,14 @@ async def _show(context: Ctx, chat_id: int, screen: Screen, *, caller: Caller) -
         ]
         keyboard = _keyboard([buttons[0:2], buttons[2:4], buttons[4:]])
         await _send(context, chat_id, content.ui("onboarding.address.prompt", lang), keyboard)
+    elif name == "voice" and person is not None:
+        keyboard = _keyboard(
+            [
+                [_button(content, "lessons.voice.button.on", lang, "vc", person.id, "on")],
+                [_button(content, "lessons.voice.button.off", lang, "vc", person.id, "off")],
+            ]
+        )
+        await _send(context, chat_id, content.ui("onboarding.voice.prompt", lang), keyboard)
     elif name == "caregiver_finished" and person is not None:
         await _show_finished(context, chat_id, screen, person)
     elif name == "caregiver_declined":
@@ -525,6 +533,13 @@ async def on_button(update: Update, context: Ctx) -> None:
         result = await runtime.db.tx(
             lambda c: service.choose_address(
                 c, chat_id=chat_id, user_id=user.id, person_id=target, name=label, now=now
+            )
+        )
+    elif action == "vc" and value in ("on", "off"):
+        mark = "✅ " + content.ui_label(f"lessons.voice.button.{value}", lang)
+        result = await runtime.db.tx(
+            lambda c: service.choose_voice(
+                c, chat_id=chat_id, user_id=user.id, person_id=target, on=value == "on", now=now
             )
         )
     elif action == "hand" and value == "go":

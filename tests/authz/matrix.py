@@ -109,6 +109,10 @@ def _listed(obs: Observation, stage: Stage, _role: str) -> bool:
     return obs.wrote(ui(stage, "alerts.list.title", count=1), obs.chat_id)
 
 
+def _voiced(obs: Observation, _stage: Stage, _role: str) -> bool:
+    return any(call.method.lower() == "sendvoice" for call in obs.sends())
+
+
 COMMANDS: tuple[Action, ...] = (
     Action("/start", "commands", private(*EVERYONE), _greeted, "/start"),
     Action(
@@ -192,6 +196,7 @@ COMMANDS: tuple[Action, ...] = (
     Action("/deleteme", "commands", private("caregiver"), buttons("ob:del:"), "/deleteme"),
     Action("/lessons", "commands", private("caregiver"), buttons("ls:go"), "/lessons"),
     Action("/next", "commands", private("caregiver"), buttons("ls:"), "/next"),
+    Action("/voice", "commands", private("caregiver"), buttons("vo:"), "/voice"),
     Action("/checkin", "commands", private("child"), changed("checkin_sessions"), "/checkin"),
     Action(
         "/checkin (shared phone)",
@@ -244,6 +249,7 @@ BUTTONS: tuple[Action, ...] = (
     Action("ob:cg", "ob:cg", private("stranger"), changed("consents")),
     Action("ob:gd", "ob:gd", private("stranger"), changed("consents")),
     Action("ob:adr", "ob:adr", private("stranger"), changed("people")),
+    Action("ob:vc", "ob:vc", private("stranger"), changed("voice_mode")),
     Action("ob:ch", "ob:ch", private("stranger"), changed("consents")),
     Action("ob:hand", "ob:hand", private("caregiver"), buttons("ob:ch:")),
     Action("ob:ch (shared phone)", "ob:ch-shared", private("caregiver"), changed("consents")),
@@ -260,10 +266,14 @@ BUTTONS: tuple[Action, ...] = (
     # Lessons: the grandparent's own buttons, in her own chat.
     Action("ls:next", "ls:next", private("caregiver"), changed("lesson_progress")),
     Action("ls:ans", "ls:ans", private("caregiver"), changed("lesson_progress")),
-    Action("ls:done", "ls:done", private("caregiver"), changed("lesson_progress")),
     Action("ls:fu", "ls:fu", private("caregiver"), changed("lesson_progress")),
     Action("ls:go", "ls:go", private("caregiver"), buttons("ls:")),
     Action("ls:help", "ls:help", private("caregiver"), changed("help_requests")),
+    Action("ls:say", "ls:say", private("caregiver"), _voiced),
+    Action("vo", "vo", private("caregiver"), changed("voice_mode")),
+    # Follow-through: the day to try the practice, and how it went.
+    Action("ft:plan", "ft:plan", private("caregiver"), changed("practice_plans")),
+    Action("ft:ans", "ft:ans", private("caregiver"), changed("practice_plans")),
     # Check-ins: the child's own buttons; on a shared phone, the caregiver's account.
     Action("ci", "ci", private("child"), changed("checkin_answers")),
     Action("ci (shared phone)", "ci-shared", private("caregiver"), changed("checkin_answers")),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from bot.harness import Harness
+from bot.services import lessons as lesson_service
 from bot.simtelegram import SimMessage
 from storage import lessons as store
+from storage import people
 from storage.lessons import Progress
 
 HELP = "找志愿者"
@@ -34,13 +37,34 @@ async def progress(h: Harness, person_id: int) -> list[Progress]:
     return await h.runtime.db.run(lambda c: store.all_of(c, person_id))
 
 
-async def take_whole_lesson(h: Harness, who: str = "grandma", option: int = 1) -> None:
-    """From a lesson's first step to its end: every next, an answer, the practice button."""
+async def take_whole_lesson(
+    h: Harness, who: str = "grandma", option: int = 1, plan: str = "这个周末试"
+) -> None:
+    """From a lesson's first step to its end: every next, an answer, a day to try the task."""
     chat = h.user_id(who)
     while NEXT in _labels(h.sim.bot_messages(chat)[-1]):
         await h.press(who, NEXT)
     await h.press(who, option)
-    await h.press(who, "这周试试")
+    await h.press(who, plan)
+
+
+async def finish_without_a_plan(h: Harness, who: str = "grandma", option: int = 1) -> None:
+    """Take a lesson to its practice task and finish it as Qiao did before follow-through
+    existed, with no plan: the state the upgrade finds such lessons in."""
+    chat = h.user_id(who)
+    while NEXT in _labels(h.sim.bot_messages(chat)[-1]):
+        await h.press(who, NEXT)
+    await h.press(who, option)
+    content, now, uid = h.runtime.content, h.runtime.ts(), h.user_id(who)
+
+    def finish(conn: sqlite3.Connection) -> None:
+        person = people.by_telegram_user(conn, uid)
+        assert person is not None
+        current = store.current(conn, person.id)
+        assert current is not None
+        assert lesson_service.finish(conn, content, person.id, current.lesson_id, now)
+
+    await h.runtime.db.tx(finish)
 
 
 def _labels(message: SimMessage) -> str:

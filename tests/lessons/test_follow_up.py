@@ -1,4 +1,5 @@
-"""The follow-up question about last lesson's practice task, asked when the next lesson starts."""
+"""The follow-up question before the next lesson, for a lesson finished without a plan (before
+follow-through existed): asked once when the next lesson starts."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import timedelta
 
 from bot.harness import Harness
 from tests.factories import make_family
-from tests.lessons.helpers import HELP, press_data, progress, take_whole_lesson, texts
+from tests.lessons.helpers import HELP, finish_without_a_plan, press_data, progress, texts
 
 
 async def test_follow_up_is_asked_at_the_next_lesson_and_recorded(harness: Harness) -> None:
@@ -14,7 +15,7 @@ async def test_follow_up_is_asked_at_the_next_lesson_and_recorded(harness: Harne
     h = harness
     ids = await make_family(h)
     await h.say("grandma", "/next")
-    await take_whole_lesson(h)
+    await finish_without_a_plan(h)
     await h.advance(timedelta(days=3))
     await h.say("grandma", "/next")
     asked = h.sim.last_bot_message(h.user_id("grandma"))
@@ -42,7 +43,7 @@ async def test_follow_up_survives_a_restart_and_is_asked_once(harness: Harness) 
     h = harness
     await make_family(h)
     await h.say("grandma", "/next")
-    await take_whole_lesson(h)
+    await finish_without_a_plan(h)
     await h.advance(timedelta(days=2))
     await h.say("grandma", "/next")
     await h.restart()
@@ -59,8 +60,8 @@ async def test_back_to_back_lessons_skip_the_follow_up(harness: Harness) -> None
     h = harness
     ids = await make_family(h)
     await h.say("grandma", "/next")
-    await take_whole_lesson(h)
-    await h.press("grandma", "下一课")
+    await finish_without_a_plan(h)
+    await h.say("grandma", "/next")
     assert texts(h, "grandma")[-1].startswith("火上来了，先停一停（1/")
     rows = {row.lesson_id: row for row in await progress(h, ids.caregiver_id)}
     assert rows["homework-routine"].follow_up is None
@@ -72,7 +73,7 @@ async def test_stale_follow_up_button_changes_nothing(harness: Harness) -> None:
     h = harness
     ids = await make_family(h)
     await h.say("grandma", "/next")
-    await take_whole_lesson(h)
+    await finish_without_a_plan(h)
     await h.advance(timedelta(days=2))
     await h.say("grandma", "/next")
     asked = h.sim.last_bot_message(h.user_id("grandma"))

@@ -41,9 +41,10 @@ async def test_whole_lesson_from_first_step_to_done(harness: Harness) -> None:
     assert "挨了骂，孩子往往更不想写" in feedback.plain_text
     assert "连着试五天" in task.plain_text
 
-    await h.press("grandma", "这周试试")
+    await h.press("grandma", "这个周末试")
     done = h.sim.last_bot_message(h.user_id("grandma"))
     assert done is not None
+    assert "星期日 19:00 左右，我来问问您试得怎么样" in done.plain_text
     assert "这一课学完了" in done.plain_text
     assert "作业辅导：1/4" in done.plain_text
     assert [b.text for b in done.buttons] == ["下一课 ▶", "🙋 找志愿者"]

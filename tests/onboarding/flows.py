@@ -47,14 +47,16 @@ async def create_family(
 
 
 async def caregiver_joins(
-    h: Harness, payload: str, *, who: str = "grandma", lang: str = "中文"
+    h: Harness, payload: str, *, who: str = "grandma", lang: str = "中文", voice: bool = False
 ) -> None:
-    """A caregiver opens their link, picks a language, agrees twice and picks a form of address."""
+    """A caregiver opens their link, picks a language, agrees twice, picks a form of address
+    and chooses whether lessons are read aloud."""
     await h.say(who, f"/start {payload}")
     await h.press(who, lang)
     await h.press(who, 1)  # agree for themselves
     await h.press(who, 1)  # agree for the child
     await h.press(who, 1)  # 奶奶 / Grandma
+    await h.press(who, 1 if voice else 2)  # 🔊 read it to me / 📖 I'll read it myself
 
 
 async def press_data(

@@ -87,8 +87,17 @@ async def test_english_caregiver_gets_english_texts_and_commands(harness: Harnes
     assert (caregiver.lang, caregiver.display_name) == ("en", "Grandma")
     assert "Welcome, Grandma" in last_text(harness, "grandma")
     menu = harness.sim.my_commands(scope={"type": "chat", "chat_id": GRANDMA})
-    assert [name for name, _ in menu] == ["next", "lessons", "help", "stop", "resume", "deleteme"]
+    assert [name for name, _ in menu] == [
+        "next",
+        "lessons",
+        "voice",
+        "help",
+        "stop",
+        "resume",
+        "deleteme",
+    ]
     assert dict(menu)["deleteme"] == "Delete my information"
+    assert dict(menu)["voice"] == "Read lessons aloud (on/off)"
 
 
 async def test_declining_stores_nothing_but_the_refusal(harness: Harness) -> None:

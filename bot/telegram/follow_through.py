@@ -1,0 +1,273 @@
+"""Follow-through on Telegram: the day to try a lesson's practice, and "how did it go?".
+
+The practice message (bot.telegram.lessons.practice) carries `ft:plan:<lesson>:<day>`; a
+press finishes the lesson and stores when to ask. A periodic job asks the due questions with
+`ft:ans:<lesson>:<answer>` buttons, and each answer gets the lesson's tip. Presses are
+untrusted: decoded strictly, checked against the presser and the stored plan; a stale,
+foreign or forged one gets a calm pop-up and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from markupsafe import Markup
+from telegram import Bot, CallbackQuery, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler
+
+from bot.content import ContentBundle
+from bot.runtime import Runtime
+from bot.services import follow_through as svc
+from bot.services import lessons as lesson_service
+from bot.services.schedule import local_time
+from bot.telegram.callbacks import CallbackDataError, pack, pattern, unpack
+from bot.telegram.context import RUNTIME_KEY, App, Ctx, caller_of, runtime_of
+from bot.telegram.jobs import PeriodicJob
+from bot.telegram.lessons import THROUGH_PREFIX, Buttons, Frame, Reply, finished, keyboard, send
+
+log = logging.getLogger(__name__)
+
+PREFIX = THROUGH_PREFIX
+ASK_INTERVAL = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Press:
+    """A decoded follow-through press (not yet checked against the database)."""
+
+    action: str  # "plan" or "ans"
+    lesson_id: str
+    value: str
+
+
+def decode(data: str | None) -> Press | None:
+    """Read `ft:…` data; None for anything this module would never have produced."""
+    try:
+        callback = unpack(data, PREFIX, 3)
+    except CallbackDataError:
+        return None
+    action, lesson_id, value = callback.parts
+    if action == "plan" and value in svc.PLANS:
+        return Press(action, lesson_id, value)
+    if action == "ans" and value in svc.ANSWERS:
+        return Press(action, lesson_id, value)
+    return None
+
+
+def ask_reply(frame: Frame, ask: svc.Ask) -> Reply:
+    """The question at the chosen time: the task again, and three big answer buttons."""
+    text = frame.ui("lessons.through.ask", task=frame.html(ask.lesson.practice))
+    rows: Buttons = [
+        [
+            (
+                frame.label(f"lessons.button.through.{answer}"),
+                pack(PREFIX, "ans", ask.lesson.id, answer),
+            )
+        ]
+        for answer in svc.ANSWERS
+    ]
+    return Reply(text, [*rows, frame.help_row()])
+
+
+def _day_words(frame: Frame, planned: svc.Planned, now: int) -> dict[str, str]:
+    """When Qiao will ask, in words: today / tomorrow / the weekday, and the local time."""
+    where = planned.zone
+    due_at = planned.due_at
+    due, today = local_time(due_at, where), local_time(now, where).date()
+    days = (due.date() - today).days
+    if days == 0:
+        day = frame.label("lessons.plan.day.today")
+    elif days == 1:
+        day = frame.label("lessons.plan.day.tomorrow")
+    else:
+        day = frame.label(f"onboarding.weekday.{due.weekday()}")
+    return {"day": day, "time": f"{due:%H:%M}"}
+
+
+async def _edit(message: object, bot: Bot, text: str) -> None:
+    """Replace an answered message's text and drop its buttons (cosmetic: never fatal)."""
+    if not isinstance(message, Message):
+        return
+    try:
+        await bot.edit_message_text(
+            text, chat_id=message.chat_id, message_id=message.message_id, parse_mode=ParseMode.HTML
+        )
+    except BadRequest as exc:  # "message is not modified" or no longer editable
+        log.debug("answered message not edited", extra={"reason": exc.message})
+
+
+async def on_press(update: Update, context: Ctx) -> None:
+    """Every `ft:` button: decode, check the presser, let the service decide, then show."""
+    query = update.callback_query
+    if query is None:
+        return
+    runtime = runtime_of(context)
+    content = runtime.content
+    caller = await caller_of(update, context)
+    lang = content.language(caller.lang)
+    press = decode(query.data)
+    if press is None:
+        log.info("follow-through button with unknown data", extra={"update_id": update.update_id})
+        await query.answer(content.ui_label("lessons.press.stale", lang))
+        raise ApplicationHandlerStop
+    person = caller.person
+    chat = query.message.chat if query.message is not None else None
+    if (
+        person is None
+        or not lesson_service.can_take_lessons(person)
+        or chat is None
+        or chat.id != person.chat_id
+    ):
+        log.info(
+            "follow-through button pressed by someone else", extra={"update_id": update.update_id}
+        )
+        await query.answer(content.ui_label("lessons.press.not_yours", lang))
+        raise ApplicationHandlerStop
+    handler = _plan if press.action == "plan" else _answer
+    if not await handler(context, runtime, (person.id, chat.id), press, query):
+        log.info("stale follow-through button", extra={"update_id": update.update_id})
+        await query.answer(content.ui_label("lessons.press.stale", lang))
+    raise ApplicationHandlerStop
+
+
+async def _plan(
+    context: Ctx, runtime: Runtime, who_where: tuple[int, int], press: Press, query: CallbackQuery
+) -> bool:
+    """A day picked under the practice task: the lesson is done, Qiao will ask then."""
+    content, now, config = runtime.content, runtime.ts(), runtime.config
+    person_id, chat_id = who_where
+
+    planned, who = await runtime.db.tx(
+        lambda c: (
+            svc.plan_practice(
+                c,
+                content,
+                person_id,
+                press.lesson_id,
+                press.value,
+                now=now,
+                ask_time=config.lessons.follow_through_time,
+                default_timezone=config.locale.timezone,
+            ),
+            svc.learner_of(c, person_id),
+        )
+    )
+    if planned is None or who is None:
+        return False
+    await query.answer()
+    frame = Frame(content, who)
+    lesson = planned.finished.lesson
+    choice = frame.label(f"lessons.button.plan.{planned.plan}")
+    marked = frame.ui("lessons.practice", text=frame.html(lesson.practice))
+    marked += "\n\n" + frame.ui("lessons.plan.chosen", choice=choice)
+    await _edit(query.message, context.bot, marked)
+    words = _day_words(frame, planned, now)
+    done = finished(frame, planned.finished)
+    confirm = frame.ui("lessons.plan.confirm", **words)
+    log.info("practice planned", extra={"person": who.person.pseudonym, "lesson": lesson.id})
+    reply = Reply(f"{confirm}\n\n{done.text}", done.buttons)
+    await send(context.application, context.bot, chat_id, [reply])
+    return True
+
+
+async def _answer(
+    context: Ctx, runtime: Runtime, who_where: tuple[int, int], press: Press, query: CallbackQuery
+) -> bool:
+    """How the practice went: recorded once, answered with the lesson's tip."""
+    content, now = runtime.content, runtime.ts()
+    person_id, chat_id = who_where
+    answered, who = await runtime.db.tx(
+        lambda c: (
+            svc.answer(c, content, person_id, press.lesson_id, press.value, now),
+            svc.learner_of(c, person_id),
+        )
+    )
+    if answered is None or who is None:
+        return False
+    await query.answer()
+    frame = Frame(content, who)
+    asked = frame.ui("lessons.through.ask", task=frame.html(answered.lesson.practice))
+    choice = frame.label(f"lessons.button.through.{answered.answer}")
+    await _edit(
+        query.message, context.bot, asked + "\n\n" + frame.ui("lessons.plan.chosen", choice=choice)
+    )
+    tip = svc.practice_tip(answered.lesson, answered.answer)
+    # Safe: a UI text is rendered by ContentBundle.ui, which escapes every value it fills in.
+    general = Markup(frame.ui(f"lessons.through.tip.{answered.answer}"))  # noqa: S704
+    text = frame.ui("lessons.through.reply", tip=frame.html(tip) if tip is not None else general)
+    log.info(
+        "practice follow-through answered",
+        extra={"person": who.person.pseudonym, "answer": answered.answer},
+    )
+    reply = Reply(text, [frame.continue_row(), frame.help_row()])
+    await send(context.application, context.bot, chat_id, [reply])
+    return True
+
+
+# --- the job --------------------------------------------------------------------------------
+
+
+async def send_asks(app: App, now: datetime) -> int:
+    """Ask the questions that are due; return how many arrived."""
+    runtime: Runtime = app.bot_data[RUNTIME_KEY]
+    content, config = runtime.content, runtime.config
+    asks = await runtime.db.tx(
+        lambda c: svc.claim_due(
+            c,
+            content,
+            now=now,
+            quiet=config.quiet_hours,
+            default_timezone=config.locale.timezone,
+        )
+    )
+    outcomes: list[tuple[svc.Ask, svc.AskOutcome]] = []
+    halted = False
+    for ask in asks:
+        if halted:  # flood control: the rest wait for the next run
+            outcomes.append((ask, svc.AskOutcome.RETRY))
+            continue
+        outcome = await _send_ask(app, content, ask)
+        halted = outcome is svc.AskOutcome.HALT
+        outcomes.append((ask, outcome))
+    ts = int(now.timestamp())
+    await runtime.db.tx(lambda c: svc.settle(c, outcomes, ts))
+    sent = sum(1 for _, outcome in outcomes if outcome is svc.AskOutcome.SENT)
+    if sent:
+        log.info("practice questions sent", extra={"count": sent})
+    return sent
+
+
+async def _send_ask(app: App, content: ContentBundle, ask: svc.Ask) -> svc.AskOutcome:
+    """Send one question; say how it went."""
+    reply = ask_reply(Frame(content, ask.who), ask)
+    try:
+        await app.bot.send_message(
+            ask.chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=keyboard(reply.buttons)
+        )
+    except RetryAfter:
+        log.warning("flood control: practice questions paused")
+        return svc.AskOutcome.HALT
+    except Forbidden:
+        log.info("practice question not delivered: chat blocked", extra={"person": ask.pseudonym})
+        return svc.AskOutcome.BLOCKED
+    except BadRequest as exc:
+        log.error(
+            "practice question rejected", extra={"person": ask.pseudonym, "reason": exc.message}
+        )
+        return svc.AskOutcome.FAILED
+    except NetworkError:  # includes TimedOut: try again on the next run
+        log.warning("network error: practice question postponed", extra={"person": ask.pseudonym})
+        return svc.AskOutcome.RETRY
+    return svc.AskOutcome.SENT
+
+
+JOBS: list[PeriodicJob] = [PeriodicJob("practice-follow-through", ASK_INTERVAL, send_asks)]
+
+
+def register(app: App) -> None:
+    """Add the follow-through buttons."""
+    app.add_handler(CallbackQueryHandler(on_press, pattern=pattern(PREFIX)))

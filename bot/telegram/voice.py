@@ -1,0 +1,228 @@
+"""Voice ("read it to me"): step recordings as Telegram voice notes, and the /voice setting.
+
+A recording is uploaded once: Telegram's `file_id` is stored with the file's path and the
+SHA-256 of its bytes (a re-recorded file is uploaded again), and every later send reuses it,
+across restarts. A stored id Telegram refuses (another bot's token, or expired) is dropped and
+the file uploaded again. A voice note Telegram will not deliver (the person does not accept
+voice messages, or the file cannot be read) falls back to the text, so a lesson never stalls.
+
+/voice on | off (or the buttons /voice shows) switch lesson steps between voice notes and
+text for a caregiver; onboarding asks the same question once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from pathlib import Path
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, filters
+
+from bot.content import telegram_html
+from bot.runtime import Runtime
+from bot.services import voice as service
+from bot.telegram.callbacks import CallbackDataError, pack, pattern, unpack
+from bot.telegram.context import RUNTIME_KEY, App, Ctx, caller_of, runtime_of
+from bot.telegram.jobs import PeriodicJob
+from storage import voice as store
+
+log = logging.getLogger(__name__)
+
+PREFIX = "vo"
+CAPTION_LIMIT = 1024
+"""Telegram's limit on a caption, in characters after entity parsing."""
+JOBS: list[PeriodicJob] = []
+_ON_WORDS = frozenset({"on", "yes", "1", "开", "开启", "打开"})
+_OFF_WORDS = frozenset({"off", "no", "0", "关", "关闭", "关掉"})
+
+
+def _key(runtime: Runtime, path: Path) -> str:
+    """The recording's name in the database: its path inside the content folder."""
+    try:
+        return path.resolve().relative_to(runtime.content.root.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+async def send_recording(
+    app: App,
+    bot: Bot,
+    chat_id: int,
+    path: Path,
+    *,
+    caption: str | None = None,
+    markup: InlineKeyboardMarkup | None = None,
+) -> Message | None:
+    """Send a recording as a voice note (uploaded once); None if it could not be sent.
+
+    Only the failures that concern this voice note are caught (an unreadable file, a person
+    who does not accept voice messages): the caller then sends the text instead. Network
+    errors and flood control propagate as they do for any message.
+    """
+    runtime: Runtime = app.bot_data[RUNTIME_KEY]
+    try:
+        data = await asyncio.to_thread(path.read_bytes)
+    except OSError as exc:
+        log.error(
+            "recording unreadable", extra={"file": path.name, "error_type": type(exc).__name__}
+        )
+        return None
+    key, digest = _key(runtime, path), hashlib.sha256(data).hexdigest()
+    parse_mode = ParseMode.HTML if caption is not None else None
+    known = await runtime.db.run(lambda c: store.file_id(c, key, digest))
+    if known is not None:
+        try:
+            return await bot.send_voice(
+                chat_id, voice=known, caption=caption, parse_mode=parse_mode, reply_markup=markup
+            )
+        except BadRequest as exc:
+            if "file" not in exc.message.lower():
+                log.warning("voice note refused", extra={"reason": exc.message})
+                return None
+            log.warning("stored voice file id refused; uploading again", extra={"file": key})
+            await runtime.db.tx(lambda c: store.forget_file(c, key, digest))
+    try:
+        message = await bot.send_voice(
+            chat_id,
+            voice=data,
+            filename=path.name,
+            caption=caption,
+            parse_mode=parse_mode,
+            reply_markup=markup,
+        )
+    except BadRequest as exc:
+        log.warning("voice note refused", extra={"reason": exc.message})
+        return None
+    if message.voice is not None:
+        file_id, now = message.voice.file_id, runtime.ts()
+        await runtime.db.tx(lambda c: store.remember_file(c, key, digest, file_id, now))
+    return message
+
+
+async def send_step(
+    app: App, bot: Bot, chat_id: int, path: Path, text: str, markup: InlineKeyboardMarkup | None
+) -> bool:
+    """A step in voice mode: True if the voice note carried the text and buttons itself.
+
+    A text too long for a caption goes out after a plain voice note (False: the caller sends
+    the text with the buttons); so does the text when the voice note could not be sent.
+    """
+    if len(telegram_html.visible_text(text)) <= CAPTION_LIMIT:
+        return (
+            await send_recording(app, bot, chat_id, path, caption=text, markup=markup) is not None
+        )
+    await send_recording(app, bot, chat_id, path)
+    return False
+
+
+# --- /voice ---------------------------------------------------------------------------------
+
+
+def _buttons(runtime: Runtime, lang: str) -> InlineKeyboardMarkup:
+    content = runtime.content
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    content.ui_label("lessons.voice.button.on", lang),
+                    callback_data=pack(PREFIX, "on"),
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    content.ui_label("lessons.voice.button.off", lang),
+                    callback_data=pack(PREFIX, "off"),
+                )
+            ],
+        ]
+    )
+
+
+async def voice_command(update: Update, context: Ctx) -> None:
+    """/voice [on|off]: switch "read it to me", or show the setting with two big buttons."""
+    message = update.effective_message
+    runtime = runtime_of(context)
+    caller = await caller_of(update, context)
+    person = caller.person
+    if message is None:
+        raise ApplicationHandlerStop
+    if caller.role == "stranger":
+        return  # the fallbacks tell strangers that Qiao works by invitation
+    content, lang = runtime.content, caller.lang
+    if person is None or not service.can_choose(person):
+        await message.reply_text(
+            content.ui("lessons.voice.not_for_you", lang), parse_mode=ParseMode.HTML
+        )
+        raise ApplicationHandlerStop
+    word = (context.args or [""])[0].strip().lower() if context.args else ""
+    if word in _ON_WORDS or word in _OFF_WORDS:
+        on = word in _ON_WORDS
+        now = runtime.ts()
+        await runtime.db.tx(lambda c: service.choose(c, person.id, on, now))
+        log.info("voice mode changed", extra={"person": person.pseudonym, "on": on})
+        await message.reply_text(
+            content.ui(f"lessons.voice.changed.{'on' if on else 'off'}", lang),
+            parse_mode=ParseMode.HTML,
+        )
+        raise ApplicationHandlerStop
+    on = await runtime.db.run(lambda c: service.is_on(c, person.id))
+    await message.reply_text(
+        content.ui(f"lessons.voice.status.{'on' if on else 'off'}", lang),
+        parse_mode=ParseMode.HTML,
+        reply_markup=_buttons(runtime, lang),
+    )
+    raise ApplicationHandlerStop
+
+
+async def on_press(update: Update, context: Ctx) -> None:
+    """The /voice buttons: only the caregiver in their own chat may switch their setting."""
+    query = update.callback_query
+    if query is None:
+        return
+    runtime = runtime_of(context)
+    content = runtime.content
+    caller = await caller_of(update, context)
+    lang = content.language(caller.lang)
+    person = caller.person
+    chat = query.message.chat if query.message is not None else None
+    try:
+        value = unpack(query.data, PREFIX, 1).parts[0]
+    except CallbackDataError:
+        value = ""
+    if value not in ("on", "off"):
+        await query.answer(content.ui_label("lessons.press.stale", lang))
+        raise ApplicationHandlerStop
+    if (
+        person is None
+        or not service.can_choose(person)
+        or chat is None
+        or chat.id != person.chat_id
+    ):
+        log.info("voice button pressed by someone else", extra={"update_id": update.update_id})
+        await query.answer(content.ui_label("lessons.press.not_yours", lang))
+        raise ApplicationHandlerStop
+    on, now = value == "on", runtime.ts()
+    await runtime.db.tx(lambda c: service.choose(c, person.id, on, now))
+    log.info("voice mode changed", extra={"person": person.pseudonym, "on": on})
+    await query.answer()
+    if isinstance(query.message, Message):
+        try:
+            await query.edit_message_reply_markup(reply_markup=None)
+        except BadRequest as exc:  # already edited, or too old: cosmetic
+            log.debug("voice buttons not removed", extra={"reason": exc.message})
+    await context.bot.send_message(
+        chat.id,
+        content.ui(f"lessons.voice.changed.{value}", lang),
+        parse_mode=ParseMode.HTML,
+    )
+    raise ApplicationHandlerStop
+
+
+def register(app: App) -> None:
+    """Add /voice and its buttons."""
+    app.add_handler(CommandHandler("voice", voice_command, filters=filters.ChatType.PRIVATE))
+    app.add_handler(CallbackQueryHandler(on_press, pattern=pattern(PREFIX)))
