@@ -27,7 +27,10 @@ typed answer or the crisis message) are recorded for deleting the exchange in a 
 transaction, except an own phone's closing, which the tidy-up press on it records.
 
 Which set: after a period whose answers reached `concern` the next check-in uses the
-`followup` set (content/checkins/followup.yaml) instead of `weekly`.
+`followup` set (content/checkins/followup.yaml); otherwise every second week the WHO-5 set
+(`who5`) and else `weekly`, each with the week's rotating question. The session's `set_id`
+holds that plan (`bot.services.checkin_plan`); a WHO-5 score is computed, stored and
+assessed in the answer's transaction (`bot.services.measures`).
 
 Risk: every answer is assessed as it is stored, in the same transaction: the option's level
 from the content (`assess_answer`), the mood trend over earlier weeks (`assess_trend`, a
