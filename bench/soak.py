@@ -46,7 +46,7 @@ from telegram.error import NetworkError, RetryAfter
 from bot.content import ContentBundle, QuestionType
 from bot.harness import VOLUNTEER_CHAT_ID, Harness, sim_config
 from bot.levels import RiskLevel
-from bot.services import schedule
+from bot.services import checkin_plan, schedule
 from bot.simtelegram import Fault, SimMessage
 from storage import families, people
 
@@ -1102,9 +1102,8 @@ def _with_urgency(given: Given, content: ContentBundle, sets: dict[int, str]) ->
     if given.kind != "button" or given.session_id is None or given.option_id in (None, SKIP):
         return given
     try:
-        question = content.checkin(sets.get(given.session_id, "weekly")).question(
-            given.question_id or ""
-        )
+        plan = sets.get(given.session_id, "weekly")  # e.g. weekly+chores: set + rotating question
+        question = checkin_plan.resolve(content, plan).question(given.question_id or "")
         urgent = question.option(given.option_id or "").risk >= RiskLevel.URGENT
     except KeyError:
         return given

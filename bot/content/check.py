@@ -19,6 +19,7 @@ import jinja2
 from bot.content import telegram_html
 from bot.content.audio import AUDIO_FOLDER, MAX_SECONDS, AudioError, inspect_opus
 from bot.content.loader import YNode, read_yaml
+from bot.content.measures import check_measures
 from bot.content.models import (
     REQUIRED_LANGUAGES,
     TRACKS,
@@ -172,6 +173,7 @@ def inspect_content(root: Path) -> Inspection:
     _check_audio(found)
     _check_callback_data(found)
     _check_crisis(found)
+    found.problems.extend(check_measures(found.checkins))
     found.problems.sort()
     return found
 
@@ -283,7 +285,7 @@ def _texts(found: Inspection) -> Iterator[Text]:
         names = CHECKIN_NAMES
         yield Text("title", checkin.title, names, "title", TITLE)
         yield Text("intro", checkin.intro, names, "html", MESSAGE)
-        for question in checkin.questions:
+        for question in (*checkin.questions, *checkin.rotating):
             where = f"question '{question.id}'"
             yield Text(f"{where} text", question.text, names, "html", MESSAGE)
             for answer in question.options:
@@ -495,7 +497,7 @@ def _check_callback_data(found: Inspection) -> None:
             data = f"l:{lesson.id}:{lesson.version}:{option.id}"
             _check_data(found, option.origin.at("id"), f"option '{option.id}'", data)
     for checkin in found.checkins:
-        for question in checkin.questions:
+        for question in (*checkin.questions, *checkin.rotating):
             ids = [option.id for option in question.options]
             if question.type is QuestionType.FREE_TEXT and question.optional:
                 ids.append(SKIP_OPTION_ID)

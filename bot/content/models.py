@@ -151,6 +151,8 @@ class AnswerOption:
     risk: RiskLevel
     reply: Localized | None
     origin: Origin = field(compare=False)
+    category: str | None = None
+    """The risk category an alert from this option names (e.g. neglect); None: "answer"."""
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,8 @@ class CheckinSet:
     closing: Localized
     crisis: Localized
     origin: Origin = field(compare=False)
+    rotating: tuple[CheckinQuestion, ...] = ()
+    """Questions asked one a week in turn (the monthly rotation), before the last question."""
 
     def question(self, question_id: str) -> CheckinQuestion:
         """The question with this id; KeyError for an unknown (possibly forged) id."""

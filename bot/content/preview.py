@@ -88,8 +88,11 @@ def preview_checkin(checkin: CheckinSet, lang: str, renderer: Renderer) -> str:
     )
     out.message("intro")
     out.add(out.text(checkin.intro))
-    for question in checkin.questions:
-        out.message(f"question {question.id} ({question.type.value})")
+    rotating = [
+        (q, " · rotating: one of these a week, before the last question") for q in checkin.rotating
+    ]
+    for question, note in [*((q, "") for q in checkin.questions), *rotating]:
+        out.message(f"question {question.id} ({question.type.value}){note}")
         out.add(out.text(question.text))
         if question.type is QuestionType.FREE_TEXT:
             out.add("(the child types an answer)")
@@ -103,6 +106,8 @@ def preview_checkin(checkin: CheckinSet, lang: str, renderer: Renderer) -> str:
             out.add(out.text(option.reply) if option.reply is not None else "(no reply)")
             if option.risk is RiskLevel.URGENT:
                 out.add("(then the crisis message, below)")
+            if option.category is not None:
+                out.add(f"(alert category: {option.category})")
     out.message("closing")
     out.add(out.text(checkin.closing))
     out.heading("crisis message · sent at once after any urgent answer")

@@ -375,6 +375,7 @@ def build_checkin(tree: YNode, reader: Reader) -> CheckinSet | None:
         tree,
         "",
         ("id", "version", "audience", "title", "intro", "questions", "closing", "crisis"),
+        ("rotating",),
     )
     if node is None:
         return None
@@ -392,6 +393,7 @@ def build_checkin(tree: YNode, reader: Reader) -> CheckinSet | None:
     title = _required(node, "title", "", reader.localized)
     intro = _required(node, "intro", "", reader.localized)
     questions = _questions(node, reader)
+    rotating = _rotating(node, reader, questions or ())
     closing = _required(node, "closing", "", reader.localized)
     crisis = _required(node, "crisis", "", reader.localized)
     if (
@@ -407,8 +409,50 @@ def build_checkin(tree: YNode, reader: Reader) -> CheckinSet | None:
     ):
         return None
     return CheckinSet(
-        set_id, version, audience, title, intro, questions, closing, crisis, reader.origin(node)
+        set_id,
+        version,
+        audience,
+        title,
+        intro,
+        questions,
+        closing,
+        crisis,
+        reader.origin(node),
+        rotating,
     )
+
+
+def _rotating(
+    node: YMap, reader: Reader, questions: tuple[CheckinQuestion, ...]
+) -> tuple[CheckinQuestion, ...]:
+    """The optional `rotating` list: button questions asked one a week in turn.
+
+    Their ids share the set's id space (a session stores answers by question id), and a
+    rotating question is never free text (it goes before the set's last question).
+    """
+    seq_node = _get(node, "rotating")
+    if seq_node is None:
+        return ()
+    seq = reader.sequence(seq_node, "rotating")
+    if seq is None:
+        return ()
+    if not seq.items:
+        reader.add(seq.line, "rotating", "list at least one question, or leave the field out")
+    seen: dict[str, int] = {q.id: q.origin.at("id").line for q in questions}
+    found: list[CheckinQuestion] = []
+    for number, item in enumerate(seq.items, start=1):
+        question = _checkin_question(item, number, reader, seen, prefix="rotating question")
+        if question is None:
+            continue
+        if question.type is QuestionType.FREE_TEXT:
+            reader.add(
+                question.origin.line,
+                f"rotating question '{question.id}'",
+                "a rotating question is answered with buttons, not free_text",
+            )
+            continue
+        found.append(question)
+    return tuple(found)
 
 
 def _questions(node: YMap, reader: Reader) -> tuple[CheckinQuestion, ...] | None:
@@ -430,9 +474,9 @@ def _questions(node: YMap, reader: Reader) -> tuple[CheckinQuestion, ...] | None
 
 
 def _checkin_question(
-    item: YNode, number: int, reader: Reader, seen: dict[str, int]
+    item: YNode, number: int, reader: Reader, seen: dict[str, int], prefix: str = "question"
 ) -> CheckinQuestion | None:
-    where = f"question {number}"
+    where = f"{prefix} {number}"
     node = reader.fields(item, where, ("id", "type", "text"), ("options", "optional", "skip_label"))
     if node is None:
         return None
@@ -448,7 +492,7 @@ def _checkin_question(
                 f"id '{question_id}' is used twice (first at line {seen[question_id]})",
             )
         seen.setdefault(question_id, id_line)
-        where = f"question '{question_id}'"
+        where = f"{prefix} '{question_id}'"
     kind = _question_type(node, where, reader)
     text = _required(node, "text", where, reader.localized)
     options = _answer_options(node, where, kind, reader)
@@ -552,7 +596,9 @@ def _option_count_ok(
 def _answer_option(
     item: YNode, question: str, number: int, reader: Reader, seen: dict[str, int]
 ) -> AnswerOption | None:
-    node = reader.fields(item, f"{question} option {number}", ("id", "label", "risk"), ("reply",))
+    node = reader.fields(
+        item, f"{question} option {number}", ("id", "label", "risk"), ("reply", "category")
+    )
     if node is None:
         return None
     option_id, where = _option_id(node, question, number, reader, seen)
@@ -560,11 +606,17 @@ def _answer_option(
     risk = _required(node, "risk", where, lambda n, w: _risk(n, w, reader))
     reply_node = _get(node, "reply")
     reply = reader.localized(reply_node, f"{where} reply") if reply_node is not None else None
+    category_node = _get(node, "category")
+    category = (
+        reader.identifier(category_node, f"{where} category", OPTION_ID, _OPTION_ID_RULE)
+        if category_node is not None
+        else None
+    )
     if option_id is None or label is None or risk is None:
         return None
-    if reply_node is not None and reply is None:
+    if (reply_node is not None and reply is None) or (category_node is not None and not category):
         return None
-    return AnswerOption(option_id, label, risk, reply, reader.origin(node))
+    return AnswerOption(option_id, label, risk, reply, reader.origin(node), category)
 
 
 def _risk(node: YNode, where: str, reader: Reader) -> RiskLevel | None:

@@ -11,7 +11,7 @@ from bot.risk.categories import CATEGORY_LABELS, category_label
 from bot.risk.loader import RiskRulesError
 from bot.risk.model import NO_RISK, Assessment, Reason, Reporter, combine
 from bot.risk.rules import RiskRules, default_rules
-from bot.risk.trends import assess_trend
+from bot.risk.trends import assess_trend, assess_wellbeing
 
 __all__ = [
     "CATEGORY_LABELS",
@@ -23,6 +23,7 @@ __all__ = [
     "RiskRulesError",
     "assess_answer",
     "assess_trend",
+    "assess_wellbeing",
     "category_label",
     "combine",
     "default_rules",

@@ -18,6 +18,10 @@ CATEGORY_LABELS: dict[str, str] = {
     "mood_drop": "mood drop",
     "missed_checkins": "missed check-ins",
     "answer": "check-in answer",
+    "low_wellbeing": "low well-being (WHO-5)",
+    "wellbeing_drop": "well-being drop (WHO-5)",
+    "wants_to_talk": "wants to talk to someone",
+    "homework_help": "no one to ask about homework",
 }
 
 

@@ -58,3 +58,46 @@ def _trailing_missed(moods: Sequence[int | None]) -> int:
             break
         run += 1
     return run
+
+
+# --- the WHO-5 well-being score -------------------------------------------------------------
+
+WHO5_MAX = 25
+WHO5_CUTOFFS: dict[str, int] = {"10-12": 10, "13-16": 9}
+"""Raw WHO-5 scores at or below these mean low well-being, by the child's age band.
+
+Allgaier et al. 2012 (PubMed 22325631), German children: 10 for ages 9–12, 9 for 13–16.
+Provisional for Chinese children (no validation found); see docs/content.md."""
+WHO5_CUTOFF_UNKNOWN_AGE = 10
+"""Without an age band the higher cut-off applies: for children, a false alarm a volunteer
+dismisses costs less than a missed low score."""
+WHO5_DROP = 10
+"""A fall of this much on the 0–100 scale (raw × 4) since the last score is worth a look."""
+
+
+def who5_cutoff(age_band: str | None) -> int:
+    """The raw low-well-being cut-off for an age band ('10-12', '13-16' or unknown)."""
+    if age_band is None:
+        return WHO5_CUTOFF_UNKNOWN_AGE
+    return WHO5_CUTOFFS.get(age_band, WHO5_CUTOFF_UNKNOWN_AGE)
+
+
+def assess_wellbeing(raw: int, *, previous: int | None, age_band: str | None) -> Assessment:
+    """Reasons from a completed WHO-5 raw score (0–25) and the child's previous one.
+
+    - raw at or below the age band's cut-off -> concern "trend:who5_low";
+    - a drop of `WHO5_DROP` or more on the 0–100 scale since `previous` -> watch
+      "trend:who5_drop".
+    """
+    for value in (raw, previous):
+        if value is not None and not 0 <= value <= WHO5_MAX:
+            raise ValueError(f"WHO-5 raw score {value!r} is outside 0..{WHO5_MAX}")
+    reasons: list[Reason] = []
+    cutoff = who5_cutoff(age_band)
+    if raw <= cutoff:
+        evidence = f"raw={raw},cutoff={cutoff}"
+        reasons.append(Reason("low_wellbeing", "trend:who5_low", evidence, RiskLevel.CONCERN))
+    if previous is not None and (previous - raw) * 4 >= WHO5_DROP:
+        evidence = f"before={previous},now={raw}"
+        reasons.append(Reason("wellbeing_drop", "trend:who5_drop", evidence, RiskLevel.WATCH))
+    return Assessment.of(reasons)

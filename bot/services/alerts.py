@@ -16,12 +16,13 @@ import re
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.levels import RiskLevel
-from bot.services.charts import MoodWeek
+from bot.services.charts import MoodWeek, WellbeingWeek
+from bot.services.measures import score_weeks_tx
 from bot.services.pseudonyms import new_pseudonym
 from bot.telegram.callbacks import pack
 from storage import alerts, audit, families, outbox, people
@@ -820,6 +821,8 @@ class Details:
     notes: list[Note]
     help_lesson: str | None
     moods: list[MoodWeek]
+    wellbeing: list[WellbeingWeek] = field(default_factory=list)
+    """WHO-5 raw scores over the same 12 weeks as `moods` (empty when the child has none)."""
 
 
 def may_view(alert: Alert, actor: Actor) -> bool:
@@ -842,6 +845,11 @@ def details_tx(
     is_child = person.role == "child"
     words = alerts.words_behind(conn, alert) if is_child else []
     moods = mood_weeks_tx(conn, person.id, now, family) if is_child else []
+    wellbeing = (
+        wellbeing_weeks_tx(conn, person.id, now, family, child.age_band if child else None)
+        if is_child
+        else []
+    )
     return Details(
         alert=alert,
         card=card_tx(conn, content, alert, lang=lang),
@@ -854,6 +862,7 @@ def details_tx(
         notes=alerts.notes(conn, alert_id),
         help_lesson=alerts.help_lesson(conn, alert_id) if alert.kind == "help_request" else None,
         moods=moods,
+        wellbeing=wellbeing if any(w.raw is not None for w in wellbeing) else [],
     )
 
 
@@ -866,14 +875,31 @@ def period_of(moment: datetime) -> str:
     return f"{year}-W{week:02d}"
 
 
-def mood_weeks_tx(
-    conn: sqlite3.Connection, child_id: int, now: int, family: Family | None
-) -> list[MoodWeek]:
-    """The child's mood in each of the last 12 ISO weeks (this one included), oldest first."""
+def _recent_weeks(now: int, family: Family | None) -> tuple[list[date], list[str]]:
+    """The Mondays and ISO periods of the last 12 weeks (this one included), oldest first."""
     local = datetime.fromtimestamp(now, UTC).astimezone(_zone(family))
     monday = local.date() - timedelta(days=local.weekday())
     mondays = [monday - timedelta(weeks=n) for n in range(MOOD_WEEKS - 1, -1, -1)]
     periods = [period_of(datetime.combine(day, datetime.min.time())) for day in mondays]
+    return mondays, periods
+
+
+def wellbeing_weeks_tx(
+    conn: sqlite3.Connection, child_id: int, now: int, family: Family | None, age_band: str | None
+) -> list[WellbeingWeek]:
+    """The child's WHO-5 raw score in each of the last 12 ISO weeks, oldest first."""
+    mondays, periods = _recent_weeks(now, family)
+    labelled = [
+        (day.strftime("%m-%d"), period) for day, period in zip(mondays, periods, strict=True)
+    ]
+    return score_weeks_tx(conn, child_id, labelled, age_band)
+
+
+def mood_weeks_tx(
+    conn: sqlite3.Connection, child_id: int, now: int, family: Family | None
+) -> list[MoodWeek]:
+    """The child's mood in each of the last 12 ISO weeks (this one included), oldest first."""
+    mondays, periods = _recent_weeks(now, family)
     moods = alerts.moods_by_period(conn, child_id, periods[0])
     return [
         MoodWeek(day.strftime("%m-%d"), moods.get(period))

@@ -1,4 +1,5 @@
-"""Small PNG charts for the alert desk: a child's mood weeks, the coordinators' weekly numbers.
+"""Small PNG charts for the alert desk: a child's mood weeks and WHO-5 scores, the
+coordinators' weekly numbers.
 
 Charts carry numbers and week dates only: no name, no pseudonym, no words, so a forwarded
 image identifies nobody. Labels are ASCII because the bundled font has no Chinese glyphs;
@@ -21,6 +22,7 @@ _URGENT_COLOUR = "#d64541"
 _CONCERN_COLOUR = "#f39c12"
 _ANSWERED_COLOUR = "#2e8b57"
 _SENT_COLOUR = "#b0c4b1"
+_WELLBEING_COLOUR = "#7b4fb0"
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,15 @@ class MoodWeek:
 
     label: str
     mood: int | None
+
+
+@dataclass(frozen=True)
+class WellbeingWeek:
+    """One ISO week's WHO-5 raw score (0–25, None when none that week) and the cut-off."""
+
+    label: str
+    raw: int | None
+    cutoff: int
 
 
 @dataclass(frozen=True)
@@ -73,6 +84,31 @@ def mood_chart(weeks: Sequence[MoodWeek]) -> bytes:
     axes.set_xticks(xs)
     axes.set_xticklabels([w.label for w in weeks], rotation=45, fontsize=7)
     axes.set_title("Mood per week (x = no answer)", fontsize=9)
+    axes.grid(axis="y", alpha=0.3)
+    return _png(figure)
+
+
+def wellbeing_chart(weeks: Sequence[WellbeingWeek]) -> bytes:
+    """WHO-5 raw scores (0–25) as points joined across the weeks between them, with the
+    low-score cut-off as a dashed line (PNG bytes)."""
+    figure, axes = _figure()
+    xs = list(range(len(weeks)))
+    scored = [(x, w.raw) for x, w in zip(xs, weeks, strict=True) if w.raw is not None]
+    if scored:
+        axes.plot(
+            [x for x, _ in scored],
+            [float(raw) for _, raw in scored],
+            marker="o",
+            color=_WELLBEING_COLOUR,
+            linewidth=2,
+        )
+    cutoff = weeks[-1].cutoff if weeks else 0
+    axes.axhline(cutoff, color=_CONCERN_COLOUR, linestyle="--", linewidth=1)
+    axes.set_ylim(-1, 26)
+    axes.set_yticks([0, 5, 10, 15, 20, 25])
+    axes.set_xticks(xs)
+    axes.set_xticklabels([w.label for w in weeks], rotation=45, fontsize=7)
+    axes.set_title(f"WHO-5 well-being, raw 0-25 (dashed: cut-off {cutoff})", fontsize=9)
     axes.grid(axis="y", alpha=0.3)
     return _png(figure)
 

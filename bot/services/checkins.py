@@ -27,7 +27,10 @@ typed answer or the crisis message) are recorded for deleting the exchange in a 
 transaction, except an own phone's closing, which the tidy-up press on it records.
 
 Which set: after a period whose answers reached `concern` the next check-in uses the
-`followup` set (content/checkins/followup.yaml) instead of `weekly`.
+`followup` set (content/checkins/followup.yaml); otherwise every second week the WHO-5 set
+(`who5`) and else `weekly`, each with the week's rotating question. The session's `set_id`
+holds that plan (`bot.services.checkin_plan`); a WHO-5 score is computed, stored and
+assessed in the answer's transaction (`bot.services.measures`).
 
 Risk: every answer is assessed as it is stored, in the same transaction: the option's level
 from the content (`assess_answer`), the mood trend over earlier weeks (`assess_trend`, a
@@ -48,8 +51,8 @@ from zoneinfo import ZoneInfo
 from bot.content import AnswerOption, CheckinQuestion, CheckinSet, QuestionType
 from bot.levels import RiskLevel
 from bot.risk import NO_RISK, Assessment, assess_answer, assess_trend, combine
-from bot.services import schedule
-from bot.services.alerts import signal_tx
+from bot.services import addressing, checkin_plan, measures, schedule
+from bot.services.alerts import POSTED_LEVEL, raise_alert_tx, signal_tx
 from bot.services.child_messages import MAX_TEXT, FreeMessage, free_message_tx
 from bot.telegram.callbacks import pack
 from storage import checkins as repo
@@ -63,11 +66,14 @@ if TYPE_CHECKING:
     from bot.content import ContentBundle
     from bot.risk import RiskRules
 
-WEEKLY, FOLLOWUP = "weekly", "followup"
+WEEKLY, FOLLOWUP = checkin_plan.WEEKLY, checkin_plan.FOLLOWUP
 ANSWER, GO, TIDY, DAY, TIME = "ci", "cig", "cix", "cid", "cit"
 """Callback prefixes: `ci:<session>:<question>:<option>` answer, `cig:<session>` the child
 takes the shared phone, `cix:<session>` tidy up, `cid:<child>:<weekday>` and
 `cit:<child>:<weekday>:<minute>` choose the check-in time."""
+TALK = "cik"
+"""Callback prefix on the closing: `cik:<session>` "I'd like to talk to someone"
+(bot.services.talk)."""
 SKIP = "-skip"
 """The option part of a skip press (option ids never contain '-')."""
 TIME_CHOICES = (8 * 60, 10 * 60, 16 * 60, 19 * 60, 20 * 60)
@@ -154,13 +160,9 @@ def _may_act(
     return user_id == chat_id
 
 
-def nickname(content: ContentBundle, child: Person) -> str:
-    """How the check-in addresses the child."""
-    return _nickname(content, child.display_name, child.lang)
-
-
-def _nickname(content: ContentBundle, display_name: str | None, lang: str) -> str:
-    return display_name or content.ui_label("checkins.friend", lang)
+def nickname(content: ContentBundle, child: Person, age_band: str | None = None) -> str:
+    """How the check-in addresses the child (a default fits their age band)."""
+    return addressing.child_address(content, child.display_name, age_band, child.lang)
 
 
 def weekday_name(content: ContentBundle, weekday: int, lang: str) -> str:
@@ -235,7 +237,7 @@ def handover_message(
 ) -> Outgoing:
     """On a shared phone: ask the caregiver to hand the phone over, with the child's button."""
     lang = home.child.lang
-    name = nickname(content, home.child)
+    name = addressing.child_reference(content, home.child.display_name, lang)
     button = content.ui_label("checkins.handover_button", lang, nickname=name)
     return Outgoing(content.ui(key, lang, nickname=name), (((button, pack(GO, session_id)),),))
 
@@ -248,7 +250,9 @@ def first_message(
         return handover_message(content, home, session.id, "checkins.handover")
     lang = home.child.lang
     question = cset.question(session.current_question or cset.questions[0].id)
-    intro = content.render(cset.intro, lang, nickname=nickname(content, home.child))
+    intro = content.render(
+        cset.intro, lang, nickname=nickname(content, home.child, home.settings.age_band)
+    )
     return question_message(content, question, session.id, lang, before=[intro])
 
 
@@ -263,34 +267,33 @@ def closing_message(
     weekday: int,
     shared_phone: bool,
 ) -> Outgoing:
-    """The last message, with the tidy-up button."""
+    """The last message, with the "talk to someone" and the tidy-up buttons."""
     closing = content.render(
         cset.closing, lang, nickname=name, weekday=weekday_name(content, weekday, lang)
     )
     key = "checkins.tidy_button_shared" if shared_phone else "checkins.tidy_button"
     return Outgoing(
         "\n\n".join([*before, closing]),
-        (((content.ui_label(key, lang), pack(TIDY, session_id)),),),
+        (
+            ((content.ui_label("checkins.talk_button", lang), pack(TALK, session_id)),),
+            ((content.ui_label(key, lang), pack(TIDY, session_id)),),
+        ),
     )
 
 
 def check_set(content: ContentBundle, set_id: str) -> CheckinSet:
-    """The set to use; a set missing from the content falls back to `weekly`."""
-    try:
-        return content.checkin(set_id)
-    except KeyError:
-        return content.checkin(WEEKLY)
+    """The questions a session asks: its set, with the week's rotating question when its plan
+    names one (`bot.services.checkin_plan`); an unknown set falls back to `weekly`."""
+    return checkin_plan.resolve(content, set_id)
 
 
-def choose_set(conn: sqlite3.Connection, child_id: int, period: str) -> str:
-    """`followup` after a period whose answers reached concern, else `weekly`.
+def choose_set(conn: sqlite3.Connection, content: ContentBundle, child_id: int, period: str) -> str:
+    """The plan for a period: `followup` after a period whose answers reached concern, else
+    `who5` every second week or `weekly`, each with the week's rotating question.
 
     A missed week in between does not count: the follow-up waits for the child's next check-in.
     """
-    earlier = repo.before_period(conn, child_id, period, 1, skip_missed=True)
-    if earlier and earlier[0].level >= RiskLevel.CONCERN:
-        return FOLLOWUP
-    return WEEKLY
+    return checkin_plan.choose_plan(conn, content, child_id, period)
 
 
 def open_session_tx(
@@ -305,13 +308,13 @@ def open_session_tx(
     status: str = "pending",
 ) -> int | None:
     """Create the period's session with the right set; None when the period has one already."""
-    set_id = choose_set(conn, child_id, period)
+    set_id = choose_set(conn, content, child_id, period)
     cset = check_set(content, set_id)
     return repo.create_session(
         conn,
         child_id=child_id,
         period=period,
-        set_id=cset.id,
+        set_id=set_id,
         set_version=cset.version,
         origin=origin,
         due_at=due_at,
@@ -676,7 +679,7 @@ def _answer_tx(
     elif question.type != QuestionType.FREE_TEXT:
         return Refusal("basics.stale_button", lang)
     mood = int(option.id) if option is not None and question.type == QuestionType.MOOD else None
-    assessment = _assess(conn, rules, a, question, option, given, mood, lang)
+    assessment = _assess(conn, rules, a, question, option, given, mood, lang, now)
     reasons = [r.to_json() for r in assessment.reasons]
     index = cset.questions.index(question)
     stored = repo.insert_answer(
@@ -751,7 +754,7 @@ def _answer_tx(
             cset,
             a.session_id,
             before,
-            name=_nickname(content, a.display_name, lang),
+            name=_closing_name(conn, content, a),
             lang=lang,
             weekday=a.checkin_weekday,
             shared_phone=a.shared_phone,
@@ -772,6 +775,14 @@ def _answer_tx(
     )
 
 
+def _closing_name(conn: sqlite3.Connection, content: ContentBundle, a: repo.Answering) -> str:
+    """The closing's form of address (the age band is read only when there is no nickname)."""
+    if a.display_name:
+        return a.display_name
+    child = families.child(conn, a.child_id)
+    return addressing.child_address(content, None, child.age_band if child else None, a.lang)
+
+
 def answered_line(chosen: str) -> str:
     """The answer just given, shown above the reply where the question was (HTML)."""
     return f"✓ {html.escape(chosen, quote=False)}"
@@ -786,14 +797,25 @@ def _assess(
     given: _Given,
     mood: int | None,
     lang: str,
+    now: int,
 ) -> Assessment:
-    """The answer's level: the option's own level, the mood trend, or the text's rules."""
+    """The answer's level: the option's own level, the mood trend, the WHO-5 score its answer
+    completes (stored here, in the answer's transaction), or the text's rules."""
     if option is not None:
-        found = assess_answer(option.risk, question.id, option.id)
+        found = assess_answer(option.risk, question.id, option.id, category=option.category)
         if mood is not None:
             history = repo.moods_before(conn, a.child_id, a.period, TREND_WEEKS)
             found = combine(found, assess_trend(history, current=mood))
-        return found
+        score = measures.assess_item_tx(
+            conn,
+            session_id=a.session_id,
+            child_id=a.child_id,
+            period=a.period,
+            question_id=question.id,
+            option_id=option.id,
+            now=now,
+        )
+        return combine(found, score) if score.reasons else found
     if given.text is not None:
         return rules.assess_text(given.text, lang)
     return NO_RISK
@@ -925,7 +947,11 @@ def current_question_message(
     question = cset.question(session.current_question or cset.questions[0].id)
     paragraphs = list(before)
     if session.status in ("sent", "pending"):
-        paragraphs.append(content.render(cset.intro, lang, nickname=nickname(content, home.child)))
+        paragraphs.append(
+            content.render(
+                cset.intro, lang, nickname=nickname(content, home.child, home.settings.age_band)
+            )
+        )
     return question_message(content, question, session.id, lang, before=paragraphs)
 
 
@@ -995,7 +1021,7 @@ def start_early_tx(
         elif existing.status == "pending":
             done.append(Early(child.id, lang, home.shared_phone, session_id=existing.id))
         else:
-            name = nickname(content, child)
+            name = nickname(content, child, home.settings.age_band)
             key = "checkins.already_done_shared" if home.shared_phone else "checkins.already_done"
             done.append(
                 Early(child.id, lang, home.shared_phone, note=content.ui(key, lang, nickname=name))
@@ -1072,7 +1098,7 @@ def weekday_keyboard(content: ContentBundle, home: Household) -> Outgoing:
     text = content.ui(
         "checkins.time_pick_day",
         lang,
-        nickname=nickname(content, home.child),
+        nickname=nickname(content, home.child, home.settings.age_band),
         weekday=weekday_name(content, home.settings.checkin_weekday, lang),
         time=schedule.hhmm(home.settings.checkin_minute),
     )
@@ -1154,7 +1180,7 @@ def reminders_tx(
         if home.shared_phone:
             message = handover_message(content, home, session.id, "checkins.reminder_shared")
         else:
-            name = nickname(content, home.child)
+            name = nickname(content, home.child, home.settings.age_band)
             note = content.ui("checkins.reminder", home.child.lang, nickname=name)
             message = current_question_message(content, home, session, before=[note])
         found.append(

@@ -540,8 +540,9 @@ def child_decides(
     """The child's own agreement (after the guardian's); agreeing activates the child.
 
     A child with their own phone is known by their Telegram first name unless a volunteer
-    set a nickname; a shared-phone child has no Telegram account of their own and is called
-    `placeholder` ("孩子") until the volunteer sets a nickname with /nickname.
+    set a nickname; a shared-phone child has no Telegram account of their own and keeps no
+    name until the volunteer sets a nickname with /nickname: messages then call them by an
+    age-fitting default (`bot.services.addressing`). `placeholder` is kept for callers.
     """
     child = people.by_id(conn, child_id)
     record = families.child(conn, child_id)
@@ -554,7 +555,7 @@ def child_decides(
         if found is None:
             return None
         telegram_user: int | None = None
-        name = child.display_name or placeholder
+        name = child.display_name
         lang = found[1].lang
     else:
         flow = _flow_at(conn, chat_id, user_id, (CHILD_FLOW,), "consent")
@@ -565,7 +566,7 @@ def child_decides(
         if taken is not None and taken.id != child_id:
             return Screen("registered", taken)
         telegram_user = user_id
-        name = child.display_name or (first_name or "").strip()[:NICKNAME_MAX] or placeholder
+        name = child.display_name or (first_name or "").strip()[:NICKNAME_MAX] or None
         lang = child.lang
     consents.record(
         conn,

@@ -325,7 +325,8 @@ async def _send_head(bot: Bot, runtime: Runtime, details: Details, actor: Actor)
 
 
 async def _send_tail(bot: Bot, runtime: Runtime, details: Details, actor: Actor) -> None:
-    """The mood chart (for a child) and the safeguarding guidance."""
+    """The mood chart and, once there are scores, the WHO-5 chart (for a child), then the
+    safeguarding guidance."""
     content = runtime.content
     lang = content.language(actor.lang)
     chat_id = await _private_chat(runtime, actor)
@@ -341,6 +342,13 @@ async def _send_tail(bot: Bot, runtime: Runtime, details: Details, actor: Actor)
                 content.ui("alerts.details.no_history", lang, person=person),
                 parse_mode=ParseMode.HTML,
             )
+        if details.wellbeing:
+            png = await asyncio.to_thread(charts.wellbeing_chart, details.wellbeing)
+            cutoff = details.wellbeing[-1].cutoff
+            caption = content.ui(
+                "alerts.details.wellbeing_caption", lang, person=person, cutoff=cutoff
+            )
+            await bot.send_photo(chat_id, png, caption=caption, parse_mode=ParseMode.HTML)
         await bot.send_message(
             chat_id, content.ui("alerts.details.guidance", lang), parse_mode=ParseMode.HTML
         )

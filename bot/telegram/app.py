@@ -24,13 +24,14 @@ from bot.telegram import (
     maintenance,
     onboarding,
     outbox_sender,
+    talk,
     voice,
 )
 from bot.telegram.context import RUNTIME_KEY, App
 from bot.telegram.jobs import PeriodicJob, schedule
 
 log = logging.getLogger(__name__)
-FEATURES = (onboarding, lessons, checkins, alerts, maintenance, voice, follow_through)
+FEATURES = (onboarding, lessons, checkins, alerts, maintenance, voice, follow_through, talk)
 SETUP_KEY = "qiao.setup"
 
 

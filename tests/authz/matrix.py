@@ -279,9 +279,11 @@ BUTTONS: tuple[Action, ...] = (
     Action("ci (shared phone)", "ci-shared", private("caregiver"), changed("checkin_answers")),
     Action("cig (shared phone)", "cig", private("caregiver"), changed("conversation_state")),
     Action("cix", "cix", private("child"), changed("checkin_sessions")),
+    Action("cik", "cik", private("child"), changed("alerts")),
     Action("cid", "cid", private("child"), buttons("cit:")),
     Action("cit", "cit", private("child"), changed("children")),
     Action("cix (shared phone)", "cix-shared", private("caregiver"), changed("checkin_sessions")),
+    Action("cik (shared phone)", "cik-shared", private("caregiver"), changed("alerts")),
     Action("cid (shared phone)", "cid-shared", private("caregiver"), buttons("cit:")),
     Action("cit (shared phone)", "cit-shared", private("caregiver"), changed("children")),
     # The alert desk: any volunteer claims; the claimer or a coordinator resolves.

@@ -35,9 +35,30 @@ CALM_ANSWERS = {
     "friends": "good",
     "safe": "no",
     "parents": "talked",
+    "basics": "yes",
+    "chores": "little",
+    "homework": "had_help",
+    "home_alone": "always",
     "anything": "-skip",
 }
-"""An unremarkable week: no answer raises an alert."""
+"""An unremarkable week: no answer raises an alert (the rotating question asks one of
+basics, chores, homework and home_alone, by the week)."""
+
+
+async def answer_calmly(h: Harness, chat: int) -> None:
+    """Answer the open check-in in a chat question by question, whichever it asks."""
+    while True:
+        try:
+            message, data = button(h, chat, "ci:")
+        except LookupError:
+            return
+        question = data.split(":")[2]
+        if any((b.callback_data or "").startswith("cix:") for b in message.buttons):
+            return
+        answer = f"{data.rsplit(':', 1)[0]}:{CALM_ANSWERS[question]}"
+        await h.deliver(h.sim.user_presses(chat, message.message_id, answer))
+        if button(h, chat, "ci:")[1] == data:
+            return
 
 
 @dataclass(frozen=True)
@@ -450,10 +471,16 @@ async def cix(h: Harness) -> Stage:
     """The child answered every question: the tidy-up button."""
     family = await _checkin_open(h)
     chat = h.user_id("child")
-    for question, option in CALM_ANSWERS.items():
-        message, data = button(h, chat, "ci:", f":{question}:{option}")
-        await h.deliver(h.sim.user_presses(chat, message.message_id, data))
+    await answer_calmly(h, chat)
     return staged(h, family, chat, "cix:")
+
+
+async def cik(h: Harness) -> Stage:
+    """The child answered every question: "I'd like to talk to someone" on the closing."""
+    family = await _checkin_open(h)
+    chat = h.user_id("child")
+    await answer_calmly(h, chat)
+    return staged(h, family, chat, "cik:")
 
 
 async def cid(h: Harness) -> Stage:
@@ -494,10 +521,17 @@ async def cix_shared(h: Harness) -> Stage:
     family = await _shared_handover(h)
     await tap(h, "grandma", "cig:")
     chat = h.user_id("grandma")
-    for question, option in CALM_ANSWERS.items():
-        message, data = button(h, chat, "ci:", f":{question}:{option}")
-        await h.deliver(h.sim.user_presses(chat, message.message_id, data))
+    await answer_calmly(h, chat)
     return staged(h, family, chat, "cix:")
+
+
+async def cik_shared(h: Harness) -> Stage:
+    """…the child answered every question: the talk button, on grandma's account."""
+    family = await _shared_handover(h)
+    await tap(h, "grandma", "cig:")
+    chat = h.user_id("grandma")
+    await answer_calmly(h, chat)
+    return staged(h, family, chat, "cik:")
 
 
 async def cid_shared(h: Harness) -> Stage:
@@ -631,9 +665,11 @@ SCENARIOS: dict[str, Builder] = {
     "ci-shared": ci_shared,
     "cig": cig,
     "cix": cix,
+    "cik": cik,
     "cid": cid,
     "cit": cit,
     "cix-shared": cix_shared,
+    "cik-shared": cik_shared,
     "cid-shared": cid_shared,
     "cit-shared": cit_shared,
     "alc": alc,

@@ -45,11 +45,13 @@ def texts(messages: list[SimMessage]) -> list[str]:
 
 
 def intro_messages(h: Harness, chat_id: int) -> list[SimMessage]:
-    """The bot's weekly check-in openings in a chat (deleted ones too; reminders not)."""
+    """The bot's check-in openings in a chat, weekly and two-weekly (WHO-5) alike (deleted
+    ones too; reminders not)."""
+    openings = ("小明，你好！又到了每周聊聊的时间", "小明，你好！这周的聊聊多几个问题")
     return [
         m
         for m in h.sim.bot_messages(chat_id, include_deleted=True)
-        if m.plain_text.startswith("小明，你好！又到了每周聊聊的时间")
+        if m.plain_text.startswith(openings)
     ]
 
 

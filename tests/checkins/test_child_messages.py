@@ -8,6 +8,7 @@ from bot.harness import VOLUNTEER_CHAT_ID, Harness
 from bot.simtelegram import Fault
 from storage import alerts, outbox
 from storage import checkins as repo
+from tests.checkins.answering import press_rotating
 from tests.checkins.support import CHILD, advance_to, answers, sessions
 from tests.factories import FamilyIds, make_family
 
@@ -97,6 +98,7 @@ async def test_urgent_text_in_the_checkin_shows_the_crisis_first_then_closes(
     await advance_to(harness, datetime(2026, 1, 10, 10, 1))
     for label in ("😐", "还行", "还行", "没有", "没说上话"):
         await harness.press("child", label)
+    await press_rotating(harness, "child")
     await harness.say("child", URGENT_WORDS)
     crisis, closing = harness.sim.bot_messages(CHILD)[-2:]
     assert "12356" in crisis.plain_text

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from bot.harness import Harness
 from bot.simtelegram import SimMessage
+from tests.checkins.answering import CALM, press_rotating
 from tests.checkins.support import (
     CHILD,
     SHANGHAI,
@@ -41,10 +42,11 @@ async def test_a_whole_checkin_is_stored_and_answered_kindly(harness: Harness) -
     assert harness.sim.bot_messages(CHILD)[-1].plain_text.startswith("✓ 🙂\n\n不错呀！")
     for label in WEEKLY_CALM[1:]:
         await harness.press("child", label)
+    rotating = await press_rotating(harness, "child")
     await harness.say("child", "这周考试考得不错")
     closing = harness.sim.bot_messages(CHILD)[-1]
     assert "下个星期六见" in closing.plain_text
-    assert [b.text for b in closing.buttons] == ["清理这段对话 🧹"]
+    assert [b.text for b in closing.buttons] == ["💬 我想找人聊聊", "清理这段对话 🧹"]
     [session] = await sessions(harness, ids.child_id)
     assert session.status == "done"
     stored = await answers(harness, session.id)
@@ -54,6 +56,7 @@ async def test_a_whole_checkin_is_stored_and_answered_kindly(harness: Harness) -
         ("friends", "good"),
         ("safe", "no"),
         ("parents", "talked"),
+        (rotating, CALM[rotating]),
         ("anything", None),
     ]
     assert stored[0].mood == 4
@@ -88,8 +91,10 @@ async def test_an_answer_turns_the_question_into_the_next_one_in_place(harness: 
 async def test_skipping_the_free_text_question_finishes(harness: Harness) -> None:
     """The skip button answers the optional question with nothing written."""
     ids = await _arrived(harness)
-    for label in (*WEEKLY_CALM, "跳过"):
+    for label in WEEKLY_CALM:
         await harness.press("child", label)
+    await press_rotating(harness, "child")
+    await harness.press("child", "跳过")
     [session] = await sessions(harness, ids.child_id)
     last = (await answers(harness, session.id))[-1]
     assert (last.question_id, last.skipped, last.text) == ("anything", True, None)
@@ -176,7 +181,8 @@ async def test_partial_answers_are_kept_when_the_session_closes(harness: Harness
 
 
 async def test_a_concern_week_is_followed_by_the_followup_set(harness: Harness) -> None:
-    """After a week with "someone picks on me" the next check-in is the follow-up set."""
+    """After a week with "someone picks on me" the next check-in is the follow-up set; the
+    week after, the regular sets resume with the WHO-5 one that has not come yet."""
     ids = await _arrived(harness)
     await harness.press("child", "😐")
     await harness.press("child", "还行")
@@ -188,7 +194,7 @@ async def test_a_concern_week_is_followed_by_the_followup_set(harness: Harness) 
     assert "我们一直惦记着你" in harness.sim.bot_messages(CHILD)[-1].plain_text
     await advance_to(harness, datetime(2026, 1, 24, 10, 1))
     third = (await sessions(harness, ids.child_id))[2]
-    assert third.set_id == "weekly"
+    assert third.set_id.partition("+")[0] == "who5"
 
 
 async def test_urgent_answer_shows_the_crisis_message_before_the_next_question(
@@ -227,6 +233,7 @@ async def test_tidy_up_deletes_the_whole_exchange(harness: Harness) -> None:
     await _arrived(harness)
     for label in WEEKLY_CALM:
         await harness.press("child", label)
+    await press_rotating(harness, "child")
     await harness.say("child", "谢谢")
     await harness.press("child", "🧹")
     assert _visible(harness.sim.messages(CHILD)) == []

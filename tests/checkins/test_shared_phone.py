@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from bot.harness import Harness
 from bot.simtelegram import SimMessage
 from storage import checkins as repo
+from tests.checkins.answering import press_rotating
 from tests.checkins.support import GRANDMA, advance_to, answers, sessions
 from tests.factories import FamilyIds, make_family
 
@@ -41,9 +42,10 @@ async def test_shared_phone_checkin_end_to_end_leaves_nothing_behind(harness: Ha
     await harness.press("grandma", "我是小明")
     for label in ANSWER_LABELS:
         await harness.press("grandma", label)
+    await press_rotating(harness, "grandma")
     await harness.say("grandma", CHILD_WORDS)
     closing = harness.sim.bot_messages(GRANDMA)[-1]
-    assert [b.text for b in closing.buttons] == ["聊完了，清理对话 🧹"]
+    assert [b.text for b in closing.buttons] == ["💬 我想找人聊聊", "聊完了，清理对话 🧹"]
     await harness.press("grandma", "清理对话")
 
     exchange = [
@@ -82,8 +84,10 @@ async def test_finished_exchange_is_deleted_even_without_the_tidy_button(
     """If nobody presses tidy-up, the finished exchange is deleted ten minutes later."""
     _, handover = await _handed_over(harness)
     await harness.press("grandma", "我是小明")
-    for label in (*ANSWER_LABELS, "跳过"):
+    for label in ANSWER_LABELS:
         await harness.press("grandma", label)
+    await press_rotating(harness, "grandma")
+    await harness.press("grandma", "跳过")
     shown = _visible_after(harness, handover)
     assert [m.message_id for m in shown][:1] == [handover.message_id]
     assert "下个星期六见" in shown[-1].plain_text  # the questions, edited into the closing

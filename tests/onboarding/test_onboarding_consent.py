@@ -194,7 +194,7 @@ async def test_shared_phone_child_agrees_on_the_caregivers_chat(harness: Harness
     await harness.press("grandma", "好的")
     caregiver, child = await family_people(harness)
     assert child.status == "active"
-    assert (child.telegram_user_id, child.chat_id, child.display_name) == (None, GRANDMA, "孩子")
+    assert (child.telegram_user_id, child.chat_id, child.display_name) == (None, GRANDMA, None)
     assert caregiver.status == "active"
     decision = await harness.runtime.db.run(lambda c: consents.latest(c, child.id, "child"))
     assert decision is not None
