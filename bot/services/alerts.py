@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.levels import RiskLevel
 from bot.services.charts import MoodWeek
 from bot.services.pseudonyms import new_pseudonym
+from bot.services.reporters import reporter_role
 from bot.telegram.callbacks import pack
 from storage import alerts, audit, families, outbox, people
 from storage.alerts import Alert, Coordinator, Note, Written
@@ -163,6 +164,10 @@ def card_tx(
         lines.append(ui("alerts.card.child", lang, person=pseudonym, age=child.age_band))
     else:
         lines.append(ui("alerts.card.child_no_age", lang, person=pseudonym))
+    reporter = reporter_role(alert.source)
+    if reporter is not None:
+        role = content.ui_label(f"alerts.reporter.{reporter}", lang)
+        lines.append(ui("alerts.card.reported_by", lang, role=role))
     if family is not None:
         lines.append(ui("alerts.card.family", lang, family=family.pseudonym, label=family.label))
     lines.append(ui("alerts.card.time", lang, time=local_time(alert.created_at, family)))

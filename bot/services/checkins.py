@@ -51,6 +51,8 @@ from bot.risk import NO_RISK, Assessment, assess_answer, assess_trend, combine
 from bot.services import schedule
 from bot.services.alerts import POSTED_LEVEL, raise_alert_tx
 from bot.services.child_messages import MAX_TEXT, FreeMessage, free_message_tx
+from bot.services.reading import Options as ReadingOptions
+from bot.services.reading import add_child_words_tx
 from bot.telegram.callbacks import pack
 from storage import checkins as repo
 from storage import families, outbox, people
@@ -837,9 +839,12 @@ def text_tx(
     message_id: int,
     text: str,
     now: int,
+    options: ReadingOptions | None = None,
 ) -> Reply | Refusal | FreeMessage | None:
     """Route a text in a private chat: a check-in's free-text answer, a child's own message, or
-    nothing of ours (None: a caregiver's text on a shared phone when no check-in awaits it)."""
+    nothing of ours (None: a caregiver's text on a shared phone when no check-in awaits it).
+
+    A typed answer that raised no posted alert goes on the reading list too (`options`)."""
     state = repo.chat_state(conn, chat_id)
     if state is not None and state.state == repo.STATE:
         a = repo.answering(conn, int(state.data.get("session", 0)))
@@ -862,6 +867,8 @@ def text_tx(
                     known=a,
                 )
                 if isinstance(reply, Reply):  # the typed answer leaves the skip button behind
+                    if options is not None and options.enabled and not reply.post_alert:
+                        _list_answer(conn, a.child_id, a.session_id, question.id, text, reply, now)
                     return replace(reply, settle=a.question_message)
                 return reply
     child = people.by_telegram_user(conn, user_id)
@@ -872,7 +879,32 @@ def text_tx(
         or child.chat_id != chat_id
     ):
         return None
-    return free_message_tx(conn, content, rules, child, text, now)
+    return free_message_tx(conn, content, rules, child, text, now, options=options)
+
+
+def _list_answer(
+    conn: sqlite3.Connection,
+    child_id: int,
+    session_id: int,
+    question_id: str,
+    text: str,
+    reply: Reply,
+    now: int,
+) -> None:
+    """A typed check-in answer on the reading list (watch level if it raised a digest row)."""
+    child = people.by_id(conn, child_id)
+    if child is None:
+        return
+    level = RiskLevel.WATCH if reply.alert_id is not None else RiskLevel.NONE
+    add_child_words_tx(
+        conn,
+        child,
+        kind="text",
+        text=text,
+        level=int(level),
+        source=f"checkin:{session_id}:{question_id}",
+        now=now,
+    )
 
 
 # --- the shared phone's hand-over, /checkin, tidy up -------------------------------------

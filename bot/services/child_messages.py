@@ -4,6 +4,8 @@ A child may tell us something serious at any moment, not only when asked. Every 
 goes through the same risk rules as check-in answers, in the transaction that stores it: the
 alert row (from `watch` up; posted from `concern` up) commits with the message or not at all.
 The whole text is assessed, however long; at most 4096 characters of it are kept.
+A message that raised no posted alert goes on the family volunteer's reading list (when
+`options.enabled`), so a person reads it even when the rules saw nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from bot.levels import RiskLevel
 from bot.services.alerts import POSTED_LEVEL, raise_alert_tx
+from bot.services.crisis import CRISIS_SET, crisis_text
+from bot.services.reading import Options, add_child_words_tx
 from storage import checkins as repo
 from storage import people
 from storage.people import Person
@@ -23,8 +27,7 @@ if TYPE_CHECKING:
     from bot.risk import RiskRules
 
 MAX_TEXT = 4096
-CRISIS_SET = "weekly"
-"""The check-in set whose `crisis` text answers an urgent message written outside a check-in."""
+__all__ = ["CRISIS_SET", "MAX_TEXT", "FreeMessage", "free_message_tx"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ def free_message_tx(
     child: Person,
     text: str,
     now: int,
+    *,
+    options: Options | None = None,
 ) -> FreeMessage:
     """Store and assess a child's message; raise the alert in the same transaction."""
     assessment = rules.assess_text(text, child.lang)
@@ -74,12 +79,28 @@ def free_message_tx(
             source=f"message:{message_id}",
             now=now,
         )
+    options = options or Options()
+    posted = alert_id is not None and assessment.level >= POSTED_LEVEL
+    if options.enabled and not posted:
+        add_child_words_tx(
+            conn,
+            child,
+            kind="text",
+            text=text,
+            level=int(assessment.level),
+            source=f"message:{message_id}",
+            now=now,
+        )
     urgent = assessment.level >= RiskLevel.URGENT
     if urgent:
-        reply = content.render(content.checkin(CRISIS_SET).crisis, child.lang)
+        reply = crisis_text(
+            content,
+            child.lang,
+            category=assessment.primary_category,
+            duty_phone=options.duty_phone,
+        )
     elif len(text) > MAX_TEXT:
         reply = content.ui("checkins.message_thanks_long", child.lang)
     else:
         reply = content.ui("checkins.message_thanks", child.lang)
-    posted = alert_id is not None and assessment.level >= POSTED_LEVEL
     return FreeMessage(message_id, child.lang, reply, urgent, alert_id, posted)

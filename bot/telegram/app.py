@@ -22,12 +22,13 @@ from bot.telegram import (
     maintenance,
     onboarding,
     outbox_sender,
+    reading,
 )
 from bot.telegram.context import RUNTIME_KEY, App
 from bot.telegram.jobs import PeriodicJob, schedule
 
 log = logging.getLogger(__name__)
-FEATURES = (onboarding, lessons, checkins, alerts, maintenance)
+FEATURES = (onboarding, lessons, checkins, alerts, maintenance, reading)
 SETUP_KEY = "qiao.setup"
 
 
