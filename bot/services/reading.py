@@ -329,15 +329,16 @@ def offer_press_tx(
     content: ContentBundle,
     *,
     user_id: int,
+    chat_id: int,
     item_id: int,
     send: bool,
     now: int,
     options: Options,
 ) -> Answer | Refusal:
-    """The adult's "send it" or "don't send": only the author may answer, and only once."""
+    """The adult's "send it" or "don't send": only the author, in their own chat, only once."""
     person = people.by_telegram_user(conn, user_id)
     item = repo.get(conn, item_id)
-    if person is None or item is None or item.author_id != person.id:
+    if person is None or item is None or item.author_id != person.id or person.chat_id != chat_id:
         return Refusal("basics.stale_button", person.lang if person else "zh")
     if item.status != repo.OFFERED:
         return Refusal("reading.offer_answered", person.lang)
@@ -428,15 +429,22 @@ class Marked:
 
 
 def read_press_tx(
-    conn: sqlite3.Connection, content: ContentBundle, *, user_id: int, item_id: int, now: int
+    conn: sqlite3.Connection,
+    content: ContentBundle,
+    *,
+    user_id: int,
+    chat_id: int,
+    item_id: int,
+    now: int,
 ) -> Marked | Refusal:
-    """ "Read ✓": only the family's volunteer may press it, and only on an unread item."""
+    """ "Read ✓": only the family's volunteer, in their private chat, only on an unread item."""
     reader = people.by_telegram_user(conn, user_id)
     item = repo.get(conn, item_id)
     lang = reader.lang if reader is not None else "zh"
     if (
         reader is None
         or reader.status != "active"
+        or reader.chat_id != chat_id
         or item is None
         or item.status == repo.OFFERED
         or item.volunteer_id != reader.id

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     ApplicationHandlerStop,
@@ -28,7 +28,7 @@ from bot.services import reading as svc
 from bot.telegram.callbacks import CallbackDataError, unpack
 from bot.telegram.callbacks import pattern as data_pattern
 from bot.telegram.checkins import send_crisis
-from bot.telegram.context import RUNTIME_KEY, App, Ctx, runtime_of
+from bot.telegram.context import RUNTIME_KEY, App, Ctx, caller_of, runtime_of
 from bot.telegram.jobs import PeriodicJob
 from bot.telegram.outbox_sender import drain
 
@@ -61,7 +61,7 @@ def register(app: App) -> None:
     """Add this feature's handlers to the Application."""
     private = filters.ChatType.PRIVATE
     media = filters.PHOTO | filters.VOICE | filters.VIDEO_NOTE
-    app.add_handler(CommandHandler("inbox", inbox_command, filters=private))
+    app.add_handler(CommandHandler("inbox", inbox_command))
     app.add_handler(CallbackQueryHandler(on_read, pattern=data_pattern(svc.READ)))
     app.add_handler(CallbackQueryHandler(on_offer, pattern=data_pattern(svc.OFFER)))
     app.add_handler(MessageHandler(private & media, on_media))
@@ -173,8 +173,8 @@ async def on_offer(update: Update, context: Ctx) -> None:
     """ "Send it" or "don't send" under an adult's message."""
     runtime = runtime_of(context)
     query = update.callback_query
-    user = update.effective_user
-    if query is None or user is None:
+    user, chat = update.effective_user, update.effective_chat
+    if query is None or user is None or chat is None:
         return
     try:
         data = unpack(query.data, svc.OFFER, 2)
@@ -189,6 +189,7 @@ async def on_offer(update: Update, context: Ctx) -> None:
             svc.offer_press_tx,
             content=runtime.content,
             user_id=user.id,
+            chat_id=chat.id,
             item_id=item_id,
             send=data.parts[1] == "y",
             now=runtime.ts(),
@@ -211,6 +212,15 @@ async def inbox_command(update: Update, context: Ctx) -> None:
     message = update.effective_message
     user, chat = update.effective_user, update.effective_chat
     if message is None or user is None or chat is None:
+        return
+    if chat.type != ChatType.PRIVATE:
+        caller = await caller_of(update, context)
+        if caller.is_volunteer:  # the list holds children's words: private chats only
+            await message.reply_text(
+                runtime.content.ui("onboarding.private_only", caller.lang),
+                parse_mode=ParseMode.HTML,
+            )
+            raise ApplicationHandlerStop
         return
     inbox = await runtime.db.run(
         lambda c: svc.inbox_tx(c, runtime.content, user_id=user.id, chat_id=chat.id)
@@ -253,8 +263,8 @@ async def on_read(update: Update, context: Ctx) -> None:
     """ "Read ✓": marked once, by the family's volunteer; the button becomes a plain tick."""
     runtime = runtime_of(context)
     query = update.callback_query
-    user = update.effective_user
-    if query is None or user is None:
+    user, chat = update.effective_user, update.effective_chat
+    if query is None or user is None or chat is None:
         return
     try:
         item_id = unpack(query.data, svc.READ, 1).int_part(0)
@@ -266,6 +276,7 @@ async def on_read(update: Update, context: Ctx) -> None:
             svc.read_press_tx,
             content=runtime.content,
             user_id=user.id,
+            chat_id=chat.id,
             item_id=item_id,
             now=runtime.ts(),
         )

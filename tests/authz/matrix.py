@@ -109,6 +109,10 @@ def _listed(obs: Observation, stage: Stage, _role: str) -> bool:
     return obs.wrote(ui(stage, "alerts.list.title", count=1), obs.chat_id)
 
 
+def _inbox_shown(obs: Observation, stage: Stage, _role: str) -> bool:
+    return obs.wrote(ui(stage, "reading.inbox_empty"), obs.chat_id)
+
+
 COMMANDS: tuple[Action, ...] = (
     Action("/start", "commands", private(*EVERYONE), _greeted, "/start"),
     Action(
@@ -233,6 +237,7 @@ COMMANDS: tuple[Action, ...] = (
         "/details A-1",
         VOLUNTEERS,
     ),
+    Action("/inbox", "commands", private(*VOLUNTEERS), _inbox_shown, "/inbox", VOLUNTEERS),
 )
 """Every command a feature registers (F-TST9 is the acting family; A-1 is its child's alert,
 claimed by F-TST9's volunteer)."""
@@ -280,6 +285,9 @@ BUTTONS: tuple[Action, ...] = (
     Action("alo", "alo", desk("volunteer", "admin"), changed("alerts")),
     Action("ald (open alert)", "ald-open", desk(*VOLUNTEERS), _outcome_asked),
     Action("alo (open alert)", "alo-open", desk(*VOLUNTEERS), changed("alerts")),
+    # The reading list: the family's volunteer marks read; the author answers their offer.
+    Action("rd", "rd", private("volunteer"), changed("reading_items")),
+    Action("rdo", "rdo", private("caregiver"), changed("reading_items")),
 )
 """Every kind of button, each pressed with the real data of a real object."""
 
