@@ -51,6 +51,7 @@ from bot.risk import NO_RISK, Assessment, assess_answer, assess_trend, combine
 from bot.services import schedule
 from bot.services.alerts import POSTED_LEVEL, raise_alert_tx
 from bot.services.child_messages import MAX_TEXT, FreeMessage, free_message_tx
+from bot.services.crisis import crisis_text
 from bot.services.reading import Options as ReadingOptions
 from bot.services.reading import add_child_words_tx
 from bot.telegram.callbacks import pack
@@ -614,10 +615,12 @@ def answer_button_tx(
     option_id: str,
     now: int,
     pressed_message: int | None = None,
+    duty_phone: str = "",
 ) -> Reply | Refusal:
     """A button answer (or a skip), checked against presser, session and current question.
 
     `pressed_message` is the message the button was on: the reply is edited into it.
+    `duty_phone` ([safety] duty_phone) comes first in a crisis message.
     """
     given = _Given(skipped=True) if option_id == SKIP else _Given(option_id=option_id)
     return _answer_tx(
@@ -631,6 +634,7 @@ def answer_button_tx(
         given,
         now,
         pressed_message=pressed_message,
+        duty_phone=duty_phone,
     )
 
 
@@ -648,6 +652,7 @@ def _answer_tx(
     pressed_message: int | None = None,
     text_message_id: int | None = None,
     known: repo.Answering | None = None,
+    duty_phone: str = "",
 ) -> Reply | Refusal:
     a = known or repo.answering(conn, session_id)
     if a is None or not _may_act(
@@ -763,7 +768,15 @@ def _answer_tx(
         chosen=chosen,
         edit=edit,
         settle=pressed_message if edit is None else None,
-        crisis=content.render(cset.crisis, lang) if urgent else None,
+        crisis=crisis_text(
+            content,
+            lang,
+            category=assessment.primary_category,
+            duty_phone=duty_phone,
+            checkin_set=cset.id,
+        )
+        if urgent
+        else None,
         follow=follow,
         finished=following is None,
         alert_id=alert_id,
@@ -865,6 +878,7 @@ def text_tx(
                     now,
                     text_message_id=message_id,
                     known=a,
+                    duty_phone=options.duty_phone if options is not None else "",
                 )
                 if isinstance(reply, Reply):  # the typed answer leaves the skip button behind
                     if options is not None and options.enabled and not reply.post_alert:

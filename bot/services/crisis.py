@@ -19,12 +19,18 @@ DANGER_NOW = "danger_now"
 
 
 def crisis_text(
-    content: ContentBundle, lang: str, *, category: str | None, duty_phone: str = ""
+    content: ContentBundle,
+    lang: str,
+    *,
+    category: str | None,
+    duty_phone: str = "",
+    checkin_set: str = CRISIS_SET,
 ) -> str:
-    """The crisis message for one urgent signal, in the child's language (HTML)."""
+    """The crisis message for one urgent signal, in the child's language (HTML); the check-in
+    set's own `crisis` text unless the danger is happening right now."""
     if category == DANGER_NOW:
         return content.ui("safety.crisis_danger_now", lang, duty_phone=duty_phone)
-    text = content.render(content.checkin(CRISIS_SET).crisis, lang)
+    text = content.render(content.checkin(checkin_set).crisis, lang)
     if duty_phone:
         return content.ui("safety.duty_phone_first", lang, phone=duty_phone) + "\n" + text
     return text

@@ -412,6 +412,7 @@ async def on_answer(update: Update, context: Ctx) -> None:
             option_id=data.parts[2],
             now=int(now.timestamp()),
             pressed_message=pressed,
+            duty_phone=runtime.config.safety.duty_phone,
         )
     )
     if isinstance(result, svc.Refusal):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from bot.harness import REPO_CONTENT, Harness, sim_config
+from tests.checkins.support import advance_to
 from tests.factories import make_family
 from tests.reading.support import CHILD
 
@@ -80,6 +82,19 @@ async def test_the_duty_phone_comes_first_when_set(with_duty_phone: Harness) -> 
     await h.say("child", URGENT_WORDS)
     text = h.sim.bot_messages(CHILD)[-1].plain_text
     assert text.index(DUTY) < min(text.index("110"), text.index("12356"))
+
+
+async def test_the_duty_phone_comes_first_after_an_urgent_checkin_answer(
+    with_duty_phone: Harness,
+) -> None:
+    """An urgent check-in answer ("yes, a grown-up") gets the duty phone before the hotlines."""
+    h = with_duty_phone
+    await make_family(h)
+    await advance_to(h, datetime(2026, 1, 10, 10, 1))
+    for label in ("😐", "还行", "还行", "有，是大人"):
+        await h.press("child", label)
+    crisis = next(m for m in h.sim.bot_messages(CHILD) if "12356" in m.plain_text)
+    assert crisis.plain_text.index(DUTY) < crisis.plain_text.index("12356")
 
 
 async def test_danger_now_puts_110_first(with_danger_rule: Harness) -> None:

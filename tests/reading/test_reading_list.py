@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.harness import VOLUNTEER_CHAT_ID, Harness, sim_config
+from tests.checkins.support import advance_to
 from tests.factories import make_family
 from tests.reading.support import (
     ADMIN,
@@ -82,6 +83,18 @@ async def test_a_photo_caption_is_assessed_like_a_message(harness: Harness) -> N
     assert len(harness.sim.bot_messages(VOLUNTEER_CHAT_ID)) == 1
     [row] = await items(harness)
     assert (row["kind"], row["level"]) == ("photo", 3)
+
+
+async def test_a_typed_checkin_answer_reaches_the_reading_list(harness: Harness) -> None:
+    """The check-in's last, typed answer is listed for the volunteer like any message."""
+    await make_family(harness)
+    await advance_to(harness, datetime(2026, 1, 10, 10, 1))
+    for label in ("😐", "还行", "还行", "没有", "没说上话"):
+        await harness.press("child", label)
+    await harness.say("child", "想养一只小狗")
+    [row] = await items(harness)
+    assert (row["text"], row["level"]) == ("想养一只小狗", 0)
+    assert row["source"].startswith("checkin:")
 
 
 async def test_inbox_lists_the_most_serious_first_then_the_oldest(harness: Harness) -> None:
