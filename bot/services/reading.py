@@ -273,7 +273,7 @@ def adult_text_tx(
         if assessment.level >= RiskLevel.URGENT
         else "reading.adult_report"
     )
-    reply = content.ui(key, adult.lang, hours=options.late_hours)
+    reply = content.ui(key, adult.lang, hours=options.late_hours, duty_phone=options.duty_phone)
     return Answer(adult.lang, reply, posted=posted)
 
 

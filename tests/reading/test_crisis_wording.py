@@ -12,7 +12,7 @@ import pytest
 from bot.harness import REPO_CONTENT, Harness, sim_config
 from tests.checkins.support import advance_to
 from tests.factories import make_family
-from tests.reading.support import CHILD
+from tests.reading.support import CHILD, GRANDMA
 
 URGENT_WORDS = "我不想活了"
 DUTY = "0731-8888888"
@@ -122,3 +122,14 @@ async def test_consent_and_intro_say_volunteers_read_and_may_tell_an_adult(
     intro = content.render(content.checkin("weekly").intro, "zh", nickname="小明", weekday="")
     assert "志愿者会认真看你的回答" in intro
     assert "能帮你的大人" in intro
+
+
+async def test_a_grandparents_urgent_report_gets_110_then_the_duty_phone(
+    with_duty_phone: Harness,
+) -> None:
+    """A grandparent's urgent report is answered with 110 first, then the programme's duty phone."""
+    h = with_duty_phone
+    await make_family(h)
+    await h.say("grandma", "孩子跟我说他不想活了")
+    text = h.sim.bot_messages(GRANDMA)[-1].plain_text
+    assert text.index("110") < text.index(DUTY)

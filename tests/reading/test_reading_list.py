@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.harness import VOLUNTEER_CHAT_ID, Harness, sim_config
+from bot.simtelegram import Fault
 from tests.checkins.support import advance_to
 from tests.factories import make_family
 from tests.reading.support import (
@@ -237,3 +238,37 @@ async def test_switched_off_the_list_stores_nothing_and_says_so(switched_off: Ha
     assert await items(h) == []
     await h.run_all_jobs_now()
     assert h.sim.bot_messages(VOLUNTEER) == []
+
+
+async def test_a_file_telegram_no_longer_has_is_said_so(harness: Harness) -> None:
+    """A photo Telegram rejects by file id is replaced by a note; the item stays to be read."""
+    await make_family(harness)
+    await harness.deliver(harness.sim.user_sends_media(CHILD, "photo"))
+    harness.sim.fail_next("sendPhoto", Fault.bad_request("wrong file identifier"))
+    await harness.say("volunteer", "/inbox")
+    assert "打不开了" in harness.sim.bot_messages(VOLUNTEER)[-1].plain_text
+    await harness.press("volunteer", "已读")
+    assert (await items(harness))[0]["status"] == "read"
+
+
+async def test_a_failed_reply_to_the_child_loses_nothing(harness: Harness) -> None:
+    """When Telegram fails the warm reply, the voice note is already on the list."""
+    await make_family(harness)
+    harness.sim.fail_next("sendMessage", Fault.network_error(), chat_id=CHILD, times=2)
+    await harness.deliver(harness.sim.user_sends_media(CHILD, "voice"))
+    [row] = await items(harness)
+    assert (row["kind"], row["status"]) == ("voice", "unread")
+
+
+async def test_the_daily_nudge_waits_for_the_end_of_quiet_hours(harness: Harness) -> None:
+    """A message written late at night is announced to the volunteer the next morning, once."""
+    await make_family(harness)
+    harness.clock.advance(timedelta(hours=12, minutes=30))  # Monday 21:30 in Shanghai
+    await harness.say("child", HARMLESS)
+    await harness.run_all_jobs_now()
+    assert harness.sim.bot_messages(VOLUNTEER) == []
+    harness.clock.advance(timedelta(hours=10, minutes=40))  # Tuesday 08:10
+    await harness.run_all_jobs_now()
+    await harness.run_all_jobs_now()
+    [nudge] = harness.sim.bot_messages(VOLUNTEER)
+    assert "1 条消息还没人看" in nudge.plain_text
