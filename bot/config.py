@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 import types
 import typing
@@ -17,6 +18,7 @@ TOKEN_ENV = "QIAO_BOT_TOKEN"  # noqa: S105 - the variable's name, not a secret
 CONFIG_ENV = "QIAO_CONFIG"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _REQUIRED: Any = dataclasses.MISSING
+_PHONE = re.compile(r"\+?[0-9][0-9 ()\-]{1,22}[0-9]")
 
 
 class ConfigError(Exception):
@@ -139,6 +141,22 @@ class RetentionConfig:
 
 
 @dataclass(frozen=True)
+class ReadingListConfig:
+    """The reading list: a person reads every child's words that raised no alert."""
+
+    enabled: bool = True
+    late_hours: int = 24
+
+
+@dataclass(frozen=True)
+class SafetyConfig:
+    """What the crisis messages add from the programme's own setup."""
+
+    duty_phone: str = ""
+    """The NGO's duty number, named first in crisis messages when set ("" = none)."""
+
+
+@dataclass(frozen=True)
 class WebhookConfig:
     """Webhook mode (`qiao run --webhook`)."""
 
@@ -172,6 +190,8 @@ class Config:
     checkins: CheckinConfig = field(default_factory=CheckinConfig)
     alerts: AlertConfig = field(default_factory=AlertConfig)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
+    reading_list: ReadingListConfig = field(default_factory=ReadingListConfig)
+    safety: SafetyConfig = field(default_factory=SafetyConfig)
     webhook: WebhookConfig = field(default_factory=WebhookConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
     content_dir: str = "content"
@@ -311,6 +331,14 @@ def _check_semantics(config: Config, source: str) -> None:
         raise ConfigError(f'{source}: [logging] format must be "json" or "text"')
     if config.retention.child_text_days < 1:
         raise ConfigError(f"{source}: [retention] child_text_days must be at least 1")
+    if not 1 <= config.reading_list.late_hours <= 24 * 7:
+        raise ConfigError(f"{source}: [reading_list] late_hours must be between 1 and 168")
+    duty = config.safety.duty_phone
+    if duty and not _PHONE.fullmatch(duty):
+        raise ConfigError(
+            f'{source}: [safety] duty_phone must be a phone number like "0731-1234567" '
+            f"(digits, spaces, +, - and brackets), got {duty!r}"
+        )
     if not config.people.admins:
         raise ConfigError(f"{source}: [people] admins must list at least one Telegram user id")
     if config.rate_limits.overall_per_second <= 0 or config.rate_limits.group_per_minute <= 0:

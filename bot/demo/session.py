@@ -15,14 +15,14 @@ from bot.simtelegram import SimMessage
 
 DEEP_LINK = re.compile(r"https://t\.me/[A-Za-z0-9_]+\?start=([A-Za-z0-9_-]+)")
 DURATION = re.compile(r"^(\d+)\s*([dhm])$")
-MEDIA_KINDS = ("sticker", "photo", "voice", "document", "location", "video")
+MEDIA_KINDS = ("sticker", "photo", "voice", "document", "location", "video", "video_note")
 HELP = """\
 Commands:
   as NAME          speak as a persona: admin, volunteer, volunteer2, grandma, child, stranger
   say TEXT         send TEXT (any line that is not a command is sent too)
   press N|LABEL    press a button of your newest message with buttons
   follow           open the newest invitation link shown (sends /start PAYLOAD)
-  send KIND        send a sticker, photo, voice, document, location or video
+  send KIND        send a sticker, photo, voice, video_note, document, location or video
   group            print the volunteer group chat;  gsay TEXT  send TEXT in the group
   gpress N|LABEL   press a button in the volunteer group
   wait 7d|2h|15m   move the clock forward, running every job that falls due

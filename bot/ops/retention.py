@@ -1,9 +1,11 @@
 """Retention: children's own words are kept only as long as they are needed.
 
 After `[retention] child_text_days` a check-in answer's text and a free message's text are
-blanked; the levels, reasons and mood scores stay, so trends and the digest still work. A
-child with an alert still open or claimed keeps their words until it is resolved. The audit
-log records how many texts went, never which.
+blanked, and reading-list items (words, and the file ids of pictures and recordings) are
+deleted; the levels, reasons and mood scores stay, so trends and the digest still work. A
+child with an alert still open or claimed keeps their words until it is resolved (reading-list
+items do not wait: the alert desk does not show them). The audit log records how many texts
+went, never which.
 
 The ids of check-in exchange messages (kept to delete an exchange from the chat) go after
 `EXCHANGE_IDS_DAYS`: Telegram lets a bot delete a message for 48 hours only, and unpruned
@@ -15,7 +17,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 
-from storage import audit, maintenance
+from storage import audit, maintenance, reading
 
 log = logging.getLogger(__name__)
 DAY = 24 * 60 * 60
@@ -30,6 +32,7 @@ def apply_tx(conn: sqlite3.Connection, *, now: int, days: int) -> int:
     if days < 1:
         raise ValueError(f"[retention] child_text_days must be at least 1, got {days}")
     deleted = maintenance.clear_child_texts(conn, before=now - days * DAY)
+    deleted += reading.forget_before(conn, before=now - days * DAY)
     audit.record(
         conn, at=now, action="retention", actor="system", detail={"texts_deleted": deleted}
     )

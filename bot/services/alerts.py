@@ -24,6 +24,7 @@ from bot.levels import RiskLevel
 from bot.services.charts import MoodWeek, WellbeingWeek
 from bot.services.measures import score_weeks_tx
 from bot.services.pseudonyms import new_pseudonym
+from bot.services.reporters import reporter_role
 from bot.telegram.callbacks import pack
 from storage import alerts, audit, families, outbox, people
 from storage import cards as cards_repo
@@ -364,6 +365,10 @@ def card_tx(
         lines.append(ui("alerts.card.child", lang, person=pseudonym, age=child.age_band))
     else:
         lines.append(ui("alerts.card.child_no_age", lang, person=pseudonym))
+    reporter = reporter_role(alert.source)
+    if reporter is not None:
+        role = content.ui_label(f"alerts.reporter.{reporter}", lang)
+        lines.append(ui("alerts.card.reported_by", lang, role=role))
     if family is not None:
         lines.append(ui("alerts.card.family", lang, family=family.pseudonym, label=family.label))
     lines.append(ui("alerts.card.time", lang, time=local_time(alert.created_at, family)))

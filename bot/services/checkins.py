@@ -54,6 +54,9 @@ from bot.risk import NO_RISK, Assessment, assess_answer, assess_trend, combine
 from bot.services import addressing, checkin_plan, measures, schedule
 from bot.services.alerts import POSTED_LEVEL, raise_alert_tx, signal_tx
 from bot.services.child_messages import MAX_TEXT, FreeMessage, free_message_tx
+from bot.services.crisis import crisis_text
+from bot.services.reading import Options as ReadingOptions
+from bot.services.reading import add_child_words_tx
 from bot.telegram.callbacks import pack
 from storage import checkins as repo
 from storage import families, outbox, people
@@ -615,10 +618,12 @@ def answer_button_tx(
     option_id: str,
     now: int,
     pressed_message: int | None = None,
+    duty_phone: str = "",
 ) -> Reply | Refusal:
     """A button answer (or a skip), checked against presser, session and current question.
 
     `pressed_message` is the message the button was on: the reply is edited into it.
+    `duty_phone` ([safety] duty_phone) comes first in a crisis message.
     """
     given = _Given(skipped=True) if option_id == SKIP else _Given(option_id=option_id)
     return _answer_tx(
@@ -632,6 +637,7 @@ def answer_button_tx(
         given,
         now,
         pressed_message=pressed_message,
+        duty_phone=duty_phone,
     )
 
 
@@ -649,6 +655,7 @@ def _answer_tx(
     pressed_message: int | None = None,
     text_message_id: int | None = None,
     known: repo.Answering | None = None,
+    duty_phone: str = "",
 ) -> Reply | Refusal:
     a = known or repo.answering(conn, session_id)
     if a is None or not _may_act(
@@ -767,7 +774,15 @@ def _answer_tx(
         edit=edit,
         settle=pressed_message if edit is None else None,
         # One crisis reply per open alert: again only if its level rises.
-        crisis=content.render(cset.crisis, lang) if change and change.crisis_due else None,
+        crisis=crisis_text(
+            content,
+            lang,
+            category=assessment.primary_category,
+            duty_phone=duty_phone,
+            checkin_set=cset.id,
+        )
+        if change and change.crisis_due
+        else None,
         follow=follow,
         finished=following is None,
         alert_id=alert_id,
@@ -862,9 +877,12 @@ def text_tx(
     message_id: int,
     text: str,
     now: int,
+    options: ReadingOptions | None = None,
 ) -> Reply | Refusal | FreeMessage | None:
     """Route a text in a private chat: a check-in's free-text answer, a child's own message, or
-    nothing of ours (None: a caregiver's text on a shared phone when no check-in awaits it)."""
+    nothing of ours (None: a caregiver's text on a shared phone when no check-in awaits it).
+
+    A typed answer that raised no posted alert goes on the reading list too (`options`)."""
     state = repo.chat_state(conn, chat_id)
     if state is not None and state.state == repo.STATE:
         a = repo.answering(conn, int(state.data.get("session", 0)))
@@ -885,8 +903,11 @@ def text_tx(
                     now,
                     text_message_id=message_id,
                     known=a,
+                    duty_phone=options.duty_phone if options is not None else "",
                 )
                 if isinstance(reply, Reply):  # the typed answer leaves the skip button behind
+                    if options is not None and options.enabled and not reply.post_alert:
+                        _list_answer(conn, a.child_id, a.session_id, question.id, text, reply, now)
                     return replace(reply, settle=a.question_message)
                 return reply
     child = people.by_telegram_user(conn, user_id)
@@ -897,7 +918,32 @@ def text_tx(
         or child.chat_id != chat_id
     ):
         return None
-    return free_message_tx(conn, content, rules, child, text, now)
+    return free_message_tx(conn, content, rules, child, text, now, options=options)
+
+
+def _list_answer(
+    conn: sqlite3.Connection,
+    child_id: int,
+    session_id: int,
+    question_id: str,
+    text: str,
+    reply: Reply,
+    now: int,
+) -> None:
+    """A typed check-in answer on the reading list (watch level if it raised a digest row)."""
+    child = people.by_id(conn, child_id)
+    if child is None:
+        return
+    level = RiskLevel.WATCH if reply.alert_id is not None else RiskLevel.NONE
+    add_child_words_tx(
+        conn,
+        child,
+        kind="text",
+        text=text,
+        level=int(level),
+        source=f"checkin:{session_id}:{question_id}",
+        now=now,
+    )
 
 
 # --- the shared phone's hand-over, /checkin, tidy up -------------------------------------

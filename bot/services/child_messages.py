@@ -6,6 +6,8 @@ alert row (from `watch` up; posted from `concern` up) commits with the message o
 The whole text is assessed, however long; at most 4096 characters of it are kept.
 It is also read together with the child's previous messages of the last half hour
 (`bot.risk.context`), so a disclosure split across messages raises its alert.
+A message that raised no posted alert goes on the family volunteer's reading list (when
+`options.enabled`), so a person reads it even when the rules saw nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from bot.risk.context import (
     assess_in_context,
 )
 from bot.services.alerts import signal_tx
+from bot.services.crisis import crisis_text
+from bot.services.reading import Options, add_child_words_tx
 from storage import checkins as repo
 from storage import people
 from storage.people import Person
@@ -31,8 +35,7 @@ if TYPE_CHECKING:
     from bot.risk import RiskRules
 
 MAX_TEXT = 4096
-CRISIS_SET = "weekly"
-"""The check-in set whose `crisis` text answers an urgent message written outside a check-in."""
+__all__ = ["CRISIS_SET", "MAX_TEXT", "FreeMessage", "free_message_tx"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,8 @@ def free_message_tx(
     child: Person,
     text: str,
     now: int,
+    *,
+    options: Options | None = None,
 ) -> FreeMessage:
     """Store and assess a child's message; raise the alert in the same transaction."""
     own = rules.assess_text(text, child.lang)
@@ -92,13 +97,29 @@ def free_message_tx(
             now=now,
         )
         alert_id = change.alert_id
+    options = options or Options()
+    posted = change is not None and change.posted
+    if options.enabled and not posted:
+        add_child_words_tx(
+            conn,
+            child,
+            kind="text",
+            text=text,
+            level=int(assessment.level),
+            source=f"message:{message_id}",
+            now=now,
+        )
     # One crisis reply per open alert: again only if its level rises (an edit, a flood).
     urgent = change is not None and change.crisis_due
     if urgent:
-        reply = content.render(content.checkin(CRISIS_SET).crisis, child.lang)
+        reply = crisis_text(
+            content,
+            child.lang,
+            category=assessment.primary_category,
+            duty_phone=options.duty_phone,
+        )
     elif len(text) > MAX_TEXT:
         reply = content.ui("checkins.message_thanks_long", child.lang)
     else:
         reply = content.ui("checkins.message_thanks", child.lang)
-    posted = change is not None and change.posted
     return FreeMessage(message_id, child.lang, reply, urgent, alert_id, posted)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from bot.levels import RiskLevel
 from bot.services.alerts import OUTCOMES, outcome_label, period_of
 from bot.services.charts import DigestWeek
+from bot.services.reading import ReadNumbers, read_numbers
 from storage import alerts, outbox
 from storage.alerts import Coordinator
 
@@ -71,6 +72,8 @@ class Digest:
     lessons_completed: int
     watch_children: list[str]
     history: list[DigestWeek]
+    reading: ReadNumbers = field(default_factory=lambda: ReadNumbers(0, None))
+    """Reading-list items read this week and the median hours they waited."""
 
 
 def collect_tx(conn: sqlite3.Connection, week: Week, zone: ZoneInfo) -> Digest:
@@ -101,6 +104,7 @@ def collect_tx(conn: sqlite3.Connection, week: Week, zone: ZoneInfo) -> Digest:
         lessons_completed=alerts.lessons_finished(conn, week.start, week.end),
         watch_children=alerts.watch_level_children(conn, week.period, week.start, week.end),
         history=history,
+        reading=read_numbers(conn, week.start, week.end),
     )
 
 
@@ -153,6 +157,17 @@ def render(content: ContentBundle, digest: Digest, lang: str) -> str:
         minutes = max(1, round(digest.median_claim_seconds / 60))
         lines.append(ui("alerts.digest.claim_median", lang, minutes=minutes))
     lines.append(ui("alerts.digest.lessons", lang, count=digest.lessons_completed))
+    if digest.reading.median_hours is None:
+        lines.append(ui("reading.digest_none", lang))
+    else:
+        lines.append(
+            ui(
+                "reading.digest",
+                lang,
+                count=digest.reading.read,
+                hours=f"{digest.reading.median_hours:g}",
+            )
+        )
     if digest.watch_children:
         lines.append(ui("alerts.digest.watch", lang, children=", ".join(digest.watch_children)))
     else:

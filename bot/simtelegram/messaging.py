@@ -88,6 +88,10 @@ class Messaging:
         """sendVoice."""
         return self._send_media(p, "voice")
 
+    def send_video_note(self, p: JSON) -> JSON:
+        """sendVideoNote (a round video message; no caption)."""
+        return self._send_media(p, "video_note")
+
     def send_document(self, p: JSON) -> JSON:
         """sendDocument."""
         return self._send_media(p, "document")
@@ -296,6 +300,8 @@ def _media_json(
         base["file_size"] = size
     if kind == "photo":
         return [{**base, "width": 1280, "height": 960}]
+    if kind == "video_note":
+        return {**base, "length": 240, "duration": 4}
     if kind == "voice":
         duration = p.get("duration")
         return {

@@ -72,6 +72,7 @@ class BotApi:
             "deleteMessage": messaging.delete_message,
             "sendPhoto": messaging.send_photo,
             "sendVoice": messaging.send_voice,
+            "sendVideoNote": messaging.send_video_note,
             "sendDocument": messaging.send_document,
             "sendChatAction": messaging.send_chat_action,
         }

@@ -27,7 +27,15 @@ from bot.simtelegram.updates import UpdateQueue
 from bot.simtelegram.world import Listener, World, plain_message
 
 MediaKind = Literal[
-    "sticker", "photo", "voice", "document", "location", "video", "animation", "contact"
+    "sticker",
+    "photo",
+    "voice",
+    "document",
+    "location",
+    "video",
+    "animation",
+    "contact",
+    "video_note",
 ]
 GroupKind = Literal["group", "supergroup", "channel"]
 
@@ -192,17 +200,26 @@ class SimTelegram:
         return self._updates.push({"edited_message": self._world.message_json(message)})
 
     def user_sends_media(
-        self, user_id: int, kind: MediaKind, *, chat_id: int | None = None
+        self,
+        user_id: int,
+        kind: MediaKind,
+        *,
+        chat_id: int | None = None,
+        caption: str | None = None,
     ) -> JSON:
-        """A sticker, photo, voice note, file, location, video, GIF or contact from a user."""
+        """A sticker, photo, voice note, video note, file, location, video, GIF or contact
+        from a user (photos, videos and files may carry a caption)."""
         user, chat = self._sender_and_chat(user_id, chat_id)
+        extra = self._media_fields(kind, user)
+        if caption is not None:
+            extra["caption"] = caption
         message = plain_message(
             chat.chat_id,
             from_bot=False,
             sender_id=user.user_id,
             date=self._world.date(),
             kind=kind,
-            extra=self._media_fields(kind, user),
+            extra=extra,
         )
         return self._incoming(message)
 
@@ -421,6 +438,8 @@ class SimTelegram:
             return {"document": {**base, "file_name": "file.pdf", "mime_type": "application/pdf"}}
         if kind == "video":
             return {"video": {**visual, "duration": 5}}
+        if kind == "video_note":
+            return {"video_note": {**base, "length": 240, "duration": 4}}
         # Telegram sends a GIF as both `animation` and `document`.
         document = {**base, "file_name": "clip.mp4", "mime_type": "video/mp4"}
         return {"animation": {**visual, "duration": 2}, "document": document}

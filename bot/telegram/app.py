@@ -24,6 +24,7 @@ from bot.telegram import (
     maintenance,
     onboarding,
     outbox_sender,
+    reading,
     talk,
     voice,
 )
@@ -31,7 +32,17 @@ from bot.telegram.context import RUNTIME_KEY, App
 from bot.telegram.jobs import PeriodicJob, schedule
 
 log = logging.getLogger(__name__)
-FEATURES = (onboarding, lessons, checkins, alerts, maintenance, voice, follow_through, talk)
+FEATURES = (
+    onboarding,
+    lessons,
+    checkins,
+    alerts,
+    maintenance,
+    voice,
+    follow_through,
+    talk,
+    reading,
+)
 SETUP_KEY = "qiao.setup"
 
 

@@ -30,6 +30,7 @@ from telegram.ext import (
 from bot.runtime import Runtime
 from bot.services import checkins as svc
 from bot.services.child_messages import FreeMessage
+from bot.services.reading import Options as ReadingOptions
 from bot.services.schedule import hhmm
 from bot.telegram.callbacks import CallbackDataError, unpack
 from bot.telegram.callbacks import pattern as data_pattern
@@ -411,6 +412,7 @@ async def on_answer(update: Update, context: Ctx) -> None:
             option_id=data.parts[2],
             now=int(now.timestamp()),
             pressed_message=pressed,
+            duty_phone=runtime.config.safety.duty_phone,
         )
     )
     if isinstance(result, svc.Refusal):
@@ -506,6 +508,7 @@ async def on_text(update: Update, context: Ctx) -> None:
             message_id=message.message_id,
             text=text,
             now=int(now.timestamp()),
+            options=ReadingOptions.of(runtime.config),
         )
     )
     if result is None:
@@ -731,4 +734,7 @@ async def _slot_press(update: Update, context: Ctx, prefix: str, arity: int) -> 
     raise ApplicationHandlerStop
 
 
-__all__ = ["JOBS", "dispatch", "register", "send_pending", "sweep"]
+send_crisis = _send_crisis
+"""For other features that answer a child with the crisis message (the reading list's media)."""
+
+__all__ = ["JOBS", "dispatch", "register", "send_crisis", "send_pending", "sweep"]

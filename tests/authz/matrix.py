@@ -113,6 +113,10 @@ def _voiced(obs: Observation, _stage: Stage, _role: str) -> bool:
     return any(call.method.lower() == "sendvoice" for call in obs.sends())
 
 
+def _inbox_shown(obs: Observation, stage: Stage, _role: str) -> bool:
+    return obs.wrote(ui(stage, "reading.inbox_empty"), obs.chat_id)
+
+
 COMMANDS: tuple[Action, ...] = (
     Action("/start", "commands", private(*EVERYONE), _greeted, "/start"),
     Action(
@@ -238,6 +242,7 @@ COMMANDS: tuple[Action, ...] = (
         "/details A-1",
         VOLUNTEERS,
     ),
+    Action("/inbox", "commands", private(*VOLUNTEERS), _inbox_shown, "/inbox", VOLUNTEERS),
 )
 """Every command a feature registers (F-TST9 is the acting family; A-1 is its child's alert,
 claimed by F-TST9's volunteer)."""
@@ -292,6 +297,9 @@ BUTTONS: tuple[Action, ...] = (
     Action("alo", "alo", desk("volunteer", "admin"), changed("alerts")),
     Action("ald (open alert)", "ald-open", desk(*VOLUNTEERS), _outcome_asked),
     Action("alo (open alert)", "alo-open", desk(*VOLUNTEERS), changed("alerts")),
+    # The reading list: the family's volunteer marks read; the author answers their offer.
+    Action("rd", "rd", private("volunteer"), changed("reading_items")),
+    Action("rdo", "rdo", private("caregiver"), changed("reading_items")),
 )
 """Every kind of button, each pressed with the real data of a real object."""
 

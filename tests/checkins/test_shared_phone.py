@@ -114,9 +114,11 @@ async def test_abandoned_half_way_is_hidden_and_can_be_resumed(harness: Harness)
 
 async def test_caregiver_text_is_never_taken_as_the_childs_answer(harness: Harness) -> None:
     """While the check-in waits for a button, grandma's own words are not stored as the child's."""
-    ids, _ = await _handed_over(harness)
-    await harness.say("grandma", "你好，我想问一下")
-    await harness.press("grandma", "我是小明")
+    ids, handover = await _handed_over(harness)
+    await harness.say("grandma", "你好，我想问一下")  # offered to the volunteer, not an answer
+    take = next(b.callback_data for b in handover.buttons if "我是小明" in b.text)
+    assert take is not None
+    await harness.deliver(harness.sim.user_presses(GRANDMA, handover.message_id, take))
     await harness.say("grandma", "孩子今天不太听话")
     [session] = await sessions(harness, ids.child_id)
     assert await answers(harness, session.id) == []

@@ -52,7 +52,7 @@ async def test_caregiver_consents_and_becomes_active(harness: Harness) -> None:
     assert (caregiver.telegram_user_id, caregiver.chat_id) == (GRANDMA, GRANDMA)
     assert (caregiver.display_name, caregiver.lang) == ("奶奶", "zh")
     decisions = await harness.runtime.db.run(lambda c: consents.for_subject(c, caregiver.id))
-    assert [(d.kind, d.decision, d.text_version) for d in decisions] == [("caregiver", "agree", 1)]
+    assert [(d.kind, d.decision, d.text_version) for d in decisions] == [("caregiver", "agree", 2)]
     guardian = await harness.runtime.db.run(lambda c: consents.for_subject(c, child.id))
     assert [(d.kind, d.person_id, d.decision) for d in guardian] == [
         ("guardian", caregiver.id, "agree")
@@ -75,7 +75,7 @@ async def test_consent_text_names_what_the_law_asks_for(harness: Harness) -> Non
     for needed in (days, "outside China", "/stop", "/deleteme", "Who sees it"):
         assert needed in text
     await harness.press("grandma", "I agree")
-    assert "never shown to anyone in the family" in last_text(harness, "grandma")
+    assert "none of it is shown to anyone in the family" in last_text(harness, "grandma")
 
 
 async def test_english_caregiver_gets_english_texts_and_commands(harness: Harness) -> None:
@@ -155,7 +155,7 @@ async def test_child_link_waits_for_guardian_consent(harness: Harness) -> None:
     await caregiver_joins(harness, caregiver_link)
     await harness.say("child", f"/start {child_link}")
     await harness.press("child", "中文")
-    assert "只有志愿者" in last_text(harness, "child")
+    assert "志愿者哥哥姐姐都会认真看" in last_text(harness, "child")
     await harness.press("child", "好的")
     _caregiver, child = await family_people(harness)
     assert (child.status, child.telegram_user_id, child.chat_id) == ("active", CHILD, CHILD)
@@ -190,7 +190,7 @@ async def test_shared_phone_child_agrees_on_the_caregivers_chat(harness: Harness
     await caregiver_joins(harness, caregiver_link)
     assert "请把手机交给孩子" in last_text(harness, "grandma")
     await harness.press("grandma", "交给孩子")
-    assert "只有志愿者" in last_text(harness, "grandma")
+    assert "志愿者哥哥姐姐都会认真看" in last_text(harness, "grandma")
     await harness.press("grandma", "好的")
     caregiver, child = await family_people(harness)
     assert child.status == "active"

@@ -1,0 +1,316 @@
+"""The reading list on Telegram: /inbox, "read ✓", children's pictures and recordings, adults'
+offers, and the job that nudges volunteers and tells coordinators about late items.
+
+The decisions live in `bot.services.reading`; this module sends them. Photos, voice notes and
+video notes are shown to the volunteer by Telegram's file id, so Qiao never downloads them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from datetime import datetime, timedelta
+from functools import partial
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import (
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.runtime import Runtime
+from bot.services import reading as svc
+from bot.telegram.callbacks import CallbackDataError, unpack
+from bot.telegram.callbacks import pattern as data_pattern
+from bot.telegram.checkins import send_crisis
+from bot.telegram.context import RUNTIME_KEY, App, Ctx, caller_of, runtime_of
+from bot.telegram.jobs import PeriodicJob
+from bot.telegram.outbox_sender import drain
+
+log = logging.getLogger(__name__)
+
+ADULT_TEXT_GROUP = 2
+"""Caregivers' text is looked at after check-ins (group 1) had their turn, so a typed answer
+on a shared phone stays the check-in's."""
+
+
+def _markup(buttons: svc.Buttons) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+            for row in buttons
+        ]
+    )
+
+
+def _runtime(app: App) -> Runtime:
+    runtime = app.bot_data.get(RUNTIME_KEY)
+    if not isinstance(runtime, Runtime):
+        raise RuntimeError("Qiao runtime is not attached to this Application")
+    return runtime
+
+
+def register(app: App) -> None:
+    """Add this feature's handlers to the Application."""
+    private = filters.ChatType.PRIVATE
+    media = filters.PHOTO | filters.VOICE | filters.VIDEO_NOTE
+    app.add_handler(CommandHandler("inbox", inbox_command))
+    app.add_handler(CallbackQueryHandler(on_read, pattern=data_pattern(svc.READ)))
+    app.add_handler(CallbackQueryHandler(on_offer, pattern=data_pattern(svc.OFFER)))
+    app.add_handler(MessageHandler(private & media, on_media))
+    app.add_handler(
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_adult_text),
+        group=ADULT_TEXT_GROUP,
+    )
+
+
+async def _answer(update: Update, context: Ctx, answer: svc.Answer) -> None:
+    """Send the sender's answer: the crisis message through the retrying path, else a reply."""
+    runtime = runtime_of(context)
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or chat is None:
+        return
+    now = runtime.now()
+    app = context.application
+    try:
+        if answer.crisis:
+            await send_crisis(app, runtime, chat.id, answer.text, now)
+        else:
+            await message.reply_text(
+                answer.text, parse_mode=ParseMode.HTML, reply_markup=_markup(answer.buttons)
+            )
+    finally:
+        if answer.posted:
+            await drain(app, now)
+
+
+def _media_of(message: Message) -> tuple[str, str] | None:
+    """(kind, file id) of a photo (its largest size), voice note or video note."""
+    if message.photo:
+        return "photo", message.photo[-1].file_id
+    if message.voice is not None:
+        return "voice", message.voice.file_id
+    if message.video_note is not None:
+        return "video_note", message.video_note.file_id
+    return None
+
+
+async def on_media(update: Update, context: Ctx) -> None:
+    """A child's picture or recording goes on the list; an adult's is offered to the volunteer."""
+    runtime = runtime_of(context)
+    message = update.effective_message
+    user, chat = update.effective_user, update.effective_chat
+    if message is None or user is None or chat is None:
+        return
+    found = _media_of(message)
+    if found is None:
+        return
+    kind, file_id = found
+    answer = await runtime.db.tx(
+        partial(
+            svc.media_tx,
+            content=runtime.content,
+            rules=runtime.risk,
+            user_id=user.id,
+            chat_id=chat.id,
+            message_id=message.message_id,
+            kind=kind,
+            file_id=file_id,
+            caption=message.caption,
+            now=runtime.ts(),
+            options=svc.Options.of(runtime.config),
+        )
+    )
+    if answer is None:
+        return  # not ours: the calm fallback answers
+    await _answer(update, context, answer)
+    raise ApplicationHandlerStop
+
+
+async def on_adult_text(update: Update, context: Ctx) -> None:
+    """A caregiver's text nobody was waiting for: a report, or an offer to their volunteer."""
+    runtime = runtime_of(context)
+    message = update.effective_message
+    user, chat = update.effective_user, update.effective_chat
+    if message is None or user is None or chat is None or message.text is None:
+        return
+    answer = await runtime.db.tx(
+        partial(
+            svc.adult_text_tx,
+            content=runtime.content,
+            rules=runtime.risk,
+            user_id=user.id,
+            chat_id=chat.id,
+            message_id=message.message_id,
+            text=message.text,
+            now=runtime.ts(),
+            options=svc.Options.of(runtime.config),
+        )
+    )
+    if answer is None:
+        return
+    await _answer(update, context, answer)
+    raise ApplicationHandlerStop
+
+
+async def _refuse(update: Update, runtime: Runtime, refusal: svc.Refusal) -> None:
+    query = update.callback_query
+    if query is not None:
+        with contextlib.suppress(TelegramError):
+            await query.answer(runtime.content.ui_label(refusal.key, refusal.lang))
+    raise ApplicationHandlerStop
+
+
+async def on_offer(update: Update, context: Ctx) -> None:
+    """ "Send it" or "don't send" under an adult's message."""
+    runtime = runtime_of(context)
+    query = update.callback_query
+    user, chat = update.effective_user, update.effective_chat
+    if query is None or user is None or chat is None:
+        return
+    try:
+        data = unpack(query.data, svc.OFFER, 2)
+        item_id = data.int_part(0)
+        if data.parts[1] not in ("y", "n"):
+            raise CallbackDataError("bad choice")
+    except CallbackDataError:
+        await _refuse(update, runtime, svc.Refusal("basics.stale_button"))
+        return
+    result = await runtime.db.tx(
+        partial(
+            svc.offer_press_tx,
+            content=runtime.content,
+            user_id=user.id,
+            chat_id=chat.id,
+            item_id=item_id,
+            send=data.parts[1] == "y",
+            now=runtime.ts(),
+            options=svc.Options.of(runtime.config),
+        )
+    )
+    if isinstance(result, svc.Refusal):
+        await _refuse(update, runtime, result)
+        return
+    with contextlib.suppress(TelegramError):
+        await query.answer()
+    with contextlib.suppress(BadRequest):  # the offer's buttons go; the answer says what happened
+        await query.edit_message_text(result.text, parse_mode=ParseMode.HTML)
+    raise ApplicationHandlerStop
+
+
+async def inbox_command(update: Update, context: Ctx) -> None:
+    """/inbox: the volunteer's unread items, most serious first, each with "read ✓"."""
+    runtime = runtime_of(context)
+    message = update.effective_message
+    user, chat = update.effective_user, update.effective_chat
+    if message is None or user is None or chat is None:
+        return
+    if chat.type != ChatType.PRIVATE:
+        caller = await caller_of(update, context)
+        if caller.is_volunteer:  # the list holds children's words: private chats only
+            await message.reply_text(
+                runtime.content.ui("onboarding.private_only", caller.lang),
+                parse_mode=ParseMode.HTML,
+            )
+            raise ApplicationHandlerStop
+        return
+    inbox = await runtime.db.run(
+        lambda c: svc.inbox_tx(c, runtime.content, user_id=user.id, chat_id=chat.id)
+    )
+    if inbox is None:
+        return  # not a volunteer: the fallback says the command is not for them
+    await message.reply_text(inbox.head, parse_mode=ParseMode.HTML)
+    for shown in inbox.items:
+        await context.bot.send_message(
+            chat.id, shown.text, parse_mode=ParseMode.HTML, reply_markup=_markup(shown.buttons)
+        )
+        if shown.file_id is not None:
+            await _send_media(context, runtime, chat.id, shown, inbox.lang)
+    raise ApplicationHandlerStop
+
+
+async def _send_media(
+    context: Ctx, runtime: Runtime, chat_id: int, shown: svc.Shown, lang: str
+) -> None:
+    """The picture or recording itself, by file id; a file Telegram no longer has is said so."""
+    bot = context.bot
+    file_id = shown.file_id
+    if file_id is None:
+        return
+    try:
+        if shown.kind == "photo":
+            await bot.send_photo(chat_id, file_id)
+        elif shown.kind == "voice":
+            await bot.send_voice(chat_id, file_id)
+        elif shown.kind == "video_note":
+            await bot.send_video_note(chat_id, file_id)
+    except BadRequest:
+        log.info("reading list: a file could not be shown", extra={"item": shown.item_id})
+        await bot.send_message(
+            chat_id, runtime.content.ui("reading.media_gone", lang), parse_mode=ParseMode.HTML
+        )
+
+
+async def on_read(update: Update, context: Ctx) -> None:
+    """ "Read ✓": marked once, by the family's volunteer; the button becomes a plain tick."""
+    runtime = runtime_of(context)
+    query = update.callback_query
+    user, chat = update.effective_user, update.effective_chat
+    if query is None or user is None or chat is None:
+        return
+    try:
+        item_id = unpack(query.data, svc.READ, 1).int_part(0)
+    except CallbackDataError:
+        await _refuse(update, runtime, svc.Refusal("basics.stale_button"))
+        return
+    result = await runtime.db.tx(
+        partial(
+            svc.read_press_tx,
+            content=runtime.content,
+            user_id=user.id,
+            chat_id=chat.id,
+            item_id=item_id,
+            now=runtime.ts(),
+        )
+    )
+    if isinstance(result, svc.Refusal):
+        await _refuse(update, runtime, result)
+        return
+    with contextlib.suppress(TelegramError):
+        await query.answer(result.answer)
+    done = InlineKeyboardMarkup([[InlineKeyboardButton(result.label, callback_data=query.data)]])
+    with contextlib.suppress(BadRequest):  # not modified, or the message is gone: it is read
+        await query.edit_message_reply_markup(reply_markup=done)
+    raise ApplicationHandlerStop
+
+
+# --- the job ----------------------------------------------------------------------------
+
+
+async def sweep(app: App, now: datetime) -> None:
+    """Every few minutes: the daily nudges, the late report, forgetting unanswered offers."""
+    runtime = _runtime(app)
+    ts = int(now.timestamp())
+    config = runtime.config
+    content = runtime.content
+    queued = 0
+    if config.reading_list.enabled:
+        queued += await runtime.db.tx(lambda c: svc.nudges_tx(c, content, config, ts))
+    queued += await runtime.db.tx(lambda c: svc.late_tx(c, content, config, ts))
+    await runtime.db.tx(lambda c: svc.forget_offers_tx(c, ts))
+    if queued:
+        await drain(app, now)
+
+
+JOBS: list[PeriodicJob] = [PeriodicJob("reading.sweep", timedelta(minutes=10), sweep)]
+
+
+__all__ = ["JOBS", "register", "sweep"]
