@@ -52,7 +52,7 @@ from bot.content import AnswerOption, CheckinQuestion, CheckinSet, QuestionType
 from bot.levels import RiskLevel
 from bot.risk import NO_RISK, Assessment, assess_answer, assess_trend, combine
 from bot.services import addressing, checkin_plan, measures, schedule
-from bot.services.alerts import POSTED_LEVEL, raise_alert_tx, signal_tx
+from bot.services.alerts import signal_tx
 from bot.services.child_messages import MAX_TEXT, FreeMessage, free_message_tx
 from bot.services.crisis import crisis_text
 from bot.services.reading import Options as ReadingOptions

@@ -24,7 +24,7 @@ from bot.risk.context import (
     assess_in_context,
 )
 from bot.services.alerts import signal_tx
-from bot.services.crisis import crisis_text
+from bot.services.crisis import CRISIS_SET, crisis_text
 from bot.services.reading import Options, add_child_words_tx
 from storage import checkins as repo
 from storage import people
