@@ -44,18 +44,18 @@ basics, chores, homework and home_alone, by the week)."""
 
 async def answer_calmly(h: Harness, chat: int) -> None:
     """Answer the open check-in in a chat question by question, whichever it asks."""
+    pressed: set[str] = set()
     while True:
         try:
             message, data = button(h, chat, "ci:")
-        except LookupError:
+        except LookupError:  # every question answered: only the closing's buttons are left
             return
+        if data in pressed:  # an answered question's inert button: nothing more is open
+            return
+        pressed.add(data)
         question = data.split(":")[2]
-        if any((b.callback_data or "").startswith("cix:") for b in message.buttons):
-            return
         answer = f"{data.rsplit(':', 1)[0]}:{CALM_ANSWERS[question]}"
         await h.deliver(h.sim.user_presses(chat, message.message_id, answer))
-        if button(h, chat, "ci:")[1] == data:
-            return
 
 
 @dataclass(frozen=True)
