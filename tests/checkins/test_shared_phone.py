@@ -68,7 +68,7 @@ async def test_shared_phone_checkin_end_to_end_leaves_nothing_behind(harness: Ha
     assert session.child_id == ids.child_id
     assert session.status == "done"
     stored = await answers(harness, session.id)
-    assert len(stored) == 6
+    assert len(stored) == 7  # five weekly questions, the rotating one, the message
     assert stored[-1].text == CHILD_WORDS
 
     for command in ("/help", "/start", "/checkin", "/next", "/lessons"):
