@@ -18,6 +18,7 @@ from bot.telegram import (
     alerts,
     basics,
     checkins,
+    emergency,
     lessons,
     maintenance,
     onboarding,
@@ -27,7 +28,7 @@ from bot.telegram.context import RUNTIME_KEY, App
 from bot.telegram.jobs import PeriodicJob, schedule
 
 log = logging.getLogger(__name__)
-FEATURES = (onboarding, lessons, checkins, alerts, maintenance)
+FEATURES = (onboarding, lessons, checkins, alerts, maintenance, emergency)
 SETUP_KEY = "qiao.setup"
 
 
