@@ -378,7 +378,7 @@ def _next_guardian(
             now=now,
         )
         return Screen("guardian_consent", caregiver, child=people.by_id(conn, child_id))
-    if caregiver.display_name is None:
+    if caregiver.display_name is None and first_time:  # "other" stores no name: ask once only
         invites.save_flow(
             conn,
             chat_id=chat_id,

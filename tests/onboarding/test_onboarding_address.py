@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.harness import Harness
+from storage import families, people
 from storage import lessons as store
-from storage import people
-from tests.onboarding.flows import create_family, last_text, register_volunteer
+from tests.onboarding.flows import create_family, last_text, links_in, register_volunteer
 
 GRANDMA = 1003
 
@@ -117,3 +117,27 @@ async def test_emergency_command_from_a_stranger_gives_both_languages(harness: H
     card = last_text(harness, "stranger")
     assert card.startswith("🆘 救命电话")
     assert "🆘 Emergency numbers" in card
+
+
+async def test_caregiver_who_chose_other_is_not_asked_again_on_a_fresh_link(
+    harness: Harness,
+) -> None:
+    """A later link (to agree for a child) skips the address question and shows no second card."""
+    await register_volunteer(harness)
+    caregiver_link, _ = await create_family(harness)
+    await harness.say("grandma", f"/start {caregiver_link}")
+    await harness.press("grandma", "中文")
+    await harness.press("grandma", 1)  # agrees for herself
+    await harness.press("grandma", 2)  # not yet for the child
+    await harness.press("grandma", "其他")
+    [family] = await harness.runtime.db.run(lambda c: families.newest(c))
+    await harness.say("volunteer", f"/family {family.pseudonym}")
+    before = len(links_in(harness, "volunteer"))
+    await harness.press("volunteer", "生成新链接")
+    fresh = links_in(harness, "volunteer")[before:]
+    await harness.say("grandma", f"/start {fresh[-1]}")
+    await harness.press("grandma", 1)  # now agrees for the child
+    texts = _bot_texts(harness)
+    assert texts[-1].startswith("欢迎您，老人家！")
+    assert sum("怎么称呼您好呢" in text for text in texts) == 1
+    assert sum("救命电话，请存在手机里" in text for text in texts) == 1
