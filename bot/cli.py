@@ -50,6 +50,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check = content.add_parser("check", help="validate content files; exit 1 on any problem")
     check.add_argument("path", nargs="?", type=Path, default=Path("content"))
+    check.add_argument(
+        "--step-limit",
+        type=int,
+        default=None,
+        metavar="N",
+        help="most Han characters in one lesson step (default: the sequence file's, else 60)",
+    )
+    check.add_argument(
+        "--steps",
+        action="store_true",
+        help="also list every lesson step's length and reading time",
+    )
     check.set_defaults(func=_lazy("bot.content.cli:check_command"))
     preview = content.add_parser("preview", help="print a lesson or check-in as the chat shows it")
     preview.add_argument("item_id")

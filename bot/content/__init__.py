@@ -8,6 +8,7 @@ from bot.content.bundle import ContentBundle, load_content
 from bot.content.check import check_content
 from bot.content.models import (
     FALLBACK_LANGUAGE,
+    PRACTICE_ANSWERS,
     REQUIRED_LANGUAGES,
     TRACKS,
     AnswerOption,
@@ -18,13 +19,16 @@ from bot.content.models import (
     LessonQuestion,
     Localized,
     Origin,
+    PracticeTips,
     QuestionType,
+    Sequence,
     Step,
 )
 from bot.content.problems import ContentError, Problem
 
 __all__ = [
     "FALLBACK_LANGUAGE",
+    "PRACTICE_ANSWERS",
     "REQUIRED_LANGUAGES",
     "TRACKS",
     "AnswerOption",
@@ -37,8 +41,10 @@ __all__ = [
     "LessonQuestion",
     "Localized",
     "Origin",
+    "PracticeTips",
     "Problem",
     "QuestionType",
+    "Sequence",
     "Step",
     "check_content",
     "load_content",

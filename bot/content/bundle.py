@@ -27,6 +27,7 @@ class ContentBundle:
         "_checkins",
         "_lessons",
         "_renderer",
+        "_sequence",
         "_ui",
         "languages",
         "root",
@@ -40,6 +41,7 @@ class ContentBundle:
         ui: Mapping[str, Localized],
         languages: tuple[str, ...],
         renderer: Renderer | None = None,
+        sequence: tuple[str, ...] = (),
     ) -> None:
         self.root = root
         self.languages = languages
@@ -51,6 +53,12 @@ class ContentBundle:
         self._checkins: Mapping[str, CheckinSet] = MappingProxyType(dict(checkins))
         self._ui: Mapping[str, Localized] = MappingProxyType(dict(ui))
         self._renderer = renderer or Renderer()
+        self._sequence = tuple(self._by_id[i] for i in sequence if i in self._by_id)
+
+    @property
+    def sequence(self) -> tuple[Lesson, ...]:
+        """The lessons in the order the sequence file gives (empty when there is no such file)."""
+        return self._sequence
 
     @property
     def lessons(self) -> tuple[Lesson, ...]:
@@ -145,4 +153,5 @@ def load_content(root: Path) -> ContentBundle:
         found.ui,
         found.languages,
         found.renderer,
+        found.sequence.lesson_ids if found.sequence is not None else (),
     )

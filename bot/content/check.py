@@ -8,6 +8,7 @@ crisis numbers. Nothing here raises for a content mistake: each one becomes a `P
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from bot.content.audio import AUDIO_FOLDER, MAX_SECONDS, AudioError, inspect_opu
 from bot.content.loader import YNode, read_yaml
 from bot.content.measures import check_measures
 from bot.content.models import (
+    PRACTICE_ANSWERS,
     REQUIRED_LANGUAGES,
     TRACKS,
     CheckinSet,
@@ -28,10 +30,19 @@ from bot.content.models import (
     Localized,
     Origin,
     QuestionType,
+    Sequence,
 )
 from bot.content.problems import Problem
 from bot.content.render import CHECKIN_NAMES, LESSON_NAMES, Renderer, sample_values
-from bot.content.schema import Reader, build_checkin, build_lesson, build_ui
+from bot.content.schema import (
+    DEFAULT_STEP_LIMIT,
+    SEQUENCE_FILE,
+    Reader,
+    build_checkin,
+    build_lesson,
+    build_sequence,
+    build_ui,
+)
 
 CALLBACK_LIMIT = 64
 """Telegram's limit on a button's callback data, in bytes."""
@@ -70,6 +81,15 @@ def _char_count(text: str) -> int:
     return len(_INVISIBLE.sub("", text.strip()))
 
 
+READING_SPEED = 120
+"""Han characters a minute that a grandparent with primary schooling reads (100–150)."""
+
+
+def reading_seconds(han: int) -> int:
+    """About how long `han` Chinese characters take to read, in whole seconds."""
+    return round(han * 60 / READING_SPEED)
+
+
 @dataclass(frozen=True)
 class Limit:
     """How long a kind of text may be, counted one way for Chinese and another for the rest."""
@@ -78,6 +98,7 @@ class Limit:
     cjk_unit: str
     other: int
     other_unit: str
+    timed: bool = False  # a lesson step: say how long the Chinese takes to read
 
     def measure(self, lang: str, text: str) -> tuple[int, int, str]:
         """(count, maximum, unit) of `text` in `lang`."""
@@ -128,6 +149,8 @@ class Inspection:
     renderer: Renderer = field(default_factory=Renderer)
     notes: list[str] = field(default_factory=list)
     """What the editor should know that is not a problem (steps without a recording)."""
+    sequence: Sequence | None = None
+    step_limit: int = DEFAULT_STEP_LIMIT
 
 
 def check_content(root: Path) -> list[Problem]:
@@ -135,8 +158,11 @@ def check_content(root: Path) -> list[Problem]:
     return inspect_content(root).problems
 
 
-def inspect_content(root: Path) -> Inspection:
-    """Read and check the whole content folder; never raises for a content mistake."""
+def inspect_content(root: Path, *, step_limit: int | None = None) -> Inspection:
+    """Read and check the whole content folder; never raises for a content mistake.
+
+    `step_limit` (Han characters per lesson step) overrides the sequence file's `step_limit`.
+    """
     found = Inspection(root)
     shown_root = str(root)
     if not root.is_dir():
@@ -164,7 +190,11 @@ def inspect_content(root: Path) -> Inspection:
             ui_origins[key] = f"{text.origin.file}:{key_line}"
             found.ui[key] = text
     found.lessons.sort(key=lambda item: (TRACKS.index(item.track), item.order, item.id))
+    listed = _read_sequence(root, found)
+    if step_limit is not None:
+        found.step_limit = step_limit
     _check_ids(found)
+    _check_sequence(found, listed)
     _check_lesson_files(found)
     texts = list(_texts(found))
     found.languages = _languages(texts)
@@ -189,7 +219,13 @@ def _files(root: Path, folder: str, found: Inspection) -> list[Path]:
             found.problems.append(
                 Problem(_shown(path, root), 0, "content files must end in .yaml; rename it")
             )
-    return [path for path in paths if path.suffix == ".yaml" and not path.name.startswith(".")]
+    return [
+        path
+        for path in paths
+        if path.suffix == ".yaml"
+        and not path.name.startswith(".")
+        and not (folder == "lessons" and path.name == SEQUENCE_FILE)
+    ]
 
 
 def _shown(path: Path, root: Path) -> str:
@@ -208,6 +244,50 @@ def _read(
     item = build(tree, reader)
     found.problems.extend(reader.problems)
     return item if not problems else None
+
+
+def _read_sequence(root: Path, found: Inspection) -> dict[str, int]:
+    """Read lessons/sequence.yaml if there is one; the line of each id it lists."""
+    path = root / "lessons" / SEQUENCE_FILE
+    if not path.is_file():
+        return {}
+    built = _read(path, root, found, build_sequence)
+    if built is None:
+        return {}
+    found.sequence, lines = built
+    found.step_limit = found.sequence.step_limit
+    return lines
+
+
+def _check_sequence(found: Inspection, listed: Mapping[str, int]) -> None:
+    """The sequence names only lessons that exist, and every lesson once."""
+    sequence = found.sequence
+    if sequence is None:
+        return
+    file = sequence.origin.file
+    known = {lesson.id for lesson in found.lessons}
+    for lesson_id in sequence.lesson_ids:
+        if lesson_id not in known:
+            hint = _closest(lesson_id, sorted(known))
+            found.problems.append(
+                Problem(file, listed[lesson_id], f"'{lesson_id}' is not a lesson id{hint}")
+            )
+    line = sequence.origin.at("lessons").line
+    for lesson in found.lessons:
+        if lesson.id not in listed:
+            found.problems.append(
+                Problem(
+                    file,
+                    line,
+                    f"lesson '{lesson.id}' ({lesson.origin.file}) is not listed; "
+                    "add its id where it should come",
+                )
+            )
+
+
+def _closest(value: str, allowed: list[str]) -> str:
+    close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _check_ids(found: Inspection) -> None:
@@ -272,8 +352,9 @@ def _texts(found: Inspection) -> Iterator[Text]:
     for lesson in found.lessons:
         names = LESSON_NAMES
         yield Text("title", lesson.title, names, "title", TITLE)
+        step_limit = Limit(found.step_limit, "Chinese characters", 60, "words", timed=True)
         for number, step in enumerate(lesson.steps, start=1):
-            yield Text(f"step {number} text", step.text, names, "html", MESSAGE)
+            yield Text(f"step {number} text", step.text, names, "html", step_limit)
         yield Text("question text", lesson.question.text, names, "html", MESSAGE)
         for option in lesson.question.options:
             where = f"option '{option.id}'"
@@ -281,6 +362,10 @@ def _texts(found: Inspection) -> Iterator[Text]:
             yield Text(f"{where} feedback", option.feedback, names, "html", MESSAGE)
         yield Text("practice", lesson.practice, names, "html", MESSAGE)
         yield Text("follow_up", lesson.follow_up, names, "html", MESSAGE)
+        tips = lesson.practice_tips
+        for outcome in PRACTICE_ANSWERS:
+            tip = tips.for_answer(outcome)
+            yield Text(f"practice_tips {outcome}", tip, names, "html", MESSAGE)
     for checkin in found.checkins:
         names = CHECKIN_NAMES
         yield Text("title", checkin.title, names, "title", TITLE)
@@ -415,7 +500,10 @@ def _shape_problems(t: Text, lang: str, rendered: str) -> list[str]:
     if t.limit is not None:
         count, maximum, unit = t.limit.measure(lang, visible)
         if count > maximum:
-            problems.append(f"is too long: {count} {unit}, at most {maximum}")
+            timed = ""
+            if t.limit.timed and _is_cjk(lang):
+                timed = f" (about {reading_seconds(count)} s to read)"
+            problems.append(f"is too long: {count} {unit}{timed}, at most {maximum}")
     elif len(visible) > MESSAGE_LIMIT:
         problems.append(f"is too long: {len(visible)} characters, Telegram allows {MESSAGE_LIMIT}")
     return problems
@@ -579,3 +667,34 @@ def _check_crisis(found: Inspection) -> None:
                         f"crisis ({lang}): gives {', '.join(extra)}, which the zh text does not",
                     )
                 )
+
+
+@dataclass(frozen=True)
+class StepLength:
+    """How long one lesson step is in Chinese: Han characters and about how long to read."""
+
+    lesson_id: str
+    number: int
+    han: int
+    seconds: int
+    over: bool
+
+
+def step_lengths(found: Inspection) -> list[StepLength]:
+    """Every lesson step's Chinese length and reading time, in sequence (or track) order."""
+    order = (
+        {lesson_id: n for n, lesson_id in enumerate(found.sequence.lesson_ids)}
+        if (found.sequence)
+        else {}
+    )
+    lessons = sorted(found.lessons, key=lambda item: order.get(item.id, len(order)))
+    lengths: list[StepLength] = []
+    for lesson in lessons:
+        for number, step in enumerate(lesson.steps, start=1):
+            zh = step.text.texts.get("zh")
+            if zh is None:
+                continue
+            han = _han_count(telegram_html.visible_text(zh))
+            over = han > found.step_limit
+            lengths.append(StepLength(lesson.id, number, han, reading_seconds(han), over))
+    return lengths

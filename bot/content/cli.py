@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.content.check import Inspection, inspect_content
-from bot.content.preview import preview_checkin, preview_lesson
+from bot.content.check import READING_SPEED, Inspection, inspect_content, step_lengths
+from bot.content.preview import EMERGENCY_CARD, preview_card, preview_checkin, preview_lesson
 
 
 def _plural(count: int, word: str, plural: str | None = None) -> str:
@@ -26,9 +26,11 @@ def summary(found: Inspection) -> str:
 
 def check_command(args: argparse.Namespace) -> int:
     """Print every problem as `file:line: message`, then a summary; exit 1 if there is any."""
-    found = inspect_content(args.path)
+    found = inspect_content(args.path, step_limit=getattr(args, "step_limit", None))
     for problem in found.problems:
         print(problem)
+    if getattr(args, "steps", False):
+        print_step_lengths(found)
     risk_problem = _risk_lists_problem(args.path)
     if risk_problem:
         print(risk_problem)
@@ -36,6 +38,22 @@ def check_command(args: argparse.Namespace) -> int:
         print(f"note: {note}", file=sys.stderr)
     print(summary(found))
     return 1 if found.problems or risk_problem else 0
+
+
+def print_step_lengths(found: Inspection) -> None:
+    """One line per lesson: each step's Han characters and seconds to read, over-limit marked."""
+    print(
+        f"step lengths (Han characters / seconds at {READING_SPEED} a minute; "
+        f"limit {found.step_limit}, ! = over):"
+    )
+    by_lesson: dict[str, list[str]] = {}
+    for length in step_lengths(found):
+        mark = "!" if length.over else ""
+        by_lesson.setdefault(length.lesson_id, []).append(
+            f"{length.number}: {length.han}/{length.seconds}s{mark}"
+        )
+    for lesson_id, steps in by_lesson.items():
+        print(f"  {lesson_id}: {'  '.join(steps)}")
 
 
 def _risk_lists_problem(root: Path) -> str | None:
@@ -75,6 +93,10 @@ def preview_command(args: argparse.Namespace) -> int:
         if checkin.id == args.item_id:
             print(preview_checkin(checkin, lang, found.renderer), end="")
             return 0
+    card = found.ui.get(EMERGENCY_CARD)
+    if args.item_id == "emergency" and card is not None:
+        print(preview_card(card, lang, found.renderer), end="")
+        return 0
     known = ", ".join(
         sorted([*(item.id for item in found.lessons), *(c.id for c in found.checkins)])
     )

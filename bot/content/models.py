@@ -116,6 +116,30 @@ class LessonQuestion:
         raise KeyError(option_id)
 
 
+PRACTICE_ANSWERS: tuple[str, ...] = ("went_well", "hard", "not_tried")
+"""How a practice task can have gone, in the order the buttons show them."""
+
+
+@dataclass(frozen=True)
+class PracticeTips:
+    """What to say once the grandparent tells how the week's practice went: one text per answer.
+
+    The follow-through asks "how did it go?" and answers with the tip for the answer given.
+    """
+
+    went_well: Localized
+    hard: Localized
+    not_tried: Localized
+    origin: Origin = field(compare=False)
+
+    def for_answer(self, answer: str) -> Localized:
+        """The tip for `went_well`, `hard` or `not_tried`; KeyError for anything else."""
+        if answer not in PRACTICE_ANSWERS:
+            raise KeyError(answer)
+        tip: Localized = getattr(self, answer)
+        return tip
+
+
 @dataclass(frozen=True)
 class Lesson:
     """A bite-size lesson for a grandparent: steps, a question, a practice task, a follow-up."""
@@ -130,6 +154,16 @@ class Lesson:
     question: LessonQuestion
     practice: Localized
     follow_up: Localized
+    practice_tips: PracticeTips
+    origin: Origin = field(compare=False)
+
+
+@dataclass(frozen=True)
+class Sequence:
+    """The order lessons are offered in (ids), and the longest a step may be in Han characters."""
+
+    lesson_ids: tuple[str, ...]
+    step_limit: int
     origin: Origin = field(compare=False)
 
 

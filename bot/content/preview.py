@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import jinja2
 
 from bot.content import telegram_html
-from bot.content.models import CheckinSet, Lesson, Localized, QuestionType
+from bot.content.models import PRACTICE_ANSWERS, CheckinSet, Lesson, Localized, QuestionType
 from bot.content.render import CHECKIN_NAMES, LESSON_NAMES, Renderer, sample_values
 from bot.levels import RiskLevel
 
@@ -75,6 +75,9 @@ def preview_lesson(lesson: Lesson, lang: str, renderer: Renderer) -> str:
     out.add(out.text(lesson.practice))
     out.heading("next time, before the next lesson · follow-up")
     out.add(out.text(lesson.follow_up))
+    for answer in PRACTICE_ANSWERS:
+        out.heading(f"practice tip · {answer.replace('_', ' ')}")
+        out.add(out.text(lesson.practice_tips.for_answer(answer)))
     return "\n".join(out.lines) + "\n"
 
 
@@ -112,4 +115,17 @@ def preview_checkin(checkin: CheckinSet, lang: str, renderer: Renderer) -> str:
     out.add(out.text(checkin.closing))
     out.heading("crisis message · sent at once after any urgent answer")
     out.add(out.text(checkin.crisis))
+    return "\n".join(out.lines) + "\n"
+
+
+EMERGENCY_CARD = "emergency.card"
+"""The UI string that `qiao content preview emergency` shows."""
+
+
+def preview_card(text: Localized, lang: str, renderer: Renderer) -> str:
+    """A one-message UI text (the emergency card) as the chat shows it."""
+    out = _Writer(renderer, lang, {})
+    out.add(f"Emergency card · language {lang} · from {text.origin}")
+    out.message()
+    out.add(out.text(text))
     return "\n".join(out.lines) + "\n"

@@ -17,6 +17,7 @@ from typing import TypeVar
 from bot.content.audio import conventional_path
 from bot.content.loader import YEntry, YMap, YNode, YScalar, YSeq, describe
 from bot.content.models import (
+    PRACTICE_ANSWERS,
     TRACKS,
     AnswerOption,
     CheckinQuestion,
@@ -26,7 +27,9 @@ from bot.content.models import (
     LessonQuestion,
     Localized,
     Origin,
+    PracticeTips,
     QuestionType,
+    Sequence,
     Step,
 )
 from bot.content.problems import Problem
@@ -223,6 +226,7 @@ def build_lesson(tree: YNode, reader: Reader, root: Path) -> Lesson | None:
             "question",
             "practice",
             "follow_up",
+            "practice_tips",
         ),
     )
     if node is None:
@@ -243,6 +247,7 @@ def build_lesson(tree: YNode, reader: Reader, root: Path) -> Lesson | None:
     question = _lesson_question(node, reader)
     practice = _required(node, "practice", "", reader.localized)
     follow_up = _required(node, "follow_up", "", reader.localized)
+    tips = _practice_tips(node, reader)
     if (
         len(reader.problems) > before
         or lesson_id is None
@@ -255,6 +260,7 @@ def build_lesson(tree: YNode, reader: Reader, root: Path) -> Lesson | None:
         or question is None
         or practice is None
         or follow_up is None
+        or tips is None
     ):
         return None
     return Lesson(
@@ -268,8 +274,24 @@ def build_lesson(tree: YNode, reader: Reader, root: Path) -> Lesson | None:
         question,
         practice,
         follow_up,
+        tips,
         reader.origin(node),
     )
+
+
+def _practice_tips(node: YMap, reader: Reader) -> PracticeTips | None:
+    """The three answers to "how did the practice go?": went_well, hard, not_tried."""
+    tips_node = _get(node, "practice_tips")
+    if tips_node is None:
+        return None
+    tips = reader.fields(tips_node, "practice_tips", PRACTICE_ANSWERS)
+    if tips is None:
+        return None
+    texts = [_required(tips, name, "practice_tips", reader.localized) for name in PRACTICE_ANSWERS]
+    went_well, hard, not_tried = texts
+    if went_well is None or hard is None or not_tried is None:
+        return None
+    return PracticeTips(went_well, hard, not_tried, reader.origin(tips))
 
 
 def _steps(
@@ -644,3 +666,48 @@ def build_ui(tree: YNode, reader: Reader) -> Mapping[str, tuple[Localized, int]]
         if text is not None:
             strings[key] = (text, entry.key_line)
     return strings
+
+
+DEFAULT_STEP_LIMIT = 60
+"""The most Han characters one lesson step may have unless the sequence file says otherwise:
+about 30 seconds for a reader with primary schooling (~120 characters a minute)."""
+
+SEQUENCE_FILE = "sequence.yaml"
+"""The file in content/lessons/ that lists the order of lessons (it is not a lesson itself)."""
+
+
+def build_sequence(tree: YNode, reader: Reader) -> tuple[Sequence, dict[str, int]] | None:
+    """The lesson order and step limit from the sequence file, with the line of each listed id.
+
+    Ids listed twice are reported here; whether every id exists and every lesson is listed
+    needs the lessons, so `check` does that.
+    """
+    node = reader.fields(tree, "", ("lessons",), ("step_limit",))
+    if node is None:
+        return None
+    limit_node = _get(node, "step_limit")
+    limit = DEFAULT_STEP_LIMIT
+    if limit_node is not None:
+        limit = reader.integer(limit_node, "step_limit", minimum=10) or DEFAULT_STEP_LIMIT
+    seq_node = _get(node, "lessons")
+    seq = reader.sequence(seq_node, "lessons") if seq_node is not None else None
+    ids: list[str] = []
+    lines: dict[str, int] = {}
+    for number, item in enumerate(seq.items if seq is not None else (), start=1):
+        where = f"lessons item {number}"
+        lesson_id = reader.identifier(item, where, ITEM_ID, _ITEM_ID_RULE)
+        if lesson_id is None:
+            continue
+        if lesson_id in lines:
+            reader.add(
+                item.line,
+                where,
+                f"'{lesson_id}' is listed twice (first at line {lines[lesson_id]}); "
+                "list every lesson once",
+            )
+            continue
+        lines[lesson_id] = item.line
+        ids.append(lesson_id)
+    if seq is None:
+        return None
+    return Sequence(tuple(ids), limit, reader.origin(node)), lines

@@ -4,11 +4,12 @@ Transport-free: every function takes an open connection (the caller runs it insi
 transaction), the content and the time, and returns what the chat should show next, or None
 when the request is stale (an old or repeated button) and must change nothing.
 
-Lesson order interleaves the tracks: the first lesson of every track (in the content's track
-order: homework, stress, feelings, connection, safety), then the second of every track, and
-so on. A grandparent meets every theme within the first five lessons instead of working
-through four homework lessons before hearing anything about stress or safety, and each
-track still builds up in its own order.
+Lesson order is data: content/lessons/sequence.yaml lists every lesson once, so the NGO puts
+safety first (warning signs, body safety and what to do when a child tells come within the
+first four lessons) without a code change. A grandparent who already took some lessons keeps
+them: the next lesson is the first in the sequence not yet started, whatever order the
+earlier ones were taken in. Content without a sequence file falls back to interleaving the
+tracks (the first lesson of every track, then the second, and so on).
 """
 
 from __future__ import annotations
@@ -147,7 +148,9 @@ def can_take_lessons(person: Person | None) -> bool:
 
 
 def lesson_order(content: ContentBundle) -> tuple[Lesson, ...]:
-    """Every lesson in the order they are offered: the tracks interleaved, round-robin."""
+    """Every lesson in the order they are offered: the sequence file's, else tracks interleaved."""
+    if content.sequence:
+        return content.sequence
     by_track = [content.lessons_in(track) for track in content.tracks]
     longest = max((len(lessons) for lessons in by_track), default=0)
     return tuple(

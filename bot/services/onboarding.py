@@ -75,6 +75,7 @@ class Screen:
     child: Person | None = None
     handover: tuple[Person, ...] = ()
     children_ready: int = 0
+    first_time: bool = False  # caregiver_finished right after their own consent: show the card
 
 
 def issue_link(
@@ -339,7 +340,9 @@ def caregiver_decides(
     active = people.by_id(conn, person_id)
     if active is None:  # updated in this same transaction
         raise RuntimeError("caregiver row vanished")
-    return _next_guardian(conn, active, chat_id=chat_id, user_id=user_id, asked=[], now=now)
+    return _next_guardian(
+        conn, active, chat_id=chat_id, user_id=user_id, asked=[], now=now, first_time=True
+    )
 
 
 def _next_guardian(
@@ -350,8 +353,13 @@ def _next_guardian(
     user_id: int,
     asked: list[int],
     now: int,
+    first_time: bool = False,
 ) -> Screen:
-    """Ask guardian consent for the next child that needs it, then the form of address."""
+    """Ask guardian consent for the next child that needs it, then the form of address.
+
+    `first_time` (the caregiver has just agreed) rides along in the flow, so the last screen
+    knows to show the emergency card once.
+    """
     waiting = [
         c
         for c in _children(conn, caregiver)
@@ -364,17 +372,23 @@ def _next_guardian(
             chat_id=chat_id,
             person_id=caregiver.id,
             state=CAREGIVER_FLOW,
-            data={"user": user_id, "step": "guardian", "child": child_id, "asked": asked},
+            data={
+                "user": user_id,
+                "step": "guardian",
+                "child": child_id,
+                "asked": asked,
+                "first": first_time,
+            },
             now=now,
         )
         return Screen("guardian_consent", caregiver, child=people.by_id(conn, child_id))
-    if caregiver.display_name is None:
+    if caregiver.display_name is None and first_time:  # "other" stores no name: ask once only
         invites.save_flow(
             conn,
             chat_id=chat_id,
             person_id=caregiver.id,
             state=CAREGIVER_FLOW,
-            data={"user": user_id, "step": "address"},
+            data={"user": user_id, "step": "address", "first": first_time},
             now=now,
         )
         return Screen("address", caregiver)
@@ -396,7 +410,7 @@ def _voice_or_finished(
         )
         return Screen("voice", caregiver)
     invites.clear_flow(conn, chat_id)
-    return finished(conn, caregiver)
+    return finished(conn, caregiver, first_time=first_time)
 
 
 def _children(conn: sqlite3.Connection, caregiver: Person) -> list[Child]:
@@ -449,13 +463,31 @@ def guardian_decides(
         families.set_guardian_consent(conn, child_id, None)
         people.set_status(conn, child_id, "declined")
     asked = [int(x) for x in flow.data.get("asked", [])] + [child_id]
-    return _next_guardian(conn, caregiver, chat_id=chat_id, user_id=user_id, asked=asked, now=now)
+    return _next_guardian(
+        conn,
+        caregiver,
+        chat_id=chat_id,
+        user_id=user_id,
+        asked=asked,
+        now=now,
+        first_time=flow.data.get("first") is True,
+    )
 
 
 def choose_address(
-    conn: sqlite3.Connection, *, chat_id: int, user_id: int, person_id: int, name: str, now: int
+    conn: sqlite3.Connection,
+    *,
+    chat_id: int,
+    user_id: int,
+    person_id: int,
+    name: str | None,
+    now: int,
 ) -> Screen | None:
-    """How Qiao addresses the caregiver (奶奶, 外公 …), chosen by button; the flow ends."""
+    """How Qiao addresses the caregiver (奶奶, 姥姥 …), chosen by button; the flow ends.
+
+    `None` ("other") stores no name: texts then use the neutral default form of address
+    instead of a pronoun posing as a name (which rendered "您，您又下地…").
+    """
     flow = _flow_at(conn, chat_id, user_id, (CAREGIVER_FLOW,), "address")
     if flow is None or flow.person_id != person_id:
         return None
@@ -478,10 +510,10 @@ def choose_voice(
     caregiver = people.by_id(conn, person_id)
     if caregiver is None:
         return None
-    return finished(conn, caregiver)
+    return finished(conn, caregiver, first_time=flow.data.get("first") is True)
 
 
-def finished(conn: sqlite3.Connection, caregiver: Person) -> Screen:
+def finished(conn: sqlite3.Connection, caregiver: Person, *, first_time: bool = False) -> Screen:
     """The caregiver's last screen: which children can now agree, here or on their own phone."""
     handover: list[Person] = []
     ready = 0
@@ -493,7 +525,13 @@ def finished(conn: sqlite3.Connection, caregiver: Person) -> Screen:
             handover.append(child)
         else:
             ready += 1
-    return Screen("caregiver_finished", caregiver, handover=tuple(handover), children_ready=ready)
+    return Screen(
+        "caregiver_finished",
+        caregiver,
+        handover=tuple(handover),
+        children_ready=ready,
+        first_time=first_time,
+    )
 
 
 def _shared_phone_child(

@@ -18,6 +18,7 @@ from bot.telegram import (
     alerts,
     basics,
     checkins,
+    emergency,
     follow_through,
     inbox,
     lessons,
@@ -42,6 +43,7 @@ FEATURES = (
     follow_through,
     talk,
     reading,
+    emergency,
 )
 SETUP_KEY = "qiao.setup"
 

@@ -40,6 +40,7 @@ from bot.runtime import Runtime
 from bot.services import erasure as erasure_service
 from bot.services import onboarding as service
 from bot.services.onboarding import Link, Screen
+from bot.telegram import emergency
 from bot.telegram.callbacks import CallbackDataError, pack, pattern, unpack
 from bot.telegram.context import App, Caller, Ctx, caller_of, runtime_of
 from bot.telegram.jobs import PeriodicJob
@@ -54,7 +55,7 @@ JOBS: list[PeriodicJob] = []
 # The command menu each role sees (descriptions: onboarding.cmd.<name> in the person's language).
 ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
     "stranger": ("start", "help"),
-    "caregiver": ("next", "lessons", "voice", "help", "stop", "resume", "deleteme"),
+    "caregiver": ("next", "lessons", "voice", "help", "stop", "resume", "deleteme", "emergency"),
     "child": ("checkin", "checkin_time", "help", "stop", "resume"),
     "volunteer": (
         "newfamily",
@@ -82,7 +83,9 @@ ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
         "resume",
     ),
 }
-ADDRESSES = ("grandma", "grandpa", "waipo", "waigong", "other")
+ADDRESSES = ("grandma", "grandpa", "waipo", "waigong", "laolao", "laoye", "other")
+"""Forms of address offered at onboarding: maternal grandparents are 外婆/外公 in the south
+and 姥姥/姥爷 in the north (Shandong, Henan); "other" stores no name (texts use a neutral one)."""
 AGE_BUTTONS = {"young": "10-12", "older": "13-16"}
 
 HandlerFn = Callable[[Update, Ctx], Coroutine[Any, Any, None]]
@@ -378,7 +381,7 @@ async def _show(context: Ctx, chat_id: int, screen: Screen, *, caller: Caller) -
             _button(content, f"onboarding.address.{choice}", lang, "adr", person.id, choice)
             for choice in ADDRESSES
         ]
-        keyboard = _keyboard([buttons[0:2], buttons[2:4], buttons[4:]])
+        keyboard = _keyboard([buttons[0:2], buttons[2:4], buttons[4:6], buttons[6:]])
         await _send(context, chat_id, content.ui("onboarding.address.prompt", lang), keyboard)
     elif name == "voice" and person is not None:
         keyboard = _keyboard(
@@ -425,11 +428,13 @@ async def _show(context: Ctx, chat_id: int, screen: Screen, *, caller: Caller) -
 async def _show_finished(context: Ctx, chat_id: int, screen: Screen, caregiver: Person) -> None:
     content = runtime_of(context).content
     lang = caregiver.lang
-    name = caregiver.display_name or content.ui_label("onboarding.address.neutral", lang)
+    name = caregiver.display_name or content.ui_label("lessons.default_name", lang)
     text = content.ui("onboarding.welcome.caregiver", lang, name=name)
     if screen.children_ready:
         text += "\n\n" + content.ui("onboarding.welcome.children_ready", lang)
     await _send(context, chat_id, text)
+    if screen.first_time:
+        await emergency.send_card(context.bot, content, chat_id, lang)
     await set_chat_commands(context.bot, content, chat_id, "caregiver", lang)
     placeholder = content.ui_label("onboarding.child.placeholder", lang)
     for child in screen.handover:
@@ -529,8 +534,7 @@ async def on_button(update: Update, context: Ctx) -> None:
             )
         )
     elif action == "adr" and value in ADDRESSES:
-        key = "onboarding.address.neutral" if value == "other" else f"onboarding.address.{value}"
-        label = content.ui_label(key, lang)
+        label = None if value == "other" else content.ui_label(f"onboarding.address.{value}", lang)
         mark = "✅ " + content.ui(f"onboarding.address.{value}", lang)
         result = await runtime.db.tx(
             lambda c: service.choose_address(

@@ -3,6 +3,7 @@
 Sources: issue 4 (only admins /invite; volunteers and admins /newfamily, /family, /nickname,
 /erase, a volunteer managing only their own families and admins all; caregivers /next,
 /lessons, /deleteme; /stop and /resume "for that person", so for everyone registered;
+the emergency card (/emergency, issue 14) for anyone in a private chat, strangers included;
 invitation links for the people they invite; another person's, stale or forged presses
 change nothing), issue 5 (a child's check-in and its time are the child's, or on a shared
 phone the caregiver's account's once the phone is handed over), issue 6 (registered
@@ -198,6 +199,7 @@ COMMANDS: tuple[Action, ...] = (
     Action("/stop", "commands", private(*KNOWN), wrote("onboarding.stop.done"), "/stop"),
     Action("/resume", "commands", private(*KNOWN), wrote("onboarding.resume.done"), "/resume"),
     Action("/deleteme", "commands", private("caregiver"), buttons("ob:del:"), "/deleteme"),
+    Action("/emergency", "commands", private(*EVERYONE), wrote("emergency.card"), "/emergency"),
     Action("/lessons", "commands", private("caregiver"), buttons("ls:go"), "/lessons"),
     Action("/next", "commands", private("caregiver"), buttons("ls:"), "/next"),
     Action("/voice", "commands", private("caregiver"), buttons("vo:"), "/voice"),

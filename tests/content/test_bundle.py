@@ -43,7 +43,7 @@ def test_load_content_raises_with_every_problem() -> None:
         f"{root}/lessons/homework-01-routine.yaml:8: step 1 text (en): is too long: "
         "61 words, at most 60",
         f"{root}/lessons/homework-01-routine.yaml:8: step 1 text (zh): is too long: "
-        "151 Chinese characters, at most 150",
+        "151 Chinese characters (about 76 s to read), at most 60",
     ]
     assert "2 content problems" in str(caught.value)
 

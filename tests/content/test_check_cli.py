@@ -79,7 +79,8 @@ CASES = [
         "step_too_long",
         [
             f"{LESSON}:8: step 1 text (en): is too long: 61 words, at most 60",
-            f"{LESSON}:8: step 1 text (zh): is too long: 151 Chinese characters, at most 150",
+            f"{LESSON}:8: step 1 text (zh): is too long: 151 Chinese characters "
+            "(about 76 s to read), at most 60",
         ],
         id="a step too long in both languages",
     ),
@@ -221,6 +222,57 @@ CASES = [
         id="a folded line break inside Chinese",
     ),
     pytest.param(
+        "sequence_duplicate",
+        [
+            "lessons/sequence.yaml:3: lessons item 2: 'homework-routine' is listed twice "
+            "(first at line 2); list every lesson once"
+        ],
+        id="a lesson listed twice in the sequence",
+    ),
+    pytest.param(
+        "sequence_unknown",
+        [
+            "lessons/sequence.yaml:3: 'homework-rutine' is not a lesson id "
+            "(did you mean 'homework-routine'?)"
+        ],
+        id="an unknown id in the sequence",
+    ),
+    pytest.param(
+        "sequence_missing",
+        [
+            "lessons/sequence.yaml:2: lesson 'homework-place' "
+            "(sequence_missing/lessons/homework-02-place.yaml) is not listed; "
+            "add its id where it should come"
+        ],
+        id="a lesson missing from the sequence",
+    ),
+    pytest.param(
+        "step_over_limit",
+        [
+            f"{LESSON}:8: step 1 text (zh): is too long: 61 Chinese characters "
+            "(about 30 s to read), at most 60"
+        ],
+        id="a step one character over the default step limit",
+    ),
+    pytest.param(
+        "step_limit_in_sequence",
+        [
+            f"{LESSON}:8: step 1 text (zh): is too long: 45 Chinese characters "
+            "(about 22 s to read), at most 40"
+        ],
+        id="a step over the limit the sequence file sets",
+    ),
+    pytest.param(
+        "practice_tips_missing",
+        [f"{LESSON}:1: missing required field 'practice_tips'"],
+        id="a lesson without practice tips",
+    ),
+    pytest.param(
+        "practice_tips_partial",
+        [f"{LESSON}:24: practice_tips: missing required field 'hard'"],
+        id="practice tips without the tip for a hard week",
+    ),
+    pytest.param(
         "ui_duplicate_key",
         ["ui/b.yaml:4: key 'start.hello' is already used in ui_duplicate_key/ui/a.yaml:1"],
         id="a UI key in two files",
@@ -277,3 +329,25 @@ def test_yml_file_is_not_silently_skipped(
         f"{tmp_path}/lessons/homework-01-routine.yml: content files must end in .yaml; rename it"
     )
     assert code == 1
+
+
+def test_step_limit_flag_overrides_the_default(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--step-limit 70 lets a 61-character step pass that the default limit of 60 refuses."""
+    monkeypatch.chdir(FIXTURES)
+    assert main(["content", "check", "step_over_limit", "--step-limit", "70"]) == 0
+    assert capsys.readouterr().out.endswith(", 0 problems\n")
+    assert main(["content", "check", "step_over_limit", "--step-limit", "50"]) == 1
+    assert "at most 50" in capsys.readouterr().out
+
+
+def test_steps_flag_lists_each_step_with_its_reading_time(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--steps prints each step's Han characters and seconds to read, marking one over the limit."""
+    monkeypatch.chdir(FIXTURES)
+    main(["content", "check", "step_over_limit", "--steps"])
+    out = capsys.readouterr().out.splitlines()
+    assert "limit 60" in out[1]
+    assert out[2] == "  homework-routine: 1: 61/30s!  2: 3/2s  3: 3/2s"

@@ -43,6 +43,15 @@ Source: PLH tips on routines
 
 ── next time, before the next lesson · follow-up ──
 您试了吗？
+
+── practice tip · went well ──
+真好。
+
+── practice tip · hard ──
+慢慢来。
+
+── practice tip · not tried ──
+先试一小步。
 """
 
 
@@ -85,6 +94,21 @@ def test_preview_shows_html_as_plain_marks(
     code = main(["content", "preview", "homework-routine", "--path", str(tmp_path / "c")])
     assert "── message 2 · step 2 ──\n*第二步*&。\n" in capsys.readouterr().out
     assert code == 0
+
+
+def test_emergency_preview_shows_the_card_with_numbers_and_hours(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`preview emergency` prints the shipped emergency card: every number, honest hours, signs."""
+    content = Path(__file__).resolve().parents[2] / "content"
+    code = main(["content", "preview", "emergency", "--path", str(content), "--lang", "en"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.startswith("Emergency card · language en")
+    for number in ("110", "120", "119", "12356", "12355"):
+        assert f"*{number}*" in out
+    assert "at least 18 hours a day" in out
+    assert "Signs to take seriously" in out
 
 
 def test_preview_of_unknown_id_fails_and_lists_ids(capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import ContentBundle, Localized, QuestionType, load_content
-from bot.content.check import phone_numbers
+from bot.content import PRACTICE_ANSWERS, ContentBundle, Localized, QuestionType, load_content
+from bot.content.check import inspect_content, phone_numbers, step_lengths
 from bot.content.render import CHECKIN_NAMES, LESSON_NAMES, sample_values
 from bot.content.telegram_html import validate
 from bot.levels import RiskLevel
@@ -27,7 +27,8 @@ def _lesson_texts(bundle: ContentBundle, lesson_id: str) -> list[tuple[Localized
     texts += [(step.text, False) for step in lesson.steps]
     for option in lesson.question.options:
         texts += [(option.label, True), (option.feedback, False)]
-    return [*texts, (lesson.practice, False), (lesson.follow_up, False)]
+    tips = [(lesson.practice_tips.for_answer(answer), False) for answer in PRACTICE_ANSWERS]
+    return [*texts, (lesson.practice, False), (lesson.follow_up, False), *tips]
 
 
 def _checkin_texts(bundle: ContentBundle, checkin_id: str) -> list[tuple[Localized, bool]]:
@@ -67,6 +68,20 @@ def test_shipped_content_has_lessons_in_four_tracks_and_two_checkins(
     assert len(shipped.lessons) >= 16
     assert len(full_tracks) >= 4
     assert {"weekly", "followup"} <= set(shipped.checkins)
+
+
+def test_shipped_lessons_are_thirty_or_more_in_a_sequence_with_short_steps(
+    shipped: ContentBundle,
+) -> None:
+    """At least 30 lessons, all in the sequence file, and no step over 60 Han characters."""
+    assert len(shipped.lessons) >= 30
+    assert sorted(lesson.id for lesson in shipped.sequence) == sorted(
+        lesson.id for lesson in shipped.lessons
+    )
+    lengths = step_lengths(inspect_content(CONTENT))
+    assert len(lengths) == sum(len(lesson.steps) for lesson in shipped.lessons)
+    assert max(length.han for length in lengths) <= 60
+    assert max(length.seconds for length in lengths) <= 30
 
 
 def test_every_shipped_lesson_renders_in_both_languages(shipped: ContentBundle) -> None:

@@ -31,11 +31,11 @@ async def test_follow_up_is_asked_at_the_next_lesson_and_recorded(harness: Harne
     assert "✅ 还没有" in marked.plain_text
     reply, first_step = texts(h, "grandma")[-2:]
     assert reply.startswith("没关系！")
-    assert first_step.startswith("火上来了，先停一停（1/")
+    assert first_step.startswith("这些信号，要当真（1/")
     rows = {row.lesson_id: row for row in await progress(h, ids.caregiver_id)}
     assert rows["homework-routine"].follow_up == "not_yet"
     assert rows["homework-routine"].followed_up_at == h.runtime.ts()
-    assert (rows["stress-pause"].stage, rows["stress-pause"].step) == ("step", 0)
+    assert (rows["safety-signs"].stage, rows["safety-signs"].step) == ("step", 0)
 
 
 async def test_follow_up_survives_a_restart_and_is_asked_once(harness: Harness) -> None:
@@ -52,7 +52,7 @@ async def test_follow_up_survives_a_restart_and_is_asked_once(harness: Harness) 
     await h.press("grandma", "试了 👍")
     assert texts(h, "grandma")[-2].startswith("太好了！")
     await h.say("grandma", "/next")
-    assert texts(h, "grandma")[-1].startswith("火上来了，先停一停（1/")
+    assert texts(h, "grandma")[-1].startswith("这些信号，要当真（1/")
 
 
 async def test_back_to_back_lessons_skip_the_follow_up(harness: Harness) -> None:
@@ -62,10 +62,10 @@ async def test_back_to_back_lessons_skip_the_follow_up(harness: Harness) -> None
     await h.say("grandma", "/next")
     await finish_without_a_plan(h)
     await h.say("grandma", "/next")
-    assert texts(h, "grandma")[-1].startswith("火上来了，先停一停（1/")
+    assert texts(h, "grandma")[-1].startswith("这些信号，要当真（1/")
     rows = {row.lesson_id: row for row in await progress(h, ids.caregiver_id)}
     assert rows["homework-routine"].follow_up is None
-    assert rows["stress-pause"].follow_up_of is None
+    assert rows["safety-signs"].follow_up_of is None
 
 
 async def test_stale_follow_up_button_changes_nothing(harness: Harness) -> None:

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
+from pathlib import Path
+
+import yaml
+
 from bot.content import load_content
 from bot.harness import REPO_CONTENT, Harness
 from bot.services.lessons import lesson_order
@@ -70,24 +76,36 @@ async def test_lessons_command_shows_tracks_in_order_with_progress(harness: Harn
     await take_whole_lesson(h)
     await h.say("grandma", "/lessons")
     view = texts(h, "grandma")[-1]
-    lines = [line for line in view.splitlines() if "/4" in line]
+    lines = [line for line in view.splitlines() if "　" in line and "/" in line]
     assert lines == [
         "作业辅导　1/4",
-        "缓解压力　0/4",
-        "孩子的心情　0/4",
-        "亲近和联系　0/4",
-        "平安成长　0/4",
+        "缓解压力　0/5",
+        "孩子的心情　0/5",
+        "亲近和联系　0/6",
+        "平安成长　0/12",
     ]
-    assert "下一课：火上来了，先停一停" in view
+    assert "下一课：这些信号，要当真" in view
     last = h.sim.last_bot_message(h.user_id("grandma"))
     assert last is not None
     assert last.buttons[0].text == "▶ 接着学"
 
 
-def test_lesson_order_interleaves_the_tracks() -> None:
-    """Lessons come round-robin: the first of every track, then the second of every track."""
+def test_lesson_order_follows_the_sequence_file() -> None:
+    """The shipped order is the sequence file's: every lesson once, safety lessons in weeks 2-4."""
     content = load_content(REPO_CONTENT)
-    order = lesson_order(content)
+    order = [lesson.id for lesson in lesson_order(content)]
+    listed = yaml.safe_load((REPO_CONTENT / "lessons" / "sequence.yaml").read_text("utf-8"))
+    assert order == listed["lessons"]
+    assert sorted(order) == sorted(lesson.id for lesson in content.lessons)
+    assert {"safety-signs", "safety-body", "safety-disclosure"} <= set(order[:4])
+
+
+def test_without_a_sequence_file_the_tracks_interleave(tmp_path: Path) -> None:
+    """Content without a sequence file offers the first lesson of every track, then the second."""
+    root = tmp_path / "content"
+    shutil.copytree(REPO_CONTENT, root)
+    (root / "lessons" / "sequence.yaml").unlink()
+    order = lesson_order(load_content(root))
     assert [(lesson.track, lesson.order) for lesson in order[:6]] == [
         ("homework", 1),
         ("stress", 1),
@@ -96,18 +114,76 @@ def test_lesson_order_interleaves_the_tracks() -> None:
         ("safety", 1),
         ("homework", 2),
     ]
-    assert sorted(lesson.id for lesson in order) == sorted(lesson.id for lesson in content.lessons)
 
 
-async def test_next_lesson_follows_the_interleaved_order(harness: Harness) -> None:
-    """After the first homework lesson, the next-lesson button opens the first stress lesson."""
+async def test_next_lesson_follows_the_sequence(harness: Harness) -> None:
+    """After the first lesson (homework), the next-lesson button opens the warning-signs lesson."""
     h = harness
     await make_family(h)
     await h.say("grandma", "/next")
     await take_whole_lesson(h)
     await h.press("grandma", "下一课")
     shown = texts(h, "grandma")[-1]
-    assert shown.startswith("火上来了，先停一停（1/")
+    assert shown.startswith("这些信号，要当真（1/")
+
+
+async def _finished_earlier(h: Harness, person_id: int, *lesson_ids: str) -> None:
+    """Rows for lessons a grandparent finished before the order changed (taken, done)."""
+    now = h.runtime.ts()
+    content = h.runtime.content
+
+    def write(c: sqlite3.Connection) -> None:
+        for lesson_id in lesson_ids:
+            lesson = content.lesson(lesson_id)
+            store.start(
+                c,
+                person_id=person_id,
+                lesson_id=lesson_id,
+                version=lesson.version,
+                follow_up_of=None,
+                now=now,
+            )
+            store.move(
+                c,
+                person_id=person_id,
+                lesson_id=lesson_id,
+                from_stage="step",
+                from_step=0,
+                to_stage="practice",
+                to_step=0,
+                now=now,
+            )
+            store.finish(c, person_id=person_id, lesson_id=lesson_id, now=now)
+
+    await h.runtime.db.tx(write)
+
+
+async def test_grandparent_part_way_keeps_progress_and_skips_finished_lessons(
+    harness: Harness,
+) -> None:
+    """Lessons finished under the old order stay done; /next opens the first one not yet taken."""
+    h = harness
+    ids = await make_family(h)
+    await _finished_earlier(
+        h, ids.caregiver_id, "homework-routine", "stress-pause", "feelings-naming", "safety-signs"
+    )
+    await h.say("grandma", "/next")
+    shown = texts(h, "grandma")[-1]
+    assert shown.startswith("教孩子护好自己的身体（1/5）")
+    rows = {row.lesson_id: row.stage for row in await progress(h, ids.caregiver_id)}
+    assert rows == {
+        "homework-routine": "done",
+        "stress-pause": "done",
+        "feelings-naming": "done",
+        "safety-signs": "done",
+        "safety-body": "step",
+    }
+    await take_whole_lesson(h)
+    await h.press("grandma", "下一课")
+    assert texts(h, "grandma")[-1].startswith("孩子说出被伤害的时候（1/5）")
+    await take_whole_lesson(h)
+    await h.press("grandma", "下一课")
+    assert texts(h, "grandma")[-1].startswith("孩子说了想不开以后（1/5）")
 
 
 async def test_progress_survives_a_restart_mid_lesson(harness: Harness) -> None:
@@ -152,7 +228,7 @@ async def test_lesson_texts_use_the_childs_nickname(harness: Harness) -> None:
     for _ in lesson.steps:
         await h.press("grandma", NEXT)
     question = texts(h, "grandma")[-1]
-    assert question.startswith("❓ 小明回家跟您说")
+    assert question.startswith("❓ 一天，小明回家跟您说")
 
 
 async def test_english_speaking_caregiver_gets_english(harness: Harness) -> None:

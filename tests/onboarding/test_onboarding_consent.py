@@ -60,7 +60,9 @@ async def test_caregiver_consents_and_becomes_active(harness: Harness) -> None:
     record = await harness.runtime.db.run(lambda c: families.child(c, child.id))
     assert record is not None
     assert record.guardian_consent_at == harness.runtime.ts()
-    assert "/next" in last_text(harness, "grandma")
+    welcome, card = [m.plain_text for m in harness.sim.bot_messages(GRANDMA)][-2:]
+    assert "/next" in welcome
+    assert "/emergency" in card
     assert await harness.runtime.db.run(lambda c: invites.load_flow(c, GRANDMA)) is None
 
 
@@ -85,7 +87,9 @@ async def test_english_caregiver_gets_english_texts_and_commands(harness: Harnes
     await caregiver_joins(harness, caregiver_link, lang="English")
     caregiver, _child = await family_people(harness)
     assert (caregiver.lang, caregiver.display_name) == ("en", "Grandma")
-    assert "Welcome, Grandma" in last_text(harness, "grandma")
+    welcome, card = [m.plain_text for m in harness.sim.bot_messages(GRANDMA)][-2:]
+    assert "Welcome, Grandma" in welcome
+    assert card.startswith("🆘 Emergency numbers")
     menu = harness.sim.my_commands(scope={"type": "chat", "chat_id": GRANDMA})
     assert [name for name, _ in menu] == [
         "next",
@@ -95,6 +99,7 @@ async def test_english_caregiver_gets_english_texts_and_commands(harness: Harnes
         "stop",
         "resume",
         "deleteme",
+        "emergency",
     ]
     assert dict(menu)["deleteme"] == "Delete my information"
     assert dict(menu)["voice"] == "Read lessons aloud (on/off)"
