@@ -15,14 +15,13 @@ transaction) and returns what the chat should show, or None for a stale or forge
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.content.models import Localized
+from bot.content.models import PRACTICE_ANSWERS, Localized
 from bot.services import lessons as lesson_service
 from bot.services.schedule import at_local, in_quiet_hours, local_time, minute_of
 from storage import families, people
@@ -263,13 +262,7 @@ def answer(
 
 
 def practice_tip(lesson: Lesson, value: str) -> Localized | None:
-    """The lesson's own tip for an answer (`practice_tips` in its file), if it has one.
-
-    Read defensively: lessons written before tips existed have none, and the tips may be
-    held as a mapping by answer or as one field per answer.
-    """
-    tips: object = getattr(lesson, "practice_tips", None)
-    if tips is None:
+    """The lesson's own tip for an answer (`practice_tips` in its file); None for no answer."""
+    if value not in PRACTICE_ANSWERS:
         return None
-    tip: object = tips.get(value) if isinstance(tips, Mapping) else getattr(tips, value, None)
-    return tip if isinstance(tip, Localized) else None
+    return lesson.practice_tips.for_answer(value)

@@ -392,11 +392,19 @@ def _next_guardian(
             now=now,
         )
         return Screen("address", caregiver)
-    return _voice_or_finished(conn, caregiver, chat_id=chat_id, user_id=user_id, now=now)
+    return _voice_or_finished(
+        conn, caregiver, chat_id=chat_id, user_id=user_id, now=now, first_time=first_time
+    )
 
 
 def _voice_or_finished(
-    conn: sqlite3.Connection, caregiver: Person, *, chat_id: int, user_id: int, now: int
+    conn: sqlite3.Connection,
+    caregiver: Person,
+    *,
+    chat_id: int,
+    user_id: int,
+    now: int,
+    first_time: bool = False,
 ) -> Screen:
     """Ask once whether lessons should be read aloud; then the caregiver's last screen."""
     if voice_repo.mode(conn, caregiver.id) is None:
@@ -405,7 +413,7 @@ def _voice_or_finished(
             chat_id=chat_id,
             person_id=caregiver.id,
             state=CAREGIVER_FLOW,
-            data={"user": user_id, "step": "voice"},
+            data={"user": user_id, "step": "voice", "first": first_time},
             now=now,
         )
         return Screen("voice", caregiver)
@@ -495,7 +503,14 @@ def choose_address(
     caregiver = people.by_id(conn, person_id)
     if caregiver is None:
         return None
-    return _voice_or_finished(conn, caregiver, chat_id=chat_id, user_id=user_id, now=now)
+    return _voice_or_finished(
+        conn,
+        caregiver,
+        chat_id=chat_id,
+        user_id=user_id,
+        now=now,
+        first_time=flow.data.get("first") is True,
+    )
 
 
 def choose_voice(

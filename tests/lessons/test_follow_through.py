@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.content.models import Lesson, Localized
 from bot.harness import Harness, sim_config
 from bot.services.follow_through import due_at, practice_tip
 from bot.simtelegram import Fault
@@ -244,31 +242,10 @@ async def test_a_paused_grandparent_is_not_asked_and_an_old_question_is_dropped(
     assert (await plan_of(h, ids.caregiver_id)).status == "expired"
 
 
-@dataclass(frozen=True)
-class _LessonWithTips(Lesson):
-    """A lesson as the lesson files with `practice_tips` load it (the field comes with them)."""
-
-    practice_tips: object = None
-
-
-def _with_tips(lesson: Lesson, tips: object) -> Lesson:
-    values = {f.name: getattr(lesson, f.name) for f in fields(lesson)}
-    return _LessonWithTips(**values, practice_tips=tips)
-
-
-def test_a_lessons_own_tip_is_used_whether_held_by_answer_or_as_fields(harness: Harness) -> None:
-    """The tip for an answer comes from the lesson's practice_tips; without them there is none."""
+def test_a_lessons_own_tip_answers_each_practice_answer(harness: Harness) -> None:
+    """Each answer to "how did it go?" gets the tip written for it in the lesson's file."""
     lesson = harness.runtime.content.lesson(LESSON)
-    hard = Localized({"zh": "下回先做一小步。", "en": "Next time, one small step."}, lesson.origin)
-    assert practice_tip(lesson, "hard") is None
-    assert practice_tip(_with_tips(lesson, {"hard": hard}), "hard") == hard
-    assert practice_tip(_with_tips(lesson, {"hard": hard}), "went_well") is None
-
-    @dataclass(frozen=True)
-    class Tips:
-        went_well: Localized
-        hard: Localized
-        not_tried: Localized
-
-    held = Tips(hard, hard, hard)
-    assert practice_tip(_with_tips(lesson, held), "not_tried") == hard
+    assert practice_tip(lesson, "hard") == lesson.practice_tips.hard
+    assert practice_tip(lesson, "went_well") == lesson.practice_tips.went_well
+    assert practice_tip(lesson, "not_tried") == lesson.practice_tips.not_tried
+    assert practice_tip(lesson, "forged") is None

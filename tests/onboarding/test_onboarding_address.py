@@ -19,6 +19,7 @@ async def _join_choosing(h: Harness, address: str, *, lang: str = "中文") -> N
     await h.press("grandma", 1)
     await h.press("grandma", 1)
     await h.press("grandma", address)
+    await h.press("grandma", "我自己看" if lang == "中文" else "I'll read it myself")
 
 
 def _bot_texts(h: Harness) -> list[str]:
