@@ -36,7 +36,10 @@ EN_GAP = r"(?:[^ ]+ ){0,5}?"
 EN_NEAR = r"(?:[^ |]+ ){0,4}?"
 _MARK_OF = {"*": GAP, "~": NEAR, "$": END}
 # After a digit standing in for a character (4 for 死), these make it a number or a count.
-_DIGIT_UNITS = "0-9点个年月号日天岁次块元角分斤两本楼层米只位名人份张条门节周级班"
+_DIGIT_UNITS = (
+    "0-9点个年月号日天岁次块元角分斤两本楼层米只位名人份张条门节周级班"
+    "支根瓶袋盒包颗粒件双对辆路排页题道遍"
+)
 
 
 class PatternError(ValueError):

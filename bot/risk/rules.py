@@ -106,8 +106,8 @@ class RiskRules:
         lower it; see `second_opinion`.
         """
         rules = self.assess_rules(text, lang, reporter=reporter)
-        if self._learned is None:
-            return rules
+        if self._learned is None or rules.level >= RiskLevel.CONCERN:
+            return rules  # the model can only raise to concern: nothing to add, skip its cost
         return second_opinion(rules, self._learned.assess(text))
 
     def assess_rules(
