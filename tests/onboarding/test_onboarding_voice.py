@@ -52,9 +52,11 @@ async def test_read_it_to_me_is_chosen_with_a_big_button_after_the_form_of_addre
 
     await h.press("grandma", "念给我听")
     assert await voice_of(h) is True
-    assert "欢迎您，奶奶" in last_text(h, "grandma")
+    texts = [m.plain_text for m in h.sim.bot_messages(GRANDMA)]
+    assert "欢迎您，奶奶" in texts[-2]  # then, first time only, the emergency card
+    assert "救命电话" in texts[-1]
     assert await h.runtime.db.run(lambda c: invites.load_flow(c, GRANDMA)) is None
-    assert "✅ 🔊 念给我听" in h.sim.bot_messages(GRANDMA)[-2].plain_text
+    assert "✅ 🔊 念给我听" in texts[-3]
 
 
 async def test_reading_myself_is_remembered_and_the_question_is_not_asked_again(
