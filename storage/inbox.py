@@ -66,7 +66,7 @@ def waiting(conn: sqlite3.Connection) -> list[StoredUpdate]:
 
 
 def count_attempt(conn: sqlite3.Connection, update_ids: Iterable[int]) -> None:
-    """A restart begins handling these waiting updates again."""
+    """A start begins handling these waiting updates again (one more attempt each)."""
     conn.executemany(
         "UPDATE inbox SET attempts = attempts + 1 WHERE update_id = ? AND handled_at IS NULL",
         [(i,) for i in update_ids],

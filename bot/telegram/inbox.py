@@ -9,9 +9,10 @@ crash before that change leaves nothing of the update stored, so handling it aga
 restart is safe; a crash after it must not handle it again (the alert, the answer and the
 queued messages are stored), and it is not.
 
-On start, updates that wait are handed over first (`waiting_updates`), each at most
-`MAX_ATTEMPTS` times across restarts: an update that kills the process every time it is
-handled is given up with a logged error, and `qiao health` fails for a day.
+On start, updates that wait are handed over first (`waiting_updates`). The one that was in
+hand at the crash is begun at most `MAX_ATTEMPTS` times across restarts: an update that
+kills the process every time it is handled is given up with a logged error, and `qiao
+health` fails for a day.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from storage.db import write_hook
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
-"""Restarts that may begin handling one update again before it is given up."""
+"""Starts that may begin handling the update in hand at a crash again before it is given up."""
 KEEP_HANDLED = timedelta(days=1)
 """Handled rows (a child's words among them) are deleted this long after handling, or sooner
 when `[retention] child_text_days` is shorter."""
@@ -78,29 +79,35 @@ async def receive(app: App, updates: Sequence[Update]) -> list[Update]:
 
 
 async def waiting_updates(app: App) -> list[Update]:
-    """Stored updates not handled yet, in arrival order, counted as one more attempt each.
+    """Stored updates not handled yet, in arrival order, to hand over before anything new.
 
-    Those already begun `MAX_ATTEMPTS` times are given up (logged; `qiao health` fails).
+    Updates are handled one at a time in that order, so the oldest waiting update is the one
+    that was in hand when the process died: it alone counts one more attempt, and once it
+    has `MAX_ATTEMPTS` it is given up (logged; `qiao health` fails). The others were never
+    begun; however long they waited, they are not counted against.
     """
     runtime = _runtime(app)
     stored = await runtime.db.run(inbox.waiting)
-    retry = [s for s in stored if s.attempts < MAX_ATTEMPTS]
-    given_up = [s for s in stored if s.attempts >= MAX_ATTEMPTS]
-    now = runtime.ts()
+    if not stored:
+        return []
+    first, now = stored[0], runtime.ts()
+    gave_up = first.attempts >= MAX_ATTEMPTS
 
     def write(conn: sqlite3.Connection) -> None:
-        for item in given_up:
-            inbox.mark(conn, item.update_id, now=now, outcome=inbox.GAVE_UP)
-        inbox.count_attempt(conn, (s.update_id for s in retry))
+        if gave_up:
+            inbox.mark(conn, first.update_id, now=now, outcome=inbox.GAVE_UP)
+        else:
+            inbox.count_attempt(conn, [first.update_id])
 
     await runtime.db.tx(write)
-    for item in given_up:
+    if gave_up:
         log.error(
             "update given up after repeated failed handling",
-            extra={"update_id": item.update_id, "kind": _kind(item.payload)},
+            extra={"update_id": first.update_id, "kind": _kind(first.payload)},
         )
+        stored = stored[1:]
     updates: list[Update] = []
-    for item in retry:
+    for item in stored:
         update = await _parse(app, runtime, item.update_id, item.payload)
         if update is not None:
             updates.append(update)
@@ -154,8 +161,13 @@ class _Handling:
     def __init__(self, update_id: int, runtime: Runtime) -> None:
         self.update_id = update_id
         self.runtime = runtime
+        self.task = asyncio.current_task()
         self.open = True
         self.marked = False
+
+    def applies(self) -> bool:
+        """Only the task handling the update marks it (not tasks it started)."""
+        return self.open and asyncio.current_task() is self.task
 
     def in_transaction(self, conn: sqlite3.Connection) -> None:
         """Mark the update handled in the transaction that stores its first change."""
