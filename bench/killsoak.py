@@ -369,6 +369,9 @@ def run(workdir: Path, settings: Settings) -> Outcome:
             outcome.card_sends = card_sends(sim, children)
     outcome.alerts, outcome.messages, waiting, pending = database_counts(database)
     _judge(outcome, [by_uid[uid] for uid in sorted(sent)], waiting, pending)
+    log = (workdir / "bot.log").read_text(encoding="utf-8", errors="replace")
+    if given_up := log.count("update given up"):
+        outcome.problems.append(f"{given_up} updates given up (see bot.log)")
     return outcome
 
 
@@ -406,16 +409,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--graceful-every", type=int, default=4)
     parser.add_argument("--mode", choices=("polling", "webhook", "both"), default="both")
+    parser.add_argument("--workdir", type=Path, default=None, help="kept: database and bot.log")
     args = parser.parse_args(argv)
     seed_value = args.seed if args.seed is not None else random.SystemRandom().randrange(10**6)
     modes = ("polling", "webhook") if args.mode == "both" else (args.mode,)
     failed = False
     with tempfile.TemporaryDirectory(prefix="qiao-killsoak-") as tmp:
+        root = args.workdir or Path(tmp)
         for mode in modes:
             settings = Settings(
                 mode, args.children, args.rounds, seed_value, graceful_every=args.graceful_every
             )
-            outcome = run(Path(tmp) / mode, settings)
+            outcome = run(root / mode, settings)
             print(outcome.line(), flush=True)
             failed = failed or bool(outcome.problems or outcome.duplicate_cards)
     return 1 if failed else 0

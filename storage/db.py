@@ -31,6 +31,10 @@ class WriteHook(Protocol):
     update again (its effects are stored), and before it nothing of it is stored.
     """
 
+    def applies(self) -> bool:
+        """Whether the running task is the one the hook was set for (tasks it started copy
+        the hook with their context, and must not act for it)."""
+
     def in_transaction(self, conn: sqlite3.Connection) -> None:
         """Run inside the transaction, after its work changed at least one row."""
 
@@ -123,7 +127,7 @@ class Database:
         A write hook set by the caller's task joins the transaction when `fn` changed a row.
         """
         hook = _WRITE_HOOK.get()
-        if hook is None:
+        if hook is None or not hook.applies():
             return await self.run(lambda conn: transaction(conn, fn))
         changed = False
 

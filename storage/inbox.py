@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,7 @@ GAVE_UP = "gave_up"
 
 @dataclass(frozen=True)
 class StoredUpdate:
-    """One update as Telegram sent it, and how often a restart began handling it again."""
+    """One update as Telegram sent it, and how often its handling began."""
 
     update_id: int
     payload: dict[str, Any]
@@ -65,11 +65,11 @@ def waiting(conn: sqlite3.Connection) -> list[StoredUpdate]:
     return [StoredUpdate(int(r[0]), json.loads(r[1]), int(r[2])) for r in found]
 
 
-def count_attempt(conn: sqlite3.Connection, update_ids: Iterable[int]) -> None:
-    """A restart begins handling these waiting updates again."""
-    conn.executemany(
+def begin(conn: sqlite3.Connection, update_id: int) -> None:
+    """Handling of this update begins (once more): one more attempt."""
+    conn.execute(
         "UPDATE inbox SET attempts = attempts + 1 WHERE update_id = ? AND handled_at IS NULL",
-        [(i,) for i in update_ids],
+        (update_id,),
     )
 
 

@@ -121,6 +121,7 @@ class StandIn:
                 return None
             hold = _hold_seconds(path, params, body)
             if hold > 0:
+                self._changed.notify_all()  # the call is recorded: waiters may look now
                 self._changed.wait_for(
                     lambda: self.sim.pending_updates > 0 or self._stopping.is_set(),
                     timeout=hold,
@@ -143,8 +144,11 @@ class StandIn:
                     continue
             update = batch[0]
             if _post(target, update, secret):
-                self.deliveries += 1
                 offset = int(update["update_id"]) + 1
+                with self._changed:
+                    self.sim.webhook_batch(offset, 0)  # delivered: Telegram forgets it now
+                    self.deliveries += 1
+                    self._changed.notify_all()
             else:
                 self.refused += 1
                 self._stopping.wait(self.retry_seconds)

@@ -9,9 +9,10 @@ crash before that change leaves nothing of the update stored, so handling it aga
 restart is safe; a crash after it must not handle it again (the alert, the answer and the
 queued messages are stored), and it is not.
 
-On start, updates that wait are handed over first (`waiting_updates`), each at most
-`MAX_ATTEMPTS` times across restarts: an update that kills the process every time it is
-handled is given up with a logged error, and `qiao health` fails for a day.
+On start, updates that wait are handed over first (`waiting_updates`). Each handling that
+begins is counted (one small write); an update whose handling began `MAX_ATTEMPTS` times
+and never finished (it kills the process every time) is given up with a logged error, and
+`qiao health` fails for a day.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from storage.db import write_hook
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
-"""Restarts that may begin handling one update again before it is given up."""
+"""Times handling of one update may begin without finishing before it is given up."""
 KEEP_HANDLED = timedelta(days=1)
 """Handled rows (a child's words among them) are deleted this long after handling, or sooner
 when `[retention] child_text_days` is shorter."""
@@ -78,29 +79,32 @@ async def receive(app: App, updates: Sequence[Update]) -> list[Update]:
 
 
 async def waiting_updates(app: App) -> list[Update]:
-    """Stored updates not handled yet, in arrival order, counted as one more attempt each.
+    """Stored updates not handled yet, in arrival order, to hand over before anything new.
 
-    Those already begun `MAX_ATTEMPTS` times are given up (logged; `qiao health` fails).
+    One whose handling already began `MAX_ATTEMPTS` times without finishing (the process died
+    each time) is given up: logged, kept for `KEEP_GIVEN_UP`, and `qiao health` fails. Updates
+    that only waited, however long and through however many restarts, are never given up.
     """
     runtime = _runtime(app)
     stored = await runtime.db.run(inbox.waiting)
-    retry = [s for s in stored if s.attempts < MAX_ATTEMPTS]
     given_up = [s for s in stored if s.attempts >= MAX_ATTEMPTS]
-    now = runtime.ts()
+    if given_up:
+        now = runtime.ts()
 
-    def write(conn: sqlite3.Connection) -> None:
+        def write(conn: sqlite3.Connection) -> None:
+            for item in given_up:
+                inbox.mark(conn, item.update_id, now=now, outcome=inbox.GAVE_UP)
+
+        await runtime.db.tx(write)
         for item in given_up:
-            inbox.mark(conn, item.update_id, now=now, outcome=inbox.GAVE_UP)
-        inbox.count_attempt(conn, (s.update_id for s in retry))
-
-    await runtime.db.tx(write)
-    for item in given_up:
-        log.error(
-            "update given up after repeated failed handling",
-            extra={"update_id": item.update_id, "kind": _kind(item.payload)},
-        )
+            log.error(
+                "update given up after repeated failed handling",
+                extra={"update_id": item.update_id, "kind": _kind(item.payload)},
+            )
     updates: list[Update] = []
-    for item in retry:
+    for item in stored:
+        if item.attempts >= MAX_ATTEMPTS:
+            continue
         update = await _parse(app, runtime, item.update_id, item.payload)
         if update is not None:
             updates.append(update)
@@ -154,8 +158,13 @@ class _Handling:
     def __init__(self, update_id: int, runtime: Runtime) -> None:
         self.update_id = update_id
         self.runtime = runtime
+        self.task = asyncio.current_task()
         self.open = True
         self.marked = False
+
+    def applies(self) -> bool:
+        """Only the task handling the update marks it (not tasks it started)."""
+        return self.open and asyncio.current_task() is self.task
 
     def in_transaction(self, conn: sqlite3.Connection) -> None:
         """Mark the update handled in the transaction that stores its first change."""
@@ -182,16 +191,20 @@ class InboxApplication(Application[Any, Any, Any, Any, Any, Any]):
             await super().process_update(update)
             return
         runtime = _runtime(self)
-        handling = _Handling(update.update_id, runtime)
+        update_id = update.update_id
+        try:
+            await runtime.db.tx(lambda c: inbox.begin(c, update_id))
+        except sqlite3.Error:  # not counted: the update is handled all the same
+            log.warning("could not count an update's attempt", extra={"update_id": update_id})
+        handling = _Handling(update_id, runtime)
         try:
             with write_hook(handling):
                 await super().process_update(update)
         finally:
             handling.open = False
-        waiting.discard(update.update_id)
+        waiting.discard(update_id)
         if handling.marked:
             return
-        update_id = update.update_id
         try:
             await runtime.db.tx(lambda c: inbox.mark(c, update_id, now=runtime.ts()))
         except sqlite3.Error:

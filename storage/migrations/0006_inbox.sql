@@ -8,7 +8,7 @@ CREATE TABLE inbox (
     update_id    INTEGER NOT NULL UNIQUE,                            -- Telegram's id: a redelivery is ignored
     payload      TEXT NOT NULL,                                      -- the update's JSON as Telegram sent it
     received_at  INTEGER NOT NULL,
-    attempts     INTEGER NOT NULL DEFAULT 0,                         -- handlings started again after a restart
+    attempts     INTEGER NOT NULL DEFAULT 0,                         -- times its handling began
     handled_at   INTEGER,                                            -- NULL while waiting to be handled
     outcome      TEXT CHECK (outcome IN ('handled', 'gave_up'))
 );

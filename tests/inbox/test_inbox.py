@@ -56,15 +56,16 @@ async def test_update_stored_before_a_crash_is_handled_after_the_restart(
 
 
 async def test_waiting_updates_keep_their_arrival_order(harness: Harness) -> None:
-    """Stored updates come back in the order they arrived, counted as one more attempt."""
+    """Stored updates come back in arrival order; waiting alone counts no attempt."""
     await make_family(harness)
     first = harness.sim.user_sends(CHILD, "第一")
     second = harness.sim.user_sends(CHILD, "第二")
     await harness.store(second, first)
-    await harness.restart()
-    updates = await inbox.waiting_updates(harness.app)
+    for _ in range(inbox.MAX_ATTEMPTS + 1):
+        await harness.restart()
+        updates = await inbox.waiting_updates(harness.app)
     assert [u.update_id for u in updates] == [second["update_id"], first["update_id"]]
-    assert await count(harness, "SELECT MIN(attempts) FROM inbox") == 1
+    assert await count(harness, "SELECT MAX(attempts) FROM inbox") == 0
 
 
 async def test_update_is_not_handled_again_once_its_change_committed(harness: Harness) -> None:
@@ -101,16 +102,27 @@ async def test_update_whose_handler_failed_is_marked_handled(
 async def test_update_failing_every_restart_is_given_up_and_health_fails(
     harness: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """An update that dies with the process at every start is given up after three tries."""
+    """An update whose handling kills the process three times is given up; the child's
+    message queued behind it, never begun, is handled."""
     await make_family(harness)
-    await harness.store(harness.sim.user_sends(CHILD, URGENT_WORDS))
+    await harness.store(harness.sim.user_sends(1005, "/help"))
+    await harness.store(harness.sim.user_sends(CHILD, "今天挺好的"))
+
+    def die(action: str, message: SimMessage) -> None:
+        raise asyncio.CancelledError  # the process ends at the first thing the bot sends
+
     for _ in range(inbox.MAX_ATTEMPTS):
-        assert len(await inbox.waiting_updates(harness.app)) == 1  # then the process dies
         await harness.restart()
+        poison, _behind = await inbox.waiting_updates(harness.app)
+        harness.sim.subscribe(die)
+        with pytest.raises(asyncio.CancelledError):
+            await harness.app.process_update(poison)
+        harness.sim._world.listeners.clear()
+    await harness.restart()
     with caplog.at_level(logging.ERROR):
-        assert await harness.handle_waiting() == 0
+        assert await harness.handle_waiting() == 1
     assert any("given up" in r.getMessage() for r in caplog.records)
-    assert URGENT_WORDS not in caplog.text
+    assert await count(harness, "SELECT COUNT(*) FROM child_messages") == 1
     report = await health.check_database(harness.runtime.db, now=harness.runtime.ts())
     assert not report.ok
     assert "updates given up" in report.problems

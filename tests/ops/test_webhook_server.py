@@ -244,3 +244,49 @@ async def test_failed_store_answers_503_so_telegram_delivers_again(
     retried = await client.post("/telegram", json=update_json(harness, 92), headers=headers)
     assert retried.status_code == 200
     assert await _inbox_rows(harness) == [(92, None)]
+
+
+async def test_serve_handles_stored_updates_before_new_ones(tmp_path: Path) -> None:
+    """At start, an update stored before the last stop is handled before a newly posted one."""
+    port = free_port()
+    config = sim_config(
+        tmp_path / "qiao.sqlite3",
+        webhook={
+            "public_url": "https://qiao.example.org/",
+            "secret_token": SECRET,
+            "listen": "127.0.0.1",
+            "port": port,
+            "path": "/tg-updates",
+        },
+    )
+    world = Harness(tmp_path, config=config)
+    await world.start()
+    await world.store(world.sim.user_sends(1005, "/start"))  # stored, then the process died
+    await world.stop()
+    app = build_application(
+        config,
+        world.clock,
+        request=world.sim.request(),
+        updates_request=world.sim.request(),
+        content_root=world.content_root,
+        schedule_jobs=False,
+    )
+    stop, ready = asyncio.Event(), asyncio.Event()
+    serving = asyncio.create_task(webhook_server.serve(app, config, stop, ready=ready))
+    await asyncio.wait_for(ready.wait(), timeout=120)
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+            response = await http.post(
+                "/tg-updates",
+                json=world.sim.user_sends(1005, "/help"),
+                headers={webhook_server.SECRET_HEADER: SECRET},
+            )
+            assert response.status_code == 200
+            await app.update_queue.join()
+    finally:
+        stop.set()
+        await serving
+    replies = [m.plain_text for m in world.sim.bot_messages(1005)]
+    assert len(replies) == 2
+    assert "invitation" in replies[0]
+    assert replies[0] != replies[1]
