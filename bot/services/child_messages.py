@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.levels import RiskLevel
+from bot.services import crisis as crisis_svc
 from bot.services.alerts import POSTED_LEVEL, raise_alert_tx
+from bot.services.crisis import Crisis
 from storage import checkins as repo
 from storage import people
 from storage.people import Person
@@ -38,6 +40,13 @@ class FreeMessage:
     alert_id: int | None
     posted: bool
     """The alert was queued for the volunteer group (concern and up): post it at once."""
+    send: Crisis | None = None
+    """The crisis message, queued with the message, for this handler to send now."""
+
+
+def crisis_text(content: ContentBundle, lang: str) -> str:
+    """What a child who wrote something urgent outside a check-in reads at once."""
+    return content.render(content.checkin(CRISIS_SET).crisis, lang)
 
 
 def free_message_tx(
@@ -47,8 +56,22 @@ def free_message_tx(
     child: Person,
     text: str,
     now: int,
+    *,
+    chat_message_id: int | None = None,
+    holder: str | None = None,
+    crisis_message_id: int | None = None,
 ) -> FreeMessage:
-    """Store and assess a child's message; raise the alert in the same transaction."""
+    """Store and assess a child's message; raise the alert and queue the crisis message (when
+    urgent) in the same transaction.
+
+    `chat_message_id`: the Telegram message, so the same message handled again stores nothing
+    new and only sends a crisis message that never went out. `holder`: the running bot that
+    sends the crisis message at once. `crisis_message_id`: it went out already (stored late).
+    """
+    if chat_message_id is not None:
+        before = repo.child_message_by_chat(conn, child.id, chat_message_id)
+        if before is not None:
+            return _handled_before(conn, content, child, before, now, holder)
     assessment = rules.assess_text(text, child.lang)
     people.set_unreachable(conn, child.id, None)  # they are writing to us right now
     reasons = [r.to_json() for r in assessment.reasons]
@@ -60,6 +83,7 @@ def free_message_tx(
         level=int(assessment.level),
         reasons=reasons,
         now=now,
+        chat_message_id=chat_message_id,
     )
     alert_id = None
     if assessment.level > RiskLevel.NONE:
@@ -75,11 +99,59 @@ def free_message_tx(
             now=now,
         )
     urgent = assessment.level >= RiskLevel.URGENT
+    send = None
     if urgent:
-        reply = content.render(content.checkin(CRISIS_SET).crisis, child.lang)
+        reply = crisis_text(content, child.lang)
+        send = _queue_crisis(conn, child, message_id, reply, now, holder, crisis_message_id)
     elif len(text) > MAX_TEXT:
         reply = content.ui("checkins.message_thanks_long", child.lang)
     else:
         reply = content.ui("checkins.message_thanks", child.lang)
     posted = alert_id is not None and assessment.level >= POSTED_LEVEL
-    return FreeMessage(message_id, child.lang, reply, urgent, alert_id, posted)
+    return FreeMessage(message_id, child.lang, reply, urgent, alert_id, posted, send)
+
+
+def _queue_crisis(
+    conn: sqlite3.Connection,
+    child: Person,
+    message_id: int,
+    text: str,
+    now: int,
+    holder: str | None,
+    sent_message_id: int | None = None,
+) -> Crisis | None:
+    if child.chat_id is None:  # pragma: no cover - a child who wrote to us has a chat
+        return None
+    return crisis_svc.queue_tx(
+        conn,
+        child_id=child.id,
+        signal=f"msg:{message_id}",
+        chat_id=child.chat_id,
+        text=text,
+        now=now,
+        holder=holder,
+        sent_message_id=sent_message_id,
+    )
+
+
+def _handled_before(
+    conn: sqlite3.Connection,
+    content: ContentBundle,
+    child: Person,
+    before: repo.ChildMessage,
+    now: int,
+    holder: str | None,
+) -> FreeMessage:
+    """The same message again (its update handled twice): only a crisis message that never
+    went out is left to do; the thanks are said again (the first may never have arrived)."""
+    urgent = before.level >= RiskLevel.URGENT
+    if urgent:
+        reply = crisis_text(content, child.lang)
+        send = _queue_crisis(conn, child, before.id, reply, now, holder)
+    else:
+        long = before.length > MAX_TEXT
+        reply = content.ui(
+            "checkins.message_thanks_long" if long else "checkins.message_thanks", child.lang
+        )
+        send = None
+    return FreeMessage(before.id, child.lang, reply, urgent, None, False, send)

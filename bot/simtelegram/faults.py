@@ -16,12 +16,25 @@ from telegram.error import TimedOut
 from bot.simtelegram.errors import ApiError, chat_migrated
 
 FaultKind = Literal[
-    "retry_after", "forbidden", "chat_migrated", "bad_request", "server_error", "network", "timeout"
+    "retry_after",
+    "forbidden",
+    "chat_migrated",
+    "bad_request",
+    "server_error",
+    "network",
+    "timeout",
+    "late_timeout",
+    "crash",
 ]
 
 
 class SimulatedConnectionError(ConnectionError):
     """Raised inside `do_request` for `Fault.network_error()`; PTB wraps it in NetworkError."""
+
+
+class SimulatedCrash(BaseException):
+    """Raised inside `do_request` for `Fault.process_dies()`: nothing of ours catches it, so the
+    handler stops where it is, as if the process had been killed at that call."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +90,20 @@ class Fault:
         """No answer in time: PTB raises `TimedOut` (a NetworkError subclass)."""
         return cls("timeout", 0, "simulated timeout")
 
+    @classmethod
+    def timeout_after_delivery(cls) -> Fault:
+        """The call reaches Telegram and takes effect, but its answer comes too late: PTB raises
+        `TimedOut` (a slow route; the sender cannot know the message arrived)."""
+        return cls("late_timeout", 0, "simulated timeout after delivery")
+
+    @classmethod
+    def process_dies(cls) -> Fault:
+        """The process is killed at this call, before it reaches Telegram (`SimulatedCrash`)."""
+        return cls("crash", 0, "simulated process death")
+
     def as_api_error(self) -> ApiError | None:
         """The error body to answer with, or None when the fault is an exception instead."""
-        if self.kind in ("network", "timeout"):
+        if self.kind in ("network", "timeout", "late_timeout", "crash"):
             return None
         return ApiError(self.status, self.description, dict(self.parameters) or None)
 
@@ -87,7 +111,7 @@ class Fault:
         """What the transport raises for network faults (None for HTTP faults)."""
         if self.kind == "network":
             return SimulatedConnectionError(self.description)
-        if self.kind == "timeout":
+        if self.kind in ("timeout", "late_timeout"):
             return TimedOut(self.description)
         return None
 

@@ -16,6 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
+from bot.services import crisis
 from bot.telegram.context import RUNTIME_KEY, App
 from bot.telegram.jobs import PeriodicJob
 from bot.telegram.retry import backoff_seconds, retry_seconds
@@ -70,6 +71,10 @@ async def _attempt(app: App, item: OutboxItem, ts: int) -> str:
     parse_mode: str | None = ParseMode.HTML
     if payload.get("plain"):
         text, parse_mode = _TAG.sub("", text), None
+    if item.kind == crisis.KIND and not await db.tx(
+        lambda c: outbox.claim(c, item.id, now=ts, until=ts + crisis.HOLD, holder=None)
+    ):
+        return "skip"  # the handler that queued it sent it, or is sending it
     chat_id = await _resolve(app, item.target)
     try:
         message = await app.bot.send_message(
@@ -107,8 +112,8 @@ async def _attempt(app: App, item: OutboxItem, ts: int) -> str:
         log.warning("network error: outbox item retried later", extra={"item": item.id})
         return "retry"
     sent_chat, sent_id = message.chat_id, message.message_id
-    await db.tx(
-        lambda c: outbox.mark_sent(c, item.id, now=ts, chat_id=sent_chat, message_id=sent_id)
+    await db.tx(  # a check-in's crisis message is recorded with its exchange, to be deleted
+        lambda c: crisis.sent_tx(c, item, chat_id=sent_chat, message_id=sent_id, now=ts)
     )
     return "sent"
 
