@@ -20,11 +20,19 @@ The dispatcher takes due children a page (`PAGE`) at a time: steps 1–3 for one
 the next is read, so no transaction holds the database for long and memory holds one page.
 
 An answer is one transaction (checked against presser, session and current question, stored,
-assessed, alert raised, next message rendered) committed before anything is sent; the pressed
-message is then edited in place into the choice, the reply and the next question (two Bot
-API calls, and no second write: the message id does not change). Messages sent anew (after a
-typed answer or the crisis message) are recorded for deleting the exchange in a second
-transaction, except an own phone's closing, which the tidy-up press on it records.
+assessed, alert raised, crisis message queued when urgent, next message rendered) committed
+before anything is sent; the pressed message is then edited in place into the choice, the
+reply and the next question (two Bot API calls, and no second write: the message id does not
+change). Messages sent anew (after a typed answer or the crisis message) are recorded for
+deleting the exchange in a second transaction, except an own phone's closing, which the
+tidy-up press on it records.
+
+Faults after the commit (see docs/operations.md, "A crash at the wrong moment" and "A check-in
+that stalls"): the crisis message is an outbox row held for the handler (`bot.services.crisis`);
+the same press handled again after a crash does what followed it again instead of answering
+"already answered" (`_pressed_again`); a failed edit or send after an answer sets `resend_at`
+and the sweep sends the current question again; a press on a first message whose send was
+never confirmed makes the session `sent` (`_delivered_after_all`).
 
 Which set: after a period whose answers reached `concern` the next check-in uses the
 `followup` set (content/checkins/followup.yaml) instead of `weekly`.
@@ -1424,8 +1432,9 @@ def stranded_tx(conn: sqlite3.Connection, session_id: int, at: int) -> None:
 
 def resends_tx(conn: sqlite3.Connection, content: ContentBundle, now: int) -> list[Resend]:
     """Claim the sessions whose current question must be sent again now (a failed edit or send
-    after an answer, an unconfirmed first message): the question, or on a shared phone not
-    handed over, the hand-over message. A finished, paused or unreachable one is let go."""
+    after an answer, an unconfirmed first message): the first message again when nothing is
+    answered yet, else the question with a short note (on a shared phone not handed over, the
+    hand-over message). A finished, paused or unreachable one is let go."""
     found: list[Resend] = []
     for session in repo.due_for_resend(conn, now):
         repo.set_resend(conn, session.id, None)
@@ -1437,6 +1446,10 @@ def resends_tx(conn: sqlite3.Connection, content: ContentBundle, now: int) -> li
             or home.child.paused
             or home.child.unreachable_at is not None
         ):
+            continue
+        if session.status == "sent":  # nothing answered: the first message, exactly as it was
+            first = first_message(content, check_set(content, session.set_id), home, session)
+            found.append(Resend(session.id, session.chat_id, home.shared_phone, first))
             continue
         if home.shared_phone and not _answering_here(
             conn, session.chat_id, home.child.id, session.id

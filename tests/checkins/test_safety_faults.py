@@ -10,6 +10,7 @@ import pytest
 from bot.harness import Harness
 from bot.simtelegram import Fault, SimMessage, SimulatedCrash
 from storage import alerts
+from storage import checkins as repo
 from tests.checkins.support import CHILD, GRANDMA, advance_to, answers, sessions
 from tests.factories import make_family
 
@@ -201,7 +202,7 @@ async def test_unanswered_timed_out_question_is_resent_and_both_copies_answer_on
     await advance_to(harness, datetime(2026, 1, 10, 10, 1))
     await harness.advance(timedelta(minutes=16))
     first, second = [m for m in harness.sim.bot_messages(CHILD) if INTRO in m.plain_text]
-    assert "网络" in second.plain_text
+    assert second.plain_text == first.plain_text
     await harness.press("child", "🙂")  # on the newer copy
     data = _button_data(first, "😢")
     await harness.deliver(harness.sim.user_presses(CHILD, first.message_id, data))
@@ -209,3 +210,24 @@ async def test_unanswered_timed_out_question_is_resent_and_both_copies_answer_on
     [session] = await sessions(harness, ids.child_id)
     assert [a.option_id for a in await answers(harness, session.id)] == ["4"]
     assert second.message_id > first.message_id
+
+
+async def test_replayed_urgent_typed_answer_sends_the_crisis_once_and_stores_nothing_new(
+    harness: Harness,
+) -> None:
+    """A typed urgent answer replayed after a crash is not taken for a new message."""
+    ids = await make_family(harness)
+    await advance_to(harness, datetime(2026, 1, 10, 10, 1))
+    for label in ("😐", "还行", "还行", "没有", "没说上话"):
+        await harness.press("child", label)
+    update = harness.sim.user_sends(CHILD, URGENT_WORDS)
+    await _crash_on_crisis(harness, update, CHILD)
+    await harness.restart()
+    await harness.deliver(update)
+    await harness.deliver(update)
+    assert len(_crisis_messages(harness, CHILD)) == 1
+    kept = await harness.runtime.db.run(lambda c: repo.child_messages(c, ids.child_id))
+    assert kept == []
+    [session] = await sessions(harness, ids.child_id)
+    assert (await answers(harness, session.id))[-1].level == 3
+    assert len(await harness.runtime.db.run(alerts.open_alerts)) == 1

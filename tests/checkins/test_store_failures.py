@@ -8,11 +8,13 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.harness import VOLUNTEER_CHAT_ID, Harness
 from bot.ops import health
 from storage import alerts
 from storage import checkins as repo
-from storage.spill import spill_path
+from storage.spill import is_store_failure, spill_path
 from tests.checkins.support import CHILD, advance_to, answers, sessions
 from tests.factories import FamilyIds, make_family
 
@@ -155,3 +157,21 @@ async def test_locked_database_during_an_urgent_button_answer(harness: Harness) 
 def test_spill_path_sits_beside_the_database(tmp_path: Path) -> None:
     """The spill file is the database's name plus `.spill`, in the same folder."""
     assert spill_path(tmp_path / "qiao.sqlite3") == tmp_path / "qiao.sqlite3.spill"
+
+
+def test_a_damaged_file_counts_as_a_store_failure_and_a_bad_statement_does_not(
+    tmp_path: Path,
+) -> None:
+    """SQLite's own errors for a damaged file are store failures; a wrong statement is a bug."""
+    damaged = tmp_path / "damaged.sqlite3"
+    damaged.write_bytes(b"this is not a database, it was overwritten" * 100)
+    conn = sqlite3.connect(damaged)
+    try:
+        with pytest.raises(sqlite3.DatabaseError) as read:
+            conn.execute("SELECT * FROM sqlite_master")
+        with pytest.raises(sqlite3.DatabaseError) as typo:
+            conn.execute("SELEC nothing")
+    finally:
+        conn.close()
+    assert is_store_failure(read.value)
+    assert not is_store_failure(typo.value)
