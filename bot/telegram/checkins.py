@@ -289,6 +289,12 @@ async def _resend(app: App, runtime: Runtime, now: datetime, ts: int) -> None:
             message = await _send(app, resend.chat_id, resend.message)
         except Forbidden:
             continue  # blocked: the next dispatch or reminder marks the child unreachable
+        except BadRequest as exc:  # trying again would only fail again; the reminder remains
+            log.error(
+                "check-in question not resent: rejected",
+                extra={"session": resend.session_id, "error": exc.message},
+            )
+            continue
         except TelegramError as exc:
             at = ts + retry_seconds(exc) if isinstance(exc, RetryAfter) else ts
             later = resends[index:] if isinstance(exc, RetryAfter) else [resend]
