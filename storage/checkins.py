@@ -43,6 +43,7 @@ class Session:
     tidy_at: int | None
     level: int
     reasons: list[dict[str, Any]]
+    resend_at: int | None = None
 
     @property
     def is_open(self) -> bool:
@@ -53,7 +54,7 @@ class Session:
 _SESSION = (
     "id, child_id, period, set_id, set_version, origin, status, due_at, created_at, sent_at,"
     " chat_id, message_id, current_question, question_message, last_activity_at, reminder_at,"
-    " closed_at, tidy_at, level, reasons"
+    " closed_at, tidy_at, level, reasons, resend_at"
 )
 
 
@@ -320,10 +321,11 @@ def mark_sent(
     *,
     now: int,
     chat_id: int,
-    message_id: int,
+    message_id: int | None,
     question_message: int | None,
 ) -> bool:
-    """Record that the first message went out; False if the session was no longer pending."""
+    """Record that the first message went out (`message_id` None: Telegram did not confirm it,
+    but it probably arrived); False if the session was no longer pending."""
     cur = conn.execute(
         "UPDATE checkin_sessions SET status = 'sent', sent_at = ?, chat_id = ?, message_id = ?,"
         " question_message = ?, last_activity_at = ? WHERE id = ? AND status = 'pending'",
@@ -361,7 +363,7 @@ def advance(
     if next_question is not None and answering:
         cur = conn.execute(
             "UPDATE checkin_sessions SET current_question = ?, last_activity_at = ?,"
-            " question_message = COALESCE(?, question_message)"
+            " question_message = COALESCE(?, question_message), resend_at = NULL"
             " WHERE id = ? AND current_question = ? AND status = 'answering'",
             (next_question, now, question_message, session_id, expected_question),
         )
@@ -370,8 +372,9 @@ def advance(
     closed_at = now if next_question is None else None
     cur = conn.execute(
         "UPDATE checkin_sessions SET current_question = ?, status = ?, closed_at = ?,"
-        " last_activity_at = ?, question_message = COALESCE(?, question_message)"
-        " WHERE id = ? AND current_question = ? AND status IN ('sent', 'answering')",
+        " last_activity_at = ?, question_message = COALESCE(?, question_message),"
+        " resend_at = NULL WHERE id = ? AND current_question = ?"
+        " AND status IN ('sent', 'answering')",
         (next_question, status, closed_at, now, question_message, session_id, expected_question),
     )
     return cur.rowcount > 0
@@ -412,11 +415,29 @@ def raise_level(
 
 
 def due_for_reminder(conn: sqlite3.Connection, sent_before: int) -> list[Session]:
-    """Sessions sent before `sent_before` with nothing answered and no reminder yet."""
+    """Sessions with no reminder yet that were sent before `sent_before` with nothing answered,
+    or were left half-answered since then (so the questions after, the safety question among
+    them, are asked once more before the session closes)."""
     cur = conn.execute(
-        f"SELECT {_SESSION} FROM checkin_sessions WHERE status = 'sent'"
-        " AND reminder_at IS NULL AND sent_at <= ? ORDER BY sent_at, id",
-        (sent_before,),
+        f"SELECT {_SESSION} FROM checkin_sessions WHERE reminder_at IS NULL AND"
+        " ((status = 'sent' AND sent_at <= ?) OR (status = 'answering' AND last_activity_at <= ?))"
+        " ORDER BY sent_at, id",
+        (sent_before, sent_before),
+    )
+    return _sessions(cur)
+
+
+def set_resend(conn: sqlite3.Connection, session_id: int, at: int | None) -> None:
+    """Ask the sweep to send the current question again from `at` on (None: no need)."""
+    conn.execute("UPDATE checkin_sessions SET resend_at = ? WHERE id = ?", (at, session_id))
+
+
+def due_for_resend(conn: sqlite3.Connection, now: int, limit: int = 500) -> list[Session]:
+    """Sessions whose current question must be sent again now (a failed send or edit)."""
+    cur = conn.execute(
+        f"SELECT {_SESSION} FROM checkin_sessions WHERE resend_at IS NOT NULL AND resend_at <= ?"
+        " ORDER BY resend_at, id LIMIT ?",
+        (now, limit),
     )
     return _sessions(cur)
 
@@ -511,6 +532,11 @@ def insert_answer(
     return cur.rowcount > 0
 
 
+def answer_to(conn: sqlite3.Connection, session_id: int, question_id: str) -> Answer | None:
+    """The stored answer to one question of a session, if any."""
+    return next((a for a in answers(conn, session_id) if a.question_id == question_id), None)
+
+
 def answers(conn: sqlite3.Connection, session_id: int) -> list[Answer]:
     """A session's answers in the order given."""
     cur = conn.execute(
@@ -568,6 +594,15 @@ def record_message(
         " VALUES (?, ?, ?, ?, ?) ON CONFLICT(chat_id, message_id) DO NOTHING",
         (chat_id, message_id, session_id, kind, now),
     )
+
+
+def exchange_session(conn: sqlite3.Connection, chat_id: int, message_id: int) -> int | None:
+    """The session a recorded message belongs to (a typed answer handled before), if any."""
+    row = conn.execute(
+        "SELECT session_id FROM checkin_messages WHERE chat_id = ? AND message_id = ?",
+        (chat_id, message_id),
+    ).fetchone()
+    return None if row is None else int(row[0])
 
 
 def undeleted_messages(
@@ -715,16 +750,50 @@ def insert_child_message(
     level: int,
     reasons: list[dict[str, Any]],
     now: int,
+    chat_message_id: int | None = None,
 ) -> int:
-    """Store what a child wrote outside a check-in question; returns its id."""
+    """Store what a child wrote outside a check-in question; returns its id.
+
+    `chat_message_id` is the Telegram message it came in (one row per message: see
+    `child_message_by_chat`)."""
     cur = conn.execute(
-        "INSERT INTO child_messages (child_id, text, length, level, reasons, at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (child_id, text, length, level, json.dumps(reasons, ensure_ascii=False), now),
+        "INSERT INTO child_messages (child_id, text, length, level, reasons, at, chat_message_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            child_id,
+            text,
+            length,
+            level,
+            json.dumps(reasons, ensure_ascii=False),
+            now,
+            chat_message_id,
+        ),
     )
     if cur.lastrowid is None:  # only possible if the INSERT did not happen
         raise RuntimeError("insert into child_messages returned no row id")
     return cur.lastrowid
+
+
+def child_message_by_chat(
+    conn: sqlite3.Connection, child_id: int, chat_message_id: int
+) -> ChildMessage | None:
+    """The stored message that came in this Telegram message (the update handled before)."""
+    row = conn.execute(
+        "SELECT id, child_id, text, length, level, reasons, at FROM child_messages"
+        " WHERE child_id = ? AND chat_message_id = ?",
+        (child_id, chat_message_id),
+    ).fetchone()
+    if row is None:
+        return None
+    return ChildMessage(
+        row["id"],
+        row["child_id"],
+        row["text"],
+        row["length"],
+        row["level"],
+        json.loads(row["reasons"]),
+        row["at"],
+    )
 
 
 @dataclass(frozen=True)

@@ -45,8 +45,14 @@ def enqueue(
     now: int,
     priority: int = 0,
     lane: str | None = None,
+    held_until: int | None = None,
+    holder: str | None = None,
 ) -> bool:
-    """Queue a message once per dedupe key; False if that key was queued before."""
+    """Queue a message once per dedupe key; False if that key was queued before.
+
+    `held_until` and `holder`: the item is being sent by `holder` (a running bot) right now,
+    and the drain leaves it alone until `held_until` (see `claim`).
+    """
     return (
         add(
             conn,
@@ -57,9 +63,28 @@ def enqueue(
             now=now,
             priority=priority,
             lane=lane,
+            held_until=held_until,
+            holder=holder,
         )
         is not None
     )
+
+
+def claim(
+    conn: sqlite3.Connection, item_id: int, *, now: int, until: int, holder: str | None
+) -> bool:
+    """Take a pending item to send it now, so no other sender sends it too; False if it was
+    sent, given up, or is held by this same `holder` (or, for `holder` None, held at all).
+
+    A hold by another holder is taken over: holders are running bots, and only one bot runs
+    on a database, so another holder's hold is a dead process's.
+    """
+    cur = conn.execute(
+        "UPDATE outbox SET next_attempt_at = ?, holder = ? WHERE id = ? AND status = 'pending'"
+        " AND (next_attempt_at <= ? OR (? IS NOT NULL AND holder IS NOT ?))",
+        (until, holder, item_id, now, holder, holder),
+    )
+    return cur.rowcount > 0
 
 
 def add(
@@ -72,20 +97,24 @@ def add(
     now: int,
     priority: int = 0,
     lane: str | None = None,
+    held_until: int | None = None,
+    holder: str | None = None,
 ) -> int | None:
     """Queue a message once per dedupe key; its id, or None if that key was queued before."""
     cur = conn.execute(
         "INSERT INTO outbox (dedupe_key, kind, target, payload, next_attempt_at, created_at,"
-        " priority, lane) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(dedupe_key) DO NOTHING",
+        " priority, lane, holder) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT(dedupe_key) DO NOTHING",
         (
             dedupe_key,
             kind,
             target,
             json.dumps(payload, ensure_ascii=False),
-            now,
+            now if held_until is None else held_until,
             now,
             priority,
             lane,
+            holder,
         ),
     )
     return cur.lastrowid if cur.rowcount > 0 else None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from storage import Database, maintenance
+from storage import Database, maintenance, spill
 from storage.maintenance import HealthFacts
 
 OUTBOX_MAX_AGE = 10 * 60
@@ -139,8 +139,22 @@ def _inbox(facts: HealthFacts, now: int, problems: list[str]) -> str:
     return part
 
 
+def with_spill(report: HealthReport, database: Path | str) -> HealthReport:
+    """Fail while signals wait in the spill file: the bot could not store them (storage failing)."""
+    count = spill.waiting(database)
+    if not count:
+        return report
+    problem = f"storage failing: {count} signal(s) wait in {spill.spill_path(database)}"
+    rest = report.line.removeprefix("OK ").removeprefix("FAIL ")
+    return HealthReport(False, f"FAIL {problem}; {rest}", (*report.problems, problem), report.facts)
+
+
 def check_file(database: Path | str, *, now: int) -> HealthReport:
     """Check a database file from outside the bot (read-only; never creates the file)."""
+    return with_spill(_check_file(database, now=now), database)
+
+
+def _check_file(database: Path | str, *, now: int) -> HealthReport:
     path = Path(database)
     if not path.is_file():
         return unreachable(f"no database file at {path}")
@@ -162,5 +176,6 @@ async def check_database(db: Database, *, now: int) -> HealthReport:
     try:
         facts = await db.run(maintenance.health_facts)
     except (sqlite3.Error, ValueError) as exc:  # ValueError: the connection is closed
-        return unreachable(str(exc))
-    return evaluate(facts, now=now, code_version=maintenance.code_schema_version())
+        return with_spill(unreachable(str(exc)), db.path)
+    report = evaluate(facts, now=now, code_version=maintenance.code_schema_version())
+    return with_spill(report, db.path)

@@ -20,11 +20,19 @@ The dispatcher takes due children a page (`PAGE`) at a time: steps 1–3 for one
 the next is read, so no transaction holds the database for long and memory holds one page.
 
 An answer is one transaction (checked against presser, session and current question, stored,
-assessed, alert raised, next message rendered) committed before anything is sent; the pressed
-message is then edited in place into the choice, the reply and the next question (two Bot
-API calls, and no second write: the message id does not change). Messages sent anew (after a
-typed answer or the crisis message) are recorded for deleting the exchange in a second
-transaction, except an own phone's closing, which the tidy-up press on it records.
+assessed, alert raised, crisis message queued when urgent, next message rendered) committed
+before anything is sent; the pressed message is then edited in place into the choice, the
+reply and the next question (two Bot API calls, and no second write: the message id does not
+change). Messages sent anew (after a typed answer or the crisis message) are recorded for
+deleting the exchange in a second transaction, except an own phone's closing, which the
+tidy-up press on it records.
+
+Faults after the commit (see docs/operations.md, "A crash at the wrong moment" and "A check-in
+that stalls"): the crisis message is an outbox row held for the handler (`bot.services.crisis`);
+the same press handled again after a crash does what followed it again instead of answering
+"already answered" (`_pressed_again`); a failed edit or send after an answer sets `resend_at`
+and the sweep sends the current question again; a press on a first message whose send was
+never confirmed makes the session `sent` (`_delivered_after_all`).
 
 Which set: after a period whose answers reached `concern` the next check-in uses the
 `followup` set (content/checkins/followup.yaml); otherwise every second week the WHO-5 set
@@ -52,9 +60,11 @@ from bot.content import AnswerOption, CheckinQuestion, CheckinSet, QuestionType
 from bot.levels import RiskLevel
 from bot.risk import NO_RISK, Assessment, assess_answer, assess_trend, combine
 from bot.services import addressing, checkin_plan, measures, schedule
+from bot.services import crisis as crisis_svc
 from bot.services.alerts import signal_tx
 from bot.services.child_messages import MAX_TEXT, FreeMessage, free_message_tx
-from bot.services.crisis import crisis_text
+from bot.services.crisis import Crisis
+from bot.services.crisis_text import crisis_text
 from bot.services.reading import Options as ReadingOptions
 from bot.services.reading import add_child_words_tx
 from bot.telegram.callbacks import pack
@@ -506,6 +516,26 @@ def mark_sent_tx(conn: sqlite3.Connection, plan: SendPlan, message_id: int, now:
         )
 
 
+UNCONFIRMED_RESEND = 10 * 60
+"""Seconds after a first message whose send timed out before it is sent again, unless the
+child answers it first (it usually did arrive: a second copy right away is what we avoid)."""
+
+
+def sent_unconfirmed_tx(conn: sqlite3.Connection, plan: SendPlan, now: int) -> None:
+    """Step 3 when Telegram did not confirm the send (a timeout): the session counts as sent,
+    so a press on the message works at once, and the sweep sends the question again
+    `UNCONFIRMED_RESEND` seconds on if nothing was answered by then."""
+    if not repo.mark_sent(
+        conn, plan.session_id, now=now, chat_id=plan.chat_id, message_id=None, question_message=None
+    ):
+        return
+    if not plan.shared_phone:
+        repo.set_checkin_state(
+            conn, chat_id=plan.chat_id, child_id=plan.child_id, session_id=plan.session_id, now=now
+        )
+    repo.set_resend(conn, plan.session_id, now + UNCONFIRMED_RESEND)
+
+
 def unreachable_tx(
     conn: sqlite3.Connection,
     content: ContentBundle,
@@ -570,7 +600,8 @@ class Reply:
     """The message to edit into `follow` (None: send `follow` as a new message)."""
     settle: int | None
     """When sending new: the message whose answer buttons are settled first."""
-    crisis: str | None
+    crisis: Crisis | None
+    """The crisis message this handler must send first (queued with the answer)."""
     follow: Outgoing
     finished: bool
     alert_id: int | None
@@ -619,11 +650,15 @@ def answer_button_tx(
     now: int,
     pressed_message: int | None = None,
     duty_phone: str = "",
+    holder: str | None = None,
+    crisis_message_id: int | None = None,
 ) -> Reply | Refusal:
     """A button answer (or a skip), checked against presser, session and current question.
 
     `pressed_message` is the message the button was on: the reply is edited into it.
     `duty_phone` ([safety] duty_phone) comes first in a crisis message.
+    `holder`: the running bot, which sends a crisis message at once (`bot.services.crisis`).
+    `crisis_message_id`: the crisis message went out already (an answer stored late).
     """
     given = _Given(skipped=True) if option_id == SKIP else _Given(option_id=option_id)
     return _answer_tx(
@@ -638,6 +673,8 @@ def answer_button_tx(
         now,
         pressed_message=pressed_message,
         duty_phone=duty_phone,
+        holder=holder,
+        crisis_message_id=crisis_message_id,
     )
 
 
@@ -656,6 +693,8 @@ def _answer_tx(
     text_message_id: int | None = None,
     known: repo.Answering | None = None,
     duty_phone: str = "",
+    holder: str | None = None,
+    crisis_message_id: int | None = None,
 ) -> Reply | Refusal:
     a = known or repo.answering(conn, session_id)
     if a is None or not _may_act(
@@ -665,14 +704,21 @@ def _answer_tx(
     lang = a.lang
     if a.shared_phone and not _answering_here(conn, chat_id, a.child_id, a.session_id):
         return Refusal("checkins.press_handover", lang)
-    if not a.is_open:
-        key = "checkins.already_finished" if a.status == "done" else "checkins.closed"
-        return Refusal(key, lang)
+    if a.status == "pending" and not a.shared_phone and pressed_message is not None:
+        a = _delivered_after_all(conn, a, chat_id, pressed_message, now)
     cset = check_set(content, a.set_id)
     try:
         question = cset.question(question_id)
     except KeyError:
         return Refusal("basics.stale_button", lang)
+    if a.current_question != question_id or not a.is_open:
+        pressed = pressed_message
+        again = _pressed_again(conn, content, a, cset, question, given, pressed, now, holder)
+        if again is not None:
+            return again
+    if not a.is_open:
+        key = "checkins.already_finished" if a.status == "done" else "checkins.closed"
+        return Refusal(key, lang)
     if a.current_question != question_id:
         return Refusal("checkins.already_answered", lang)
     option = None
@@ -741,6 +787,63 @@ def _answer_tx(
             now=now,
         )
         alert_id = change.alert_id
+    crisis = None
+    if change is not None and change.crisis_due:  # one crisis reply per open alert
+        crisis = crisis_svc.queue_tx(
+            conn,
+            child_id=a.child_id,
+            signal=f"checkin:{a.session_id}:{question.id}",
+            chat_id=chat_id,
+            text=crisis_text(
+                content,
+                lang,
+                category=assessment.primary_category,
+                duty_phone=duty_phone,
+                checkin_set=cset.id,
+            ),
+            now=now,
+            holder=holder,
+            exchange=a.session_id,
+            sent_message_id=crisis_message_id,
+        )
+    return _reply(
+        conn,
+        content,
+        a,
+        cset,
+        question,
+        option,
+        given,
+        chat_id=chat_id,
+        edit=edit,
+        pressed_message=pressed_message,
+        crisis=crisis,
+        alert_id=alert_id,
+        post_alert=change is not None and change.posted,
+    )
+
+
+def _reply(
+    conn: sqlite3.Connection,
+    content: ContentBundle,
+    a: repo.Answering,
+    cset: CheckinSet,
+    question: CheckinQuestion,
+    option: AnswerOption | None,
+    given: _Given,
+    *,
+    chat_id: int,
+    edit: int | None,
+    pressed_message: int | None,
+    crisis: Crisis | None,
+    alert_id: int | None,
+    post_alert: bool,
+) -> Reply:
+    """What follows a stored answer: the chosen label, the option's reply, the next question
+    (or the closing, when the chat's check-in state is cleared)."""
+    lang = a.lang
+    index = cset.questions.index(question)
+    following = cset.questions[index + 1] if index + 1 < len(cset.questions) else None
     asked = _asked(content, question, lang)
     if option is not None:
         chosen = asked.labels[option.id]
@@ -773,21 +876,101 @@ def _answer_tx(
         chosen=chosen,
         edit=edit,
         settle=pressed_message if edit is None else None,
-        # One crisis reply per open alert: again only if its level rises.
-        crisis=crisis_text(
-            content,
-            lang,
-            category=assessment.primary_category,
-            duty_phone=duty_phone,
-            checkin_set=cset.id,
-        )
-        if change and change.crisis_due
-        else None,
+        crisis=crisis,
         follow=follow,
         finished=following is None,
         alert_id=alert_id,
-        post_alert=change is not None and change.posted,
+        post_alert=post_alert,
     )
+
+
+def _delivered_after_all(
+    conn: sqlite3.Connection, a: repo.Answering, chat_id: int, pressed: int, now: int
+) -> repo.Answering:
+    """A press on a first message whose send was not confirmed (it timed out, yet reached the
+    child): the session counts as sent with that message, so the copy works like any other."""
+    if not repo.mark_sent(
+        conn, a.session_id, now=now, chat_id=chat_id, message_id=pressed, question_message=pressed
+    ):
+        return a
+    repo.record_message(
+        conn, session_id=a.session_id, chat_id=chat_id, message_id=pressed, kind="bot", now=now
+    )
+    repo.set_checkin_state(
+        conn, chat_id=chat_id, child_id=a.child_id, session_id=a.session_id, now=now
+    )
+    return replace(a, status="sent", question_message=pressed)
+
+
+def _pressed_again(
+    conn: sqlite3.Connection,
+    content: ContentBundle,
+    a: repo.Answering,
+    cset: CheckinSet,
+    question: CheckinQuestion,
+    given: _Given,
+    pressed: int | None,
+    now: int,
+    holder: str | None,
+) -> Reply | None:
+    """The press that stored the answer, handled again (its update replayed after a crash, or
+    a quick second tap): what followed it is done again rather than refused, as long as the
+    session has not moved on — the edit (Telegram: "not modified" if it was made) and a crisis
+    message that is still unsent. None: an ordinary stale press, refused by the caller.
+
+    Only the message the answer was given on qualifies (the session's question message), so a
+    second copy of a question still says "already answered".
+    """
+    if pressed is None or pressed != a.question_message or given.text is not None:
+        return None
+    stored = repo.answer_to(conn, a.session_id, question.id)
+    if stored is None or stored.option_id != given.option_id or stored.skipped != given.skipped:
+        return None
+    index = cset.questions.index(question)
+    following = cset.questions[index + 1] if index + 1 < len(cset.questions) else None
+    if a.current_question != (following.id if following else None):
+        return None
+    if following is None and a.status != "done":
+        return None
+    option = question.option(stored.option_id) if stored.option_id is not None else None
+    urgent = stored.level >= RiskLevel.URGENT
+    crisis = None
+    if urgent:  # the crisis message went first: sent means everything after it was tried
+        crisis = crisis_svc.queue_tx(
+            conn,
+            child_id=a.child_id,
+            signal=f"checkin:{a.session_id}:{question.id}",
+            chat_id=pressed_chat(a),
+            text=content.render(cset.crisis, a.lang),
+            now=now,
+            holder=holder,
+            exchange=a.session_id,
+        )
+        if crisis is None:
+            return None
+    return _reply(
+        conn,
+        content,
+        a,
+        cset,
+        question,
+        option,
+        given,
+        chat_id=pressed_chat(a),
+        edit=None if urgent else pressed,
+        pressed_message=pressed,
+        crisis=crisis,
+        alert_id=None,
+        post_alert=False,
+    )
+
+
+def pressed_chat(a: repo.Answering) -> int:
+    """The chat a check-in's presses come from (the child's, or on a shared phone the
+    caregiver's, which is the child's chat too)."""
+    if a.child_chat_id is None:  # pragma: no cover - `_may_act` refused such a press
+        raise ValueError("child without a chat")
+    return a.child_chat_id
 
 
 def _closing_name(conn: sqlite3.Connection, content: ContentBundle, a: repo.Answering) -> str:
@@ -878,11 +1061,18 @@ def text_tx(
     text: str,
     now: int,
     options: ReadingOptions | None = None,
-) -> Reply | Refusal | FreeMessage | None:
+    holder: str | None = None,
+    crisis_message_id: int | None = None,
+) -> Reply | Refusal | FreeMessage | Again | None:
     """Route a text in a private chat: a check-in's free-text answer, a child's own message, or
     nothing of ours (None: a caregiver's text on a shared phone when no check-in awaits it).
 
-    A typed answer that raised no posted alert goes on the reading list too (`options`)."""
+    A typed answer that raised no posted alert goes on the reading list too (`options`);
+    `holder` and `crisis_message_id` as for `answer_button_tx`.
+    """
+    answered_in = repo.exchange_session(conn, chat_id, message_id)
+    if answered_in is not None:
+        return _typed_again(conn, content, answered_in, now, holder)
     state = repo.chat_state(conn, chat_id)
     if state is not None and state.state == repo.STATE:
         a = repo.answering(conn, int(state.data.get("session", 0)))
@@ -904,6 +1094,8 @@ def text_tx(
                     text_message_id=message_id,
                     known=a,
                     duty_phone=options.duty_phone if options is not None else "",
+                    holder=holder,
+                    crisis_message_id=crisis_message_id,
                 )
                 if isinstance(reply, Reply):  # the typed answer leaves the skip button behind
                     if options is not None and options.enabled and not reply.post_alert:
@@ -918,7 +1110,51 @@ def text_tx(
         or child.chat_id != chat_id
     ):
         return None
-    return free_message_tx(conn, content, rules, child, text, now, options=options)
+    return free_message_tx(
+        conn,
+        content,
+        rules,
+        child,
+        text,
+        now,
+        options=options,
+        chat_message_id=message_id,
+        holder=holder,
+        crisis_message_id=crisis_message_id,
+    )
+
+
+@dataclass(frozen=True)
+class Again:
+    """A typed answer handled a second time: only its unsent crisis message is left to send."""
+
+    crisis: Crisis | None
+
+
+def _typed_again(
+    conn: sqlite3.Connection, content: ContentBundle, session_id: int, now: int, holder: str | None
+) -> Again:
+    """The text was stored as an answer before (its update replayed after a crash)."""
+    a = repo.answering(conn, session_id)
+    if a is None or a.child_chat_id is None:
+        return Again(None)
+    cset = check_set(content, a.set_id)
+    for stored in repo.answers(conn, session_id):
+        if stored.text is None or stored.level < RiskLevel.URGENT:
+            continue
+        crisis = crisis_svc.queue_tx(
+            conn,
+            child_id=a.child_id,
+            signal=f"checkin:{session_id}:{stored.question_id}",
+            chat_id=a.child_chat_id,
+            text=content.render(cset.crisis, a.lang),
+            now=now,
+            holder=holder,
+            exchange=session_id,
+        )
+        if crisis is not None:
+            return Again(crisis)
+    return Again(None)
 
 
 def _list_answer(
@@ -1249,6 +1485,68 @@ def reminder_sent_tx(
     )
     if not reminder.shared_phone:
         repo.set_question_message(conn, reminder.session_id, message_id, now)
+
+
+@dataclass(frozen=True)
+class Resend:
+    """A check-in question (or hand-over) sent again because the last one may not have arrived."""
+
+    session_id: int
+    chat_id: int
+    handover: bool
+    message: Outgoing
+
+
+def stranded_tx(conn: sqlite3.Connection, session_id: int, at: int) -> None:
+    """The message after an answer (or a resend) failed: the sweep sends the question from `at`."""
+    repo.set_resend(conn, session_id, at)
+
+
+def resends_tx(conn: sqlite3.Connection, content: ContentBundle, now: int) -> list[Resend]:
+    """Claim the sessions whose current question must be sent again now (a failed edit or send
+    after an answer, an unconfirmed first message): the first message again when nothing is
+    answered yet, else the question with a short note (on a shared phone not handed over, the
+    hand-over message). A finished, paused or unreachable one is let go."""
+    found: list[Resend] = []
+    for session in repo.due_for_resend(conn, now):
+        repo.set_resend(conn, session.id, None)
+        home = household(conn, session.child_id)
+        if (
+            home is None
+            or not session.is_open
+            or session.chat_id is None
+            or home.child.paused
+            or home.child.unreachable_at is not None
+        ):
+            continue
+        if session.status == "sent":  # nothing answered: the first message, exactly as it was
+            first = first_message(content, check_set(content, session.set_id), home, session)
+            found.append(Resend(session.id, session.chat_id, home.shared_phone, first))
+            continue
+        if home.shared_phone and not _answering_here(
+            conn, session.chat_id, home.child.id, session.id
+        ):
+            message = handover_message(content, home, session.id, "checkins.handover")
+            found.append(Resend(session.id, session.chat_id, True, message))
+            continue
+        note = content.ui("checkins.resend_note", home.child.lang)
+        message = current_question_message(content, home, session, before=[note])
+        found.append(Resend(session.id, session.chat_id, False, message))
+    return found
+
+
+def resent_tx(conn: sqlite3.Connection, resend: Resend, message_id: int, now: int) -> None:
+    """Remember a resent message as part of the exchange (and as the question's message)."""
+    repo.record_message(
+        conn,
+        session_id=resend.session_id,
+        chat_id=resend.chat_id,
+        message_id=message_id,
+        kind="handover" if resend.handover else "bot",
+        now=now,
+    )
+    if not resend.handover:
+        repo.set_question_message(conn, resend.session_id, message_id, now)
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,10 @@ from bot.risk.context import (
     Earlier,
     assess_in_context,
 )
+from bot.services import crisis as crisis_svc
 from bot.services.alerts import signal_tx
-from bot.services.crisis import CRISIS_SET, crisis_text
+from bot.services.crisis import Crisis
+from bot.services.crisis_text import CRISIS_SET, crisis_text
 from bot.services.reading import Options, add_child_words_tx
 from storage import checkins as repo
 from storage import people
@@ -49,6 +51,8 @@ class FreeMessage:
     alert_id: int | None
     posted: bool
     """The alert was queued for the volunteer group (concern and up): post it at once."""
+    send: Crisis | None = None
+    """The crisis message, queued with the message, for this handler to send now."""
 
 
 def free_message_tx(
@@ -60,8 +64,22 @@ def free_message_tx(
     now: int,
     *,
     options: Options | None = None,
+    chat_message_id: int | None = None,
+    holder: str | None = None,
+    crisis_message_id: int | None = None,
 ) -> FreeMessage:
-    """Store and assess a child's message; raise the alert in the same transaction."""
+    """Store and assess a child's message; raise the alert and queue the crisis message (when
+    urgent) in the same transaction.
+
+    `chat_message_id`: the Telegram message, so the same message handled again stores nothing
+    new and only sends a crisis message that never went out. `holder`: the running bot that
+    sends the crisis message at once. `crisis_message_id`: it went out already (stored late).
+    """
+    options = options or Options()
+    if chat_message_id is not None:
+        before = repo.child_message_by_chat(conn, child.id, chat_message_id)
+        if before is not None:
+            return _handled_before(conn, content, child, before, now, holder, options)
     own = rules.assess_text(text, child.lang)
     earlier = [
         Earlier(m.text, RiskLevel(m.level))
@@ -81,6 +99,7 @@ def free_message_tx(
         level=int(assessment.level),
         reasons=reasons,
         now=now,
+        chat_message_id=chat_message_id,
     )
     alert_id = None
     change = None
@@ -97,7 +116,6 @@ def free_message_tx(
             now=now,
         )
         alert_id = change.alert_id
-    options = options or Options()
     posted = change is not None and change.posted
     if options.enabled and not posted:
         add_child_words_tx(
@@ -111,6 +129,7 @@ def free_message_tx(
         )
     # One crisis reply per open alert: again only if its level rises (an edit, a flood).
     urgent = change is not None and change.crisis_due
+    send = None
     if urgent:
         reply = crisis_text(
             content,
@@ -118,8 +137,57 @@ def free_message_tx(
             category=assessment.primary_category,
             duty_phone=options.duty_phone,
         )
+        send = _queue_crisis(conn, child, message_id, reply, now, holder, crisis_message_id)
     elif len(text) > MAX_TEXT:
         reply = content.ui("checkins.message_thanks_long", child.lang)
     else:
         reply = content.ui("checkins.message_thanks", child.lang)
-    return FreeMessage(message_id, child.lang, reply, urgent, alert_id, posted)
+    return FreeMessage(message_id, child.lang, reply, urgent, alert_id, posted, send)
+
+
+def _queue_crisis(
+    conn: sqlite3.Connection,
+    child: Person,
+    message_id: int,
+    text: str,
+    now: int,
+    holder: str | None,
+    sent_message_id: int | None = None,
+) -> Crisis | None:
+    if child.chat_id is None:  # pragma: no cover - a child who wrote to us has a chat
+        return None
+    return crisis_svc.queue_tx(
+        conn,
+        child_id=child.id,
+        signal=f"msg:{message_id}",
+        chat_id=child.chat_id,
+        text=text,
+        now=now,
+        holder=holder,
+        sent_message_id=sent_message_id,
+    )
+
+
+def _handled_before(
+    conn: sqlite3.Connection,
+    content: ContentBundle,
+    child: Person,
+    before: repo.ChildMessage,
+    now: int,
+    holder: str | None,
+    options: Options,
+) -> FreeMessage:
+    """The same message again (its update handled twice): only a crisis message that never
+    went out is left to do; the thanks are said again (the first may never have arrived)."""
+    urgent = before.level >= RiskLevel.URGENT
+    if urgent:
+        category = str(before.reasons[0]["category"]) if before.reasons else None
+        reply = crisis_text(content, child.lang, category=category, duty_phone=options.duty_phone)
+        send = _queue_crisis(conn, child, before.id, reply, now, holder)
+    else:
+        long = before.length > MAX_TEXT
+        reply = content.ui(
+            "checkins.message_thanks_long" if long else "checkins.message_thanks", child.lang
+        )
+        send = None
+    return FreeMessage(before.id, child.lang, reply, urgent, None, False, send)

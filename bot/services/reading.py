@@ -28,7 +28,7 @@ from bot.levels import RiskLevel
 from bot.risk.model import Reporter
 from bot.services import schedule
 from bot.services.alerts import POSTED_LEVEL, level_label, local_time, raise_alert_tx
-from bot.services.crisis import crisis_text
+from bot.services.crisis_text import crisis_text
 from bot.services.reporters import report_source
 from bot.telegram.callbacks import pack
 from storage import alerts, audit, families, outbox, people

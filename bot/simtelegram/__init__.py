@@ -5,7 +5,7 @@ Used by the test suite, `qiao demo` and the benchmarks: `SimTelegram().request()
 docs/simulated-telegram.md.
 """
 
-from bot.simtelegram.faults import Fault
+from bot.simtelegram.faults import Fault, SimulatedCrash
 from bot.simtelegram.model import ApiCall, SimButton, SimChat, SimMessage, SimUser, UploadedFile
 from bot.simtelegram.request import SimRequest
 from bot.simtelegram.server import SimTelegram
@@ -19,5 +19,6 @@ __all__ = [
     "SimRequest",
     "SimTelegram",
     "SimUser",
+    "SimulatedCrash",
     "UploadedFile",
 ]

@@ -25,11 +25,17 @@ FaultKind = Literal[
     "network",
     "timeout",
     "delivered_timeout",
+    "crash",
 ]
 
 
 class SimulatedConnectionError(ConnectionError):
     """Raised inside `do_request` for `Fault.network_error()`; PTB wraps it in NetworkError."""
+
+
+class SimulatedCrash(BaseException):
+    """Raised inside `do_request` for `Fault.process_dies()`: nothing of ours catches it, so the
+    handler stops where it is, as if the process had been killed at that call."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +97,16 @@ class Fault:
         PTB raises `TimedOut`, and the bot cannot know the message arrived."""
         return cls("delivered_timeout", 0, "simulated timeout after delivery")
 
+    @classmethod
+    def timeout_after_delivery(cls) -> Fault:
+        """Another name for `delivered_timeout` (a slow route: the call took effect)."""
+        return cls.delivered_timeout()
+
+    @classmethod
+    def process_dies(cls) -> Fault:
+        """The process is killed at this call, before it reaches Telegram (`SimulatedCrash`)."""
+        return cls("crash", 0, "simulated process death")
+
     @property
     def delivers(self) -> bool:
         """The call takes effect before the fault (only `delivered_timeout`)."""
@@ -98,7 +114,7 @@ class Fault:
 
     def as_api_error(self) -> ApiError | None:
         """The error body to answer with, or None when the fault is an exception instead."""
-        if self.kind in ("network", "timeout", "delivered_timeout"):
+        if self.kind in ("network", "timeout", "delivered_timeout", "crash"):
             return None
         return ApiError(self.status, self.description, dict(self.parameters) or None)
 

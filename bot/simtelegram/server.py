@@ -18,7 +18,7 @@ from typing import Literal
 from telegram.request import BaseRequest, RequestData
 
 from bot.simtelegram.errors import ApiError
-from bot.simtelegram.faults import Fault, FaultQueue
+from bot.simtelegram.faults import Fault, FaultQueue, SimulatedCrash
 from bot.simtelegram.methods import BotApi, not_found
 from bot.simtelegram.model import JSON, ApiCall, SimChat, SimMessage, SimUser
 from bot.simtelegram.request import SimRequest, decode_params
@@ -89,6 +89,9 @@ class SimTelegram:
             return error.status, _dump(error.to_json())
         method = self._api.canonical(name)
         fault = self._faults.take(method, params.get("chat_id"))
+        if fault is not None and fault.kind == "crash":
+            self._record(method, params, None, fault.description)
+            raise SimulatedCrash(fault.description)
         if fault is not None and fault.delivers:
             with contextlib.suppress(ApiError):  # failed anyway: the caller sees only the timeout
                 self._api.call(method, params)

@@ -13,12 +13,20 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import sqlite3
 from datetime import datetime, timedelta
 from functools import partial
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import (
     ApplicationHandlerStop,
     CallbackQueryHandler,
@@ -32,13 +40,18 @@ from bot.services import checkins as svc
 from bot.services.child_messages import FreeMessage
 from bot.services.reading import Options as ReadingOptions
 from bot.services.schedule import hhmm
+from bot.services.store_faults import Kept, press_level, text_level
+from bot.telegram import crisis
 from bot.telegram.callbacks import CallbackDataError, unpack
 from bot.telegram.callbacks import pattern as data_pattern
 from bot.telegram.context import RUNTIME_KEY, App, Ctx, runtime_of
 from bot.telegram.jobs import PeriodicJob
 from bot.telegram.outbox_sender import drain, wake
 from bot.telegram.retry import retry_seconds
+from bot.telegram.store_faults import JOB as STORE_KEPT_JOB
+from bot.telegram.store_faults import on_store_failure
 from storage import outbox
+from storage.spill import is_store_failure
 
 log = logging.getLogger(__name__)
 
@@ -81,34 +94,6 @@ async def _send(app: App, chat_id: int, out: svc.Outgoing) -> Message:
         chat_id, out.text, parse_mode=ParseMode.HTML, api_kwargs=_markup(out)
     )
     return message
-
-
-async def _send_crisis(
-    app: App, runtime: Runtime, chat_id: int, text: str, now: datetime
-) -> int | None:
-    """Send the hotline numbers now; if Telegram fails, hand them to the outbox to retry.
-
-    A child who wrote something urgent must get the numbers even through a network error:
-    the outbox keeps retrying (the alert itself already went through it).
-    """
-    try:
-        return (await _send(app, chat_id, svc.Outgoing(text))).message_id
-    except Forbidden:
-        raise
-    except TelegramError:
-        ts = int(now.timestamp())
-        await runtime.db.tx(
-            lambda c: outbox.enqueue(
-                c,
-                dedupe_key=f"crisis:{chat_id}:{ts}",
-                kind="crisis",
-                target=outbox.chat_target(chat_id),
-                payload={"text": text},
-                now=ts,
-            )
-        )
-        log.warning("crisis message queued for retry after a failed send")
-        return None
 
 
 def _sending(app: App) -> set[int]:
@@ -252,6 +237,12 @@ async def _send_plans(app: App, plans: list[svc.SendPlan], now: datetime) -> int
                 extra={"session": plan.session_id, "error": exc.message},
             )
             continue
+        except TimedOut:
+            # Telegram may well have delivered it: sending it again now could show the child
+            # two copies. It counts as sent; the sweep resends it if nothing is answered.
+            await runtime.db.tx(partial(svc.sent_unconfirmed_tx, plan=plan, now=ts))
+            log.warning("check-in send timed out; resent later if unanswered")
+            continue
         except NetworkError as exc:
             log.warning(
                 "network error: check-in retried next run",
@@ -268,9 +259,11 @@ async def _send_plans(app: App, plans: list[svc.SendPlan], now: datetime) -> int
 
 
 async def sweep(app: App, now: datetime) -> None:
-    """Every few minutes: reminders, closing, and deleting exchanges that are due to go."""
+    """Every few minutes: questions to send again, reminders, closing, and deleting exchanges
+    that are due to go."""
     runtime = _runtime(app)
     ts = int(now.timestamp())
+    await _resend(app, runtime, now, ts)
     await _remind(app, runtime, now, ts)
     closed = await runtime.db.tx(lambda c: svc.close_due_tx(c, runtime.config, ts))
     for item in closed:
@@ -287,6 +280,40 @@ async def sweep(app: App, now: datetime) -> None:
     for deletion in deletions:
         if not await _delete(app, runtime, deletion, ts):
             break
+
+
+async def _resend(app: App, runtime: Runtime, now: datetime, ts: int) -> None:
+    """Send again the questions that may not have reached the child (a failed edit or send
+    after an answer, an unconfirmed first message); a failure is tried again next sweep."""
+    resends = await runtime.db.tx(lambda c: svc.resends_tx(c, runtime.content, ts))
+    for index, resend in enumerate(resends):
+        try:
+            message = await _send(app, resend.chat_id, resend.message)
+        except Forbidden:
+            continue  # blocked: the next dispatch or reminder marks the child unreachable
+        except BadRequest as exc:  # trying again would only fail again; the reminder remains
+            log.error(
+                "check-in question not resent: rejected",
+                extra={"session": resend.session_id, "error": exc.message},
+            )
+            continue
+        except TelegramError as exc:
+            at = ts + retry_seconds(exc) if isinstance(exc, RetryAfter) else ts
+            later = resends[index:] if isinstance(exc, RetryAfter) else [resend]
+            for item in later:
+                await runtime.db.tx(partial(svc.stranded_tx, session_id=item.session_id, at=at))
+            log.warning(
+                "check-in question not resent; tried again later",
+                extra={"session": resend.session_id, "error_type": type(exc).__name__},
+            )
+            if isinstance(exc, RetryAfter):
+                break
+            continue
+        await runtime.db.tx(
+            partial(svc.resent_tx, resend=resend, message_id=message.message_id, now=ts)
+        )
+    if resends:
+        log.info("check-in questions resent", extra={"count": len(resends)})
 
 
 async def _remind(app: App, runtime: Runtime, now: datetime, ts: int) -> None:
@@ -357,6 +384,7 @@ async def _delete(app: App, runtime: Runtime, deletion: svc.Deletion, ts: int) -
 JOBS: list[PeriodicJob] = [
     PeriodicJob("checkins.dispatch", timedelta(minutes=1), dispatch),
     PeriodicJob("checkins.sweep", timedelta(minutes=5), sweep),
+    STORE_KEPT_JOB,
 ]
 
 
@@ -400,21 +428,42 @@ async def on_answer(update: Update, context: Ctx) -> None:
         return
     now = runtime.now()
     pressed = query.message.message_id if query.message is not None else None
-    result = await runtime.db.tx(
-        partial(
-            svc.answer_button_tx,
-            content=runtime.content,
-            rules=runtime.risk,
-            user_id=user.id,
-            chat_id=chat.id,
+    try:
+        result = await runtime.db.tx(
+            partial(
+                svc.answer_button_tx,
+                content=runtime.content,
+                rules=runtime.risk,
+                user_id=user.id,
+                chat_id=chat.id,
+                session_id=session_id,
+                question_id=data.parts[1],
+                option_id=data.parts[2],
+                now=int(now.timestamp()),
+                pressed_message=pressed,
+                holder=crisis.holder(context.application),
+                duty_phone=runtime.config.safety.duty_phone,
+            )
+        )
+    except sqlite3.DatabaseError as exc:
+        if not is_store_failure(exc):
+            raise
+        kept = Kept(
+            user.id,
+            chat.id,
+            int(now.timestamp()),
             session_id=session_id,
             question_id=data.parts[1],
             option_id=data.parts[2],
-            now=int(now.timestamp()),
             pressed_message=pressed,
-            duty_phone=runtime.config.safety.duty_phone,
         )
-    )
+        level = press_level(runtime.content, data.parts[1], data.parts[2])
+        note = await on_store_failure(context.application, runtime, kept, level, _lang(user), exc)
+        with contextlib.suppress(TelegramError):
+            await query.answer()
+        if note:
+            await context.bot.send_message(chat.id, note, parse_mode=ParseMode.HTML)
+        raise ApplicationHandlerStop from None
     if isinstance(result, svc.Refusal):
         await _refuse_press(update, runtime, result)
         return
@@ -427,39 +476,52 @@ async def on_answer(update: Update, context: Ctx) -> None:
 async def _continue(
     app: App, runtime: Runtime, reply: svc.Reply, now: datetime, *, keep: str | None
 ) -> None:
-    """After an accepted (and committed) answer: the next question or the closing.
+    """After an accepted (and committed) answer: the crisis message, then the next question or
+    the closing.
 
     Edited into the pressed message when the reply allows it (two calls in all, nothing more
-    to record); otherwise the answered buttons are settled, the crisis message goes first and
-    the next message is sent and recorded for deleting the exchange later.
+    to record); otherwise the crisis message goes first, the answered buttons are settled and
+    the next message is sent and recorded for deleting the exchange later. If Telegram fails
+    (a network error, flood control), the sweep sends the question again within minutes, so
+    the child is never left without the next question.
     """
     try:
-        if reply.edit is not None and await _edit(app, reply.chat_id, reply.edit, reply.follow):
-            return
-        if reply.settle is not None:
-            await _settle_buttons(app, reply, reply.settle, keep)
-        sent: list[int] = []
         if reply.crisis is not None:
-            crisis_id = await _send_crisis(app, runtime, reply.chat_id, reply.crisis, now)
-            if crisis_id is not None:
-                sent.append(crisis_id)
-        follow = await _send(app, reply.chat_id, reply.follow)
-        sent.append(follow.message_id)
-        if not reply.record_new:
-            return
-        await runtime.db.tx(
-            partial(
-                svc.record_sent_tx,
-                session_id=reply.session_id,
-                chat_id=reply.chat_id,
-                message_ids=sent,
-                question_message=None if reply.finished else follow.message_id,
-                now=int(now.timestamp()),
-            )
+            await crisis.send_now(app, runtime, reply.crisis, now)
+        await _next_message(app, runtime, reply, now, keep=keep)
+    except (NetworkError, RetryAfter) as exc:
+        ts = int(now.timestamp())
+        at = ts + retry_seconds(exc) if isinstance(exc, RetryAfter) else ts
+        log.warning(
+            "next check-in message failed; the sweep sends it again",
+            extra={"session": reply.session_id, "error_type": type(exc).__name__},
         )
+        await runtime.db.tx(partial(svc.stranded_tx, session_id=reply.session_id, at=at))
     finally:
         if reply.post_alert:
             wake(app)  # the background sender posts the card; this update is done
+
+
+async def _next_message(
+    app: App, runtime: Runtime, reply: svc.Reply, now: datetime, *, keep: str | None
+) -> None:
+    if reply.edit is not None and await _edit(app, reply.chat_id, reply.edit, reply.follow):
+        return
+    if reply.settle is not None:
+        await _settle_buttons(app, reply, reply.settle, keep)
+    follow = await _send(app, reply.chat_id, reply.follow)
+    if not reply.record_new:
+        return
+    await runtime.db.tx(
+        partial(
+            svc.record_sent_tx,
+            session_id=reply.session_id,
+            chat_id=reply.chat_id,
+            message_ids=[follow.message_id],
+            question_message=None if reply.finished else follow.message_id,
+            now=int(now.timestamp()),
+        )
+    )
 
 
 async def _edit(app: App, chat_id: int, message_id: int, out: svc.Outgoing) -> bool:
@@ -498,31 +560,46 @@ async def on_text(update: Update, context: Ctx) -> None:
         return
     now = runtime.now()
     text = message.text
-    result = await runtime.db.tx(
-        partial(
-            svc.text_tx,
-            content=runtime.content,
-            rules=runtime.risk,
-            user_id=user.id,
-            chat_id=chat.id,
-            message_id=message.message_id,
-            text=text,
-            now=int(now.timestamp()),
-            options=ReadingOptions.of(runtime.config),
+    try:
+        result = await runtime.db.tx(
+            partial(
+                svc.text_tx,
+                content=runtime.content,
+                rules=runtime.risk,
+                user_id=user.id,
+                chat_id=chat.id,
+                message_id=message.message_id,
+                text=text,
+                now=int(now.timestamp()),
+                holder=crisis.holder(context.application),
+                options=ReadingOptions.of(runtime.config),
+            )
         )
-    )
+    except sqlite3.DatabaseError as exc:
+        if not is_store_failure(exc):
+            raise
+        ts = int(now.timestamp())
+        kept = Kept(user.id, chat.id, ts, message_id=message.message_id, text=text)
+        level = text_level(runtime.risk, text, _lang(user))
+        note = await on_store_failure(context.application, runtime, kept, level, _lang(user), exc)
+        if note:
+            await message.reply_text(note, parse_mode=ParseMode.HTML)
+        raise ApplicationHandlerStop from None
     if result is None:
         return
     app = context.application
     if isinstance(result, FreeMessage):
         try:
-            if result.crisis:
-                await _send_crisis(app, runtime, chat.id, result.reply, now)
-            else:
+            if result.send is not None:
+                await crisis.send_now(app, runtime, result.send, now)
+            elif not result.crisis:
                 await message.reply_text(result.reply, parse_mode=ParseMode.HTML)
         finally:
             if result.posted:
                 wake(app)  # the background sender posts the card; this update is done
+    elif isinstance(result, svc.Again):
+        if result.crisis is not None:
+            await crisis.send_now(app, runtime, result.crisis, now)
     elif isinstance(result, svc.Refusal):
         await message.reply_text(
             runtime.content.ui(result.key, result.lang), parse_mode=ParseMode.HTML
@@ -530,6 +607,11 @@ async def on_text(update: Update, context: Ctx) -> None:
     else:
         await _continue(app, runtime, result, now, keep=None)
     raise ApplicationHandlerStop
+
+
+def _lang(user: User) -> str:
+    """The language to use when the database cannot tell: the Telegram app's, zh by default."""
+    return "en" if (user.language_code or "").startswith("en") else "zh"
 
 
 async def _session_of_press(update: Update, runtime: Runtime, prefix: str) -> int | None:
@@ -732,6 +814,34 @@ async def _slot_press(update: Update, context: Ctx, prefix: str, arity: int) -> 
     with contextlib.suppress(BadRequest):  # "message is not modified" after a double press
         await query.edit_message_text(out.text, parse_mode=ParseMode.HTML, api_kwargs=_markup(out))
     raise ApplicationHandlerStop
+
+
+async def _send_crisis(
+    app: App, runtime: Runtime, chat_id: int, text: str, now: datetime
+) -> int | None:
+    """Send the hotline numbers now; if Telegram fails, hand them to the outbox to retry.
+
+    For crisis messages that were not queued with their signal (an adult's report answered
+    from the reading list): the outbox keeps retrying through a network error.
+    """
+    try:
+        return (await _send(app, chat_id, svc.Outgoing(text))).message_id
+    except Forbidden:
+        raise
+    except TelegramError:
+        ts = int(now.timestamp())
+        await runtime.db.tx(
+            lambda c: outbox.enqueue(
+                c,
+                dedupe_key=f"crisis:{chat_id}:{ts}",
+                kind="crisis",
+                target=outbox.chat_target(chat_id),
+                payload={"text": text},
+                now=ts,
+            )
+        )
+        log.warning("crisis message queued for retry after a failed send")
+        return None
 
 
 send_crisis = _send_crisis

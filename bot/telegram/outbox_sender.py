@@ -38,7 +38,7 @@ from telegram.error import (
 )
 
 from bot.services import alerts as desk
-from bot.services import sending
+from bot.services import crisis, sending
 from bot.services.alerts import Card
 from bot.telegram.context import RUNTIME_KEY, App
 from bot.telegram.jobs import PeriodicJob
@@ -318,6 +318,10 @@ async def _attempt(app: App, item: OutboxItem, ts: int) -> str:
     parse_mode: str | None = ParseMode.HTML
     if payload.get("plain"):
         text, parse_mode = _TAG.sub("", text), None
+    if item.kind == crisis.KIND and not await db.tx(
+        lambda c: outbox.claim(c, item.id, now=ts, until=ts + crisis.HOLD, holder=None)
+    ):
+        return "skip"  # the handler that queued it sent it, or is sending it
     chat_id = await _resolve(app, item.target)
     card = item.kind == "alert"
     slow: dict[str, float] = {"read_timeout": CARD_READ_TIMEOUT} if card else {}
@@ -365,7 +369,8 @@ async def _attempt(app: App, item: OutboxItem, ts: int) -> str:
     sent_chat, sent_id = message.chat_id, message.message_id
 
     def mark(c: sqlite3.Connection) -> None:
-        outbox.mark_sent(c, item.id, now=ts, chat_id=sent_chat, message_id=sent_id)
+        # a check-in's crisis message is recorded with its exchange, to be deleted with it
+        crisis.sent_tx(c, item, chat_id=sent_chat, message_id=sent_id, now=ts)
         if card:
             cards_repo.record_copy(c, item.id, sent_chat, sent_id, ts)
 

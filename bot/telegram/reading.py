@@ -30,7 +30,7 @@ from bot.telegram.callbacks import pattern as data_pattern
 from bot.telegram.checkins import send_crisis
 from bot.telegram.context import RUNTIME_KEY, App, Ctx, caller_of, runtime_of
 from bot.telegram.jobs import PeriodicJob
-from bot.telegram.outbox_sender import drain
+from bot.telegram.outbox_sender import wake
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ async def _answer(update: Update, context: Ctx, answer: svc.Answer) -> None:
             )
     finally:
         if answer.posted:
-            await drain(app, now)
+            wake(app)  # the background sender posts the card
 
 
 def _media_of(message: Message) -> tuple[str, str] | None:
@@ -307,7 +307,7 @@ async def sweep(app: App, now: datetime) -> None:
     queued += await runtime.db.tx(lambda c: svc.late_tx(c, content, config, ts))
     await runtime.db.tx(lambda c: svc.forget_offers_tx(c, ts))
     if queued:
-        await drain(app, now)
+        wake(app)
 
 
 JOBS: list[PeriodicJob] = [PeriodicJob("reading.sweep", timedelta(minutes=10), sweep)]
