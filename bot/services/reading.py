@@ -34,7 +34,6 @@ PAGE = 10
 MAX_TEXT = 4096
 SHOWN_CHARACTERS = 3500
 """Words shown in one list message, leaving room for the header within Telegram's 4096."""
-MEDIA_KINDS = ("photo", "voice", "video_note")
 HOUR = 3600
 
 Buttons = tuple[tuple[tuple[str, str], ...], ...]
