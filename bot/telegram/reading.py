@@ -1,8 +1,9 @@
 """The reading list on Telegram: /inbox, "read ✓", children's pictures and recordings, adults'
 offers, and the job that nudges volunteers and tells coordinators about late items.
 
-The decisions live in `bot.services.reading`; this module sends them. Photos, voice notes and
-video notes are shown to the volunteer by Telegram's file id, so Qiao never downloads them.
+The decisions live in `bot.services.reading`, `reading_intake` and `reading_jobs`; this module
+sends them. Photos, voice notes and video notes are shown to the volunteer by Telegram's file
+id, so Qiao never downloads them.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from telegram.ext import (
 
 from bot.runtime import Runtime
 from bot.services import reading as svc
+from bot.services import reading_intake as intake
+from bot.services import reading_jobs as jobs
 from bot.telegram.callbacks import CallbackDataError, unpack
 from bot.telegram.callbacks import pattern as data_pattern
 from bot.telegram.checkins import send_crisis
@@ -116,7 +119,7 @@ async def on_media(update: Update, context: Ctx) -> None:
     kind, file_id = found
     answer = await runtime.db.tx(
         partial(
-            svc.media_tx,
+            intake.media_tx,
             content=runtime.content,
             rules=runtime.risk,
             user_id=user.id,
@@ -144,7 +147,7 @@ async def on_adult_text(update: Update, context: Ctx) -> None:
         return
     answer = await runtime.db.tx(
         partial(
-            svc.adult_text_tx,
+            intake.adult_text_tx,
             content=runtime.content,
             rules=runtime.risk,
             user_id=user.id,
@@ -186,7 +189,7 @@ async def on_offer(update: Update, context: Ctx) -> None:
         return
     result = await runtime.db.tx(
         partial(
-            svc.offer_press_tx,
+            intake.offer_press_tx,
             content=runtime.content,
             user_id=user.id,
             chat_id=chat.id,
@@ -303,9 +306,9 @@ async def sweep(app: App, now: datetime) -> None:
     content = runtime.content
     queued = 0
     if config.reading_list.enabled:
-        queued += await runtime.db.tx(lambda c: svc.nudges_tx(c, content, config, ts))
-    queued += await runtime.db.tx(lambda c: svc.late_tx(c, content, config, ts))
-    await runtime.db.tx(lambda c: svc.forget_offers_tx(c, ts))
+        queued += await runtime.db.tx(lambda c: jobs.nudges_tx(c, content, config, ts))
+    queued += await runtime.db.tx(lambda c: jobs.late_tx(c, content, config, ts))
+    await runtime.db.tx(lambda c: jobs.forget_offers_tx(c, ts))
     if queued:
         wake(app)
 

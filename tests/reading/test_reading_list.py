@@ -138,7 +138,7 @@ async def test_read_press_marks_once_and_refuses_forged_and_stale_presses(
     await harness.press("volunteer", "已读")
     assert "已经标记为已读" in last_answer(harness)
     await harness.say("volunteer", "/inbox")
-    assert "没有没看的消息" in harness.sim.bot_messages(VOLUNTEER)[-1].plain_text
+    assert "消息都看完了" in harness.sim.bot_messages(VOLUNTEER)[-1].plain_text
 
 
 async def test_unread_after_24_hours_goes_to_the_coordinators_by_pseudonym(
