@@ -35,10 +35,7 @@ class DuePlan:
     person_id: int
     lesson_id: str
     due_at: int
-    pseudonym: str
     chat_id: int
-    lang: str
-    display_name: str | None
     timezone: str | None
 
 
@@ -81,8 +78,7 @@ def due(conn: sqlite3.Connection, now: int) -> list[DuePlan]:
     """Planned questions due by `now` for active, unpaused, reachable caregivers."""
     cur = conn.execute(
         """
-        SELECT pp.person_id, pp.lesson_id, pp.due_at, p.pseudonym, p.chat_id, p.lang,
-               p.display_name, f.timezone
+        SELECT pp.person_id, pp.lesson_id, pp.due_at, p.chat_id, f.timezone
           FROM practice_plans pp
           JOIN people p ON p.id = pp.person_id
           LEFT JOIN families f ON f.id = p.family_id

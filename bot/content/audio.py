@@ -99,6 +99,7 @@ def convert(source: Path, target: Path, ffmpeg: str) -> OpusInfo:
     try:
         _run_ffmpeg(ffmpeg, source, temp)
         info = inspect_opus(temp)
+        temp.chmod(0o644)  # like the other content files (mkstemp made it owner-only)
         temp.replace(target)
     finally:
         temp.unlink(missing_ok=True)
@@ -126,6 +127,8 @@ def _run_ffmpeg(ffmpeg: str, source: Path, out: Path) -> None:
         "libopus",
         "-b:a",
         BITRATE,
+        "-vbr",
+        "constrained",  # stays near 24 kbit/s (free VBR spent 40 on a steady tone)
         "-application",
         "voip",
         "-f",

@@ -424,9 +424,6 @@ def overview(
     return Overview(tuple(tracks[t] for t in content.tracks), current, upcoming, started)
 
 
-# --- asking a volunteer ---------------------------------------------------------------------
-
-
 def recording(
     conn: sqlite3.Connection, content: ContentBundle, person_id: int, lesson_id: str, step: int
 ) -> Path | None:
@@ -438,6 +435,9 @@ def recording(
     if progress.stage == "follow_up" or (progress.stage == "step" and step > progress.step):
         return None
     return lesson.steps[step].audio
+
+
+# --- asking a volunteer ---------------------------------------------------------------------
 
 
 def request_help(

@@ -54,6 +54,7 @@ def test_import_converts_a_phone_recording_for_the_step(
     assert out == f"audio/{LESSON}/2.ogg: step 2 of '{LESSON}', 2.0 s, mono OGG/Opus\n"
     info = inspect_opus(target)
     assert (round(info.seconds), info.channels) == (2, 1)
+    assert target.stat().st_size < 2 * 32_000 // 8 + 2_000  # at most ~32 kbit/s, plus headers
     found = inspect_content(content)
     assert found.problems == []
     assert found.lessons[0].steps[1].audio == target

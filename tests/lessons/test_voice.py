@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 from bot.content.audio import conventional_path
 from bot.harness import Harness
 from bot.simtelegram import Fault, UploadedFile
+from storage import people
 from storage import voice as voice_store
 from tests.factories import make_family
 from tests.lessons.helpers import NEXT, press_data
@@ -212,3 +215,23 @@ async def test_voice_buttons_pressed_by_someone_else_change_nothing(harness: Har
     assert forged is not None
     assert forged["text"] == "这个按钮已经用过了，请看最新的消息。"
     assert await h.runtime.db.run(lambda c: voice_store.mode(c, ids.caregiver_id)) is None
+
+
+async def test_a_step_too_long_for_a_caption_comes_as_voice_then_text(tmp_path: Path) -> None:
+    """Past Telegram's 1024-character caption, the voice note comes first, then the text."""
+    root = content_with_recordings(tmp_path, {LESSON: (1,)})
+    path = root / "lessons" / "homework-01-routine.yaml"
+    lesson = yaml.safe_load(path.read_text(encoding="utf-8"))
+    lesson["steps"][0]["text"]["en"] = " ".join(["Grandchildrenhomework"] * 55)
+    path.write_text(yaml.safe_dump(lesson, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    async with Harness(tmp_path, content_root=root) as h:
+        ids = await make_family(h)
+        await h.runtime.db.tx(lambda c: people.set_lang(c, ids.caregiver_id, "en"))
+        await h.say("grandma", "/voice on")
+        before = len(h.sim.bot_messages(h.user_id("grandma")))
+        await h.say("grandma", "/next")
+        voice, text = h.sim.bot_messages(h.user_id("grandma"))[before:]
+        assert (voice.kind, voice.plain_text, voice.buttons) == ("voice", "", [])
+        assert text.kind == "text"
+        assert "Grandchildrenhomework" in text.plain_text
+        assert [b.text for b in text.buttons] == ["Next ▶", "🙋 Ask a volunteer"]
