@@ -107,6 +107,10 @@ class Database:
             raise
         return db
 
+    async def checkpoint(self) -> None:
+        """Copy the WAL into the file and empty it, so deleted words leave the -wal file too."""
+        await self.run(lambda c: c.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall())
+
     async def close(self) -> None:
         """Checkpoint and close; safe to call twice."""
         async with self._lock:
