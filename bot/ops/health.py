@@ -144,6 +144,9 @@ def check_file(database: Path | str, *, now: int) -> HealthReport:
     path = Path(database)
     if not path.is_file():
         return unreachable(f"no database file at {path}")
+    damaged = file_integrity(path)
+    if damaged is not None:
+        return damaged
     try:
         conn = maintenance.connect(path, read_only=True)
     except sqlite3.Error as exc:
@@ -164,3 +167,14 @@ async def check_database(db: Database, *, now: int) -> HealthReport:
     except (sqlite3.Error, ValueError) as exc:  # ValueError: the connection is closed
         return unreachable(str(exc))
     return evaluate(facts, now=now, code_version=maintenance.code_schema_version())
+
+
+def file_integrity(path: Path) -> HealthReport | None:
+    """`PRAGMA quick_check` on the file: a damaged page is a problem before any other."""
+    from bot.ops.startup import integrity_problem
+
+    problem = integrity_problem(path)
+    if problem is None:
+        return None
+    line = f"{path}: {problem}"
+    return HealthReport(False, f"FAIL {line}", (line,), None)

@@ -16,6 +16,7 @@ from bot.config import Config, ConfigError
 from bot.config_ranges import example_values
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+NOT_SQLITE = "not a SQLite database"
 _CHECK_TIMEOUT_S = 5.0
 
 
@@ -64,9 +65,10 @@ def integrity_problem(path: Path) -> str | None:
     with path.open("rb") as handle:
         header = handle.read(len(SQLITE_HEADER))
     if header != SQLITE_HEADER:
-        return "not a SQLite database"
+        return NOT_SQLITE
     try:
-        conn = sqlite3.connect(path, timeout=_CHECK_TIMEOUT_S)
+        uri = f"{path.resolve().as_uri()}?mode=ro"  # a check never writes
+        conn = sqlite3.connect(uri, uri=True, timeout=_CHECK_TIMEOUT_S)
     except sqlite3.Error as exc:
         return f"cannot be opened ({exc})"
     try:
