@@ -49,3 +49,8 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+
+.PHONY: help
+## List the targets with what each does.
+help:
+	@awk '/^## /{if (doc == "") doc=substr($$0,4); next} /^[a-z][a-z-]*:/{if (doc != "") {split($$1, t, ":"); printf "  make %-10s %s\n", t[1], doc}; doc=""}' Makefile

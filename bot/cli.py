@@ -106,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="PATH is a folder: keep only the newest N backups",
     )
+    backup.add_argument("--force", action="store_true", help="replace an existing backup FILE")
     backup.set_defaults(func=_lazy("bot.ops.cli:backup_command"))
     restore = sub.add_parser("restore", help="replace the database with a backup (bot stopped)")
     restore.add_argument("path", type=Path)

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.config_ranges import range_problems
+
 TOKEN_ENV = "QIAO_BOT_TOKEN"  # noqa: S105 - the variable's name, not a secret
 CONFIG_ENV = "QIAO_CONFIG"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -351,3 +353,6 @@ def _check_semantics(config: Config, source: str) -> None:
         )
     if config.alerts.group_burst < 1:
         raise ConfigError(f"{source}: [alerts] group_burst must be at least 1")
+    problems = range_problems(config)
+    if problems:
+        raise ConfigError(f"{source}: {problems[0]}")

@@ -9,6 +9,7 @@ import logging
 from bot import logs
 from bot.clock import SystemClock
 from bot.config import Config, ConfigError, load_config
+from bot.ops import startup
 from bot.ops.lock import DatabaseBusy, DatabaseLock
 from storage import Database
 
@@ -26,6 +27,7 @@ def run_command(args: argparse.Namespace) -> int:
 
     config = _config(args)
     token = config.require_token()
+    startup.check_before_connecting(config)
     logs.configure(fmt=config.logging.format, level=config.logging.level, secrets=(token,))
     lock = DatabaseLock(config.storage.database)
     try:
@@ -52,6 +54,7 @@ def run_command(args: argparse.Namespace) -> int:
 def migrate_command(args: argparse.Namespace) -> int:
     """Apply pending migrations to the configured database and say what was done."""
     config = _config(args)
+    startup.check_database_file(config.storage.database)
     logs.configure(fmt="text", level="WARNING")
 
     async def migrate() -> tuple[list[int], int]:

@@ -97,13 +97,23 @@ class Database:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
             os.close(fd)
+            os.chmod(path, 0o600)  # an existing file copied in as 0644 is closed too
         conn = await aiosqlite.connect(path, isolation_level=None)
         conn.row_factory = sqlite3.Row
         db = cls(conn, path)
-        await db.run(_configure)
-        if migrate:
-            await db.migrate()
+        try:
+            await db.run(_configure)
+            if migrate:
+                await db.migrate()
+        except BaseException:
+            # Closing stops aiosqlite's thread: without it a damaged file hangs the process.
+            await db.close()
+            raise
         return db
+
+    async def checkpoint(self) -> None:
+        """Copy the WAL into the file and empty it, so deleted words leave the -wal file too."""
+        await self.run(lambda c: c.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall())
 
     async def close(self) -> None:
         """Checkpoint and close; safe to call twice."""
@@ -173,6 +183,8 @@ def _configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
+    # Deleted rows are overwritten with zeros, so erased words leave the file (and backups).
+    conn.execute("PRAGMA secure_delete=ON")
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 

@@ -64,3 +64,34 @@ def delete_person(conn: sqlite3.Connection, person_id: int) -> bool:
 def delete_family(conn: sqlite3.Connection, family_id: int) -> bool:
     """Delete a family (cascading to its people, children, links and everything of theirs)."""
     return conn.execute("DELETE FROM families WHERE id = ?", (family_id,)).rowcount > 0
+
+
+def delete_family_cards(conn: sqlite3.Connection, family_id: int) -> int:
+    """Delete volunteer-group outbox rows that show only this family's alerts.
+
+    Their payloads hold pseudonyms, the village label, age band and category. A shared card
+    that also shows another family's alert stays: that alert's signal must not be lost.
+    """
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS erasing_alerts (id INTEGER PRIMARY KEY)")
+    conn.execute("DELETE FROM temp.erasing_alerts")
+    conn.execute(
+        "INSERT INTO temp.erasing_alerts (id) SELECT id FROM alerts WHERE family_id = ?"
+        " UNION SELECT a.id FROM alerts a JOIN people p ON p.id = a.person_id"
+        " WHERE p.family_id = ?",
+        (family_id, family_id),
+    )
+    removed = conn.execute(
+        "DELETE FROM outbox WHERE id IN ("
+        " SELECT ca.outbox_id FROM card_alerts ca JOIN temp.erasing_alerts e ON e.id = ca.alert_id)"
+        " AND NOT EXISTS (SELECT 1 FROM card_alerts other WHERE other.outbox_id = outbox.id"
+        "  AND other.alert_id NOT IN (SELECT id FROM temp.erasing_alerts))"
+    ).rowcount
+    for (alert_id,) in conn.execute("SELECT id FROM temp.erasing_alerts").fetchall():
+        # Rows keyed by the alert but not cards (signals, escalations): a key range, no LIKE.
+        removed += conn.execute(
+            "DELETE FROM outbox WHERE dedupe_key >= ? AND dedupe_key < ?"
+            " AND id NOT IN (SELECT outbox_id FROM card_alerts)",
+            (f"alert:{alert_id}:", f"alert:{alert_id};"),
+        ).rowcount
+    conn.execute("DELETE FROM temp.erasing_alerts")
+    return removed

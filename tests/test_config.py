@@ -116,3 +116,51 @@ def test_run_without_token_says_how_to_set_it(
     assert code == 2
     assert "QIAO_BOT_TOKEN" in err
     assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("[logging]\nlevel = 'VERBOSE'\n", "[logging] level must be one of DEBUG, INFO"),
+        ("[locale]\nlanguage = 'fr'\n", "[locale] language must be one of zh, en, got 'fr'"),
+        ("[invites]\nexpire_days = -3\n", "[invites] expire_days must be between 1 and 365"),
+        ("[checkins]\nwindow_hours = 0\n", "[checkins] window_hours must be between 1 and 168"),
+        ("[webhook]\nport = 99999\n", "[webhook] port must be between 1 and 65535, got 99999"),
+        ("[webhook]\nport = 0\n", "[webhook] port must be between 1 and 65535, got 0"),
+        ("[lessons]\nnudge_after_days = 0\n", "[lessons] nudge_after_days must be between"),
+        ("[checkins]\nreminder_after_hours = 0\n", "[checkins] reminder_after_hours must be"),
+        ("[checkins]\nclose_after_hours = -1\n", "[checkins] close_after_hours must be"),
+        ("[alerts]\nurgent_repost_minutes = 0\n", "[alerts] urgent_repost_minutes must be"),
+        ("[alerts]\nconcern_repost_hours = 0\n", "[alerts] concern_repost_hours must be"),
+        ("[rate_limits]\nmax_retries = -1\n", "[rate_limits] max_retries must be between 0"),
+        ("[retention]\nchild_text_days = 0\n", "[retention] child_text_days must be at least 1"),
+        ("[storage]\ndatabase = ''\n", "[storage] database must name a file"),
+        ("[telegram]\nbase_url = 'api.telegram.org'\n", "[telegram] base_url must start with"),
+        ("[quiet_hours]\nstart = '25:00'\n", "[quiet_hours] start must be a time like"),
+        ("content_dir = 'no/such/folder'\n", "content_dir 'no/such/folder' does not exist"),
+    ],
+)
+def test_each_value_out_of_range_names_its_key(tmp_path: Path, extra: str, message: str) -> None:
+    """A value of the right type but outside its range stops loading with the key's name."""
+    people_only = GOOD[GOOD.index("[people]") :]
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_config(write(tmp_path, extra + people_only), env={})
+
+
+def test_negative_admin_id_is_refused(tmp_path: Path) -> None:
+    """An admin id must be a user id (positive); a group id there is named as the mistake."""
+    text = GOOD.replace("admins = [11, 12]", "admins = [-100200]")
+    with pytest.raises(ConfigError, match=re.escape("[people] admins must be Telegram user ids")):
+        load_config(write(tmp_path, text), env={})
+
+
+def test_bad_log_level_is_one_line_from_the_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`qiao run` with `[logging] level = "VERBOSE"` prints one line and exits 2, no traceback."""
+    path = write(tmp_path, GOOD + "[logging]\nlevel = 'VERBOSE'\n")
+    code = main(["--config", str(path), "run"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+    assert "[logging] level must be one of" in err

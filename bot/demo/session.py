@@ -29,7 +29,10 @@ Commands:
   record ID N      a generated tone as step N of lesson ID (in a temporary content copy)
   show             reprint your chat
   expect TEXT      fail unless TEXT was in what the bot sent since the last action
-  help, quit"""
+  help, quit
+Start here: `as admin`, `say /help` shows what a coordinator can do (`/invite volunteer`
+makes a volunteer's link: `as volunteer`, `follow`). Or watch the whole tour first:
+qiao demo --script demo/tour.txt"""
 
 
 class ExpectationFailed(Exception):

@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.ops.lock import DatabaseBusy, DatabaseLock
+from bot.ops.startup import NOT_SQLITE, integrity_problem
 from storage import maintenance
 
 BACKUP_NAME = re.compile(r"qiao-[0-9]{8}-[0-9]{6}\.sqlite3")
@@ -58,12 +59,17 @@ def backup_name(moment: datetime) -> str:
 
 
 def backup(
-    database: Path | str, target: Path | str, *, now: datetime, keep: int | None = None
+    database: Path | str,
+    target: Path | str,
+    *,
+    now: datetime,
+    keep: int | None = None,
+    force: bool = False,
 ) -> BackupResult:
     """Copy the live database to `target` (a file, or a folder that gets a dated file).
 
     With `keep`, `target` must be a folder: after the copy, only the newest `keep` dated
-    backups in it remain.
+    backups in it remain. An existing file is replaced only with `force`.
     """
     source_path = Path(database)
     target = Path(target)
@@ -79,8 +85,8 @@ def backup(
         raise BackupError(f"no database file at {source_path}")
     if _same_or_sidecar(destination, source_path):
         raise BackupError("the backup would overwrite the live database")
-    if destination.exists() and target.is_dir():
-        raise BackupError(f"{destination} already exists")
+    if destination.exists() and (target.is_dir() or not force):
+        raise BackupError(f"{destination} already exists; add --force to replace it")
 
     try:
         source = maintenance.connect(source_path, read_only=True)
@@ -127,6 +133,11 @@ def _restore_locked(database: Path, source: Path, now: datetime) -> RestoreResul
         raise BackupError(f"no file at {source}")
     if _same_or_sidecar(source, database):
         raise BackupError("the backup to restore is the live database itself")
+    problem = integrity_problem(source)
+    if problem == NOT_SQLITE:
+        raise BackupError(f"{source} is not a Qiao database ({problem})")
+    if problem is not None:
+        raise BackupError(f"{source}: {problem}")
     try:
         backup_conn = maintenance.connect(source, read_only=True)
     except sqlite3.Error as exc:

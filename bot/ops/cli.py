@@ -46,7 +46,9 @@ def backup_command(args: argparse.Namespace) -> int:
     """Copy the live database to PATH (a file, or a folder that gets a dated file)."""
     config = _config(args)
     try:
-        result = backups.backup(config.storage.database, args.path, now=_now(), keep=args.keep)
+        result = backups.backup(
+            config.storage.database, args.path, now=_now(), keep=args.keep, force=args.force
+        )
     except backups.BackupError as exc:
         return _fail(str(exc))
     removed = f"; removed {len(result.removed)} older" if result.removed else ""

@@ -158,6 +158,9 @@ def _check_file(database: Path | str, *, now: int) -> HealthReport:
     path = Path(database)
     if not path.is_file():
         return unreachable(f"no database file at {path}")
+    damaged = file_integrity(path)
+    if damaged is not None:
+        return damaged
     try:
         conn = maintenance.connect(path, read_only=True)
     except sqlite3.Error as exc:
@@ -179,3 +182,14 @@ async def check_database(db: Database, *, now: int) -> HealthReport:
         return with_spill(unreachable(str(exc)), db.path)
     report = evaluate(facts, now=now, code_version=maintenance.code_schema_version())
     return with_spill(report, db.path)
+
+
+def file_integrity(path: Path) -> HealthReport | None:
+    """`PRAGMA quick_check` on the file: a damaged page is a problem before any other."""
+    from bot.ops.startup import integrity_problem
+
+    problem = integrity_problem(path)
+    if problem is None:
+        return None
+    line = f"{path}: {problem}"
+    return HealthReport(False, f"FAIL {line}", (line,), None)

@@ -77,6 +77,7 @@ def erase_family(
     members = [p.pseudonym for p in people.in_family(conn, family.id)]
     chats = tuple(erasure.family_chats(conn, family.id))
     states, outbox_rows = erasure.delete_chat_traces(conn, chats)
+    outbox_rows += erasure.delete_family_cards(conn, family.id)
     erasure.delete_family(conn, family.id)
     audit.record(
         conn,

@@ -19,7 +19,9 @@ async def run_retention(app: App, now: datetime) -> int:
     runtime: Runtime = app.bot_data[RUNTIME_KEY]
     days = runtime.config.retention.child_text_days
     ts = int(now.timestamp())
-    return await runtime.db.tx(lambda c: retention.apply_tx(c, now=ts, days=days))
+    cleared = await runtime.db.tx(lambda c: retention.apply_tx(c, now=ts, days=days))
+    await runtime.db.checkpoint()  # blanked words leave the -wal file too (secure_delete is on)
+    return cleared
 
 
 JOBS: list[PeriodicJob] = [PeriodicJob("retention", timedelta(days=1), run_retention)]

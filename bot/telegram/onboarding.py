@@ -1004,6 +1004,7 @@ async def _volunteer_button(
         await _retire(query, done)
         for erased_chat in erased.chats:
             await reset_chat_commands(context.bot, erased_chat)
+        await runtime.db.checkpoint()  # the erased words leave the -wal file too
     else:
         await _stale(query, context, caller.lang)
 
@@ -1169,3 +1170,4 @@ async def _deleteme_button(
     await _send(context, message.chat.id, content.ui("onboarding.deleteme.done", person.lang))
     for erased_chat in erased.chats:
         await reset_chat_commands(context.bot, erased_chat)
+    await runtime.db.checkpoint()  # the erased words leave the -wal file too

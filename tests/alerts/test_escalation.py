@@ -150,3 +150,15 @@ async def test_bot_down_past_both_stages_catches_up_once(h: Harness, family: Fam
     await h.run_all_jobs_now()
     assert len(reposts(h, alert_id)) == 1
     assert len(h.sim.bot_messages(ADMIN)) == 1
+
+
+async def test_concern_repost_counts_hours_not_minutes(h: Harness, family: FamilyIds) -> None:
+    """A concern re-post after a day says "24 小时", not "1440 分钟"."""
+    await add_coordinator(h)
+    alert_id = await raise_and_post(
+        h, family.child_id, level=RiskLevel.CONCERN, category="bullying"
+    )
+    await h.advance(timedelta(hours=24))
+    (repost,) = reposts(h, alert_id)
+    assert "24 小时没有人认领" in repost
+    assert "分钟" not in repost

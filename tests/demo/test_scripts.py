@@ -30,3 +30,13 @@ def test_failed_expect_exits_one(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "FAILED at line 3" in err
     assert "this text never appears" in err
     assert "invitation" in err or "邀请" in err
+
+
+def test_help_says_where_to_start(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`help` names a first step and the tour, so a newcomer knows where to begin."""
+    script = tmp_path / "help.txt"
+    script.write_text("help\n", encoding="utf-8")
+    assert main(["demo", "--script", str(script)]) == 0
+    out = capsys.readouterr().out
+    assert "Start here: `as admin`" in out
+    assert "demo/tour.txt" in out
