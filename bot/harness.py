@@ -216,6 +216,7 @@ class Harness:
             if now - last >= job.interval:
                 self._last_run[job.name] = now
                 await run_job(self.app, job, now)
+        await outbox_sender.settle(self.app)  # what the jobs woke the sender for has gone out
 
     async def run_all_jobs_now(self) -> None:
         """Run every job once, due or not (after a restart, as the real scheduler would)."""
@@ -223,6 +224,7 @@ class Harness:
         for job in self.jobs:
             self._last_run[job.name] = now
             await run_job(self.app, job, now)
+        await outbox_sender.settle(self.app)
 
     async def advance(self, delta: timedelta, *, step: timedelta | None = None) -> None:
         """Move the clock forward in steps, running the jobs that fall due on the way."""

@@ -78,8 +78,10 @@ def free_message_tx(
     options = options or Options()
     if chat_message_id is not None:
         before = repo.child_message_by_chat(conn, child.id, chat_message_id)
-        if before is not None:
+        if before is not None and before.text == text[:MAX_TEXT]:
             return _handled_before(conn, content, child, before, now, holder, options)
+        if before is not None:  # an edit: new words are a new signal, never a replay to skip
+            chat_message_id = None
     own = rules.assess_text(text, child.lang)
     earlier = [
         Earlier(m.text, RiskLevel(m.level))

@@ -30,7 +30,7 @@ async def test_a_disclosure_split_across_two_messages_raises_an_urgent_alert(
     urgent = [a for a in await _alerts(harness) if a.level == RiskLevel.URGENT]
     assert len(urgent) == 1
     stored = await harness.runtime.db.run(lambda c: repo.child_messages(c, ids.child_id))
-    assert urgent[0].source == f"message:{stored[-1].id}"
+    assert stored[-1].level == RiskLevel.URGENT  # counted into the child's one open alert
     assert any(r["code"].startswith("context:") for r in stored[-1].reasons)
     assert "活了" not in "\n".join(
         m.plain_text for m in harness.sim.messages(VOLUNTEER_CHAT_ID, include_deleted=True)

@@ -11,6 +11,7 @@ from bot.harness import Harness
 from bot.simtelegram import Fault, SimMessage, SimulatedCrash
 from storage import alerts
 from storage import checkins as repo
+from tests.checkins.answering import press_rotating
 from tests.checkins.support import CHILD, GRANDMA, advance_to, answers, sessions
 from tests.factories import make_family
 
@@ -172,6 +173,7 @@ async def test_shared_phone_crisis_resent_from_the_outbox_is_deleted_with_the_ex
     [crisis] = _crisis_messages(harness, GRANDMA)  # re-sent from the outbox
     assert not crisis.deleted
     await harness.press("grandma", "说了，挺开心的")
+    await press_rotating(harness, "grandma")
     await harness.press("grandma", "跳过")
     await harness.press("grandma", "清理对话")
     [crisis] = _crisis_messages(harness, GRANDMA)
@@ -220,6 +222,7 @@ async def test_replayed_urgent_typed_answer_sends_the_crisis_once_and_stores_not
     await advance_to(harness, datetime(2026, 1, 10, 10, 1))
     for label in ("😐", "还行", "还行", "没有", "没说上话"):
         await harness.press("child", label)
+    await press_rotating(harness, "child")
     update = harness.sim.user_sends(CHILD, URGENT_WORDS)
     await _crash_on_crisis(harness, update, CHILD)
     await harness.restart()

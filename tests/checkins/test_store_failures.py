@@ -15,6 +15,7 @@ from bot.ops import health
 from storage import alerts
 from storage import checkins as repo
 from storage.spill import is_store_failure, spill_path
+from tests.checkins.answering import press_rotating
 from tests.checkins.support import CHILD, advance_to, answers, sessions
 from tests.factories import FamilyIds, make_family
 
@@ -115,12 +116,14 @@ async def test_disk_full_during_an_urgent_typed_answer(harness: Harness) -> None
     await advance_to(harness, datetime(2026, 1, 10, 10, 1))
     for label in ("😐", "还行", "还行", "没有", "没说上话"):
         await harness.press("child", label)
+    await press_rotating(harness, "child")
     await harness.runtime.db.run(_fill_disk)
     await harness.say("child", LONG_URGENT)
     assert _crises(harness) == 1
     _assert_degraded_card(harness, ids)
     [session] = await sessions(harness, ids.child_id)
-    assert len(await answers(harness, session.id)) == 5
+    # not stored yet: only the five button answers and the rotating question's
+    assert len(await answers(harness, session.id)) == 6
 
     await harness.runtime.db.run(_free_disk)
     await harness.advance(timedelta(minutes=2))

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from bot.harness import VOLUNTEER_CHAT_ID, Harness
 from storage import alerts
 from tests.factories import make_family
@@ -43,7 +41,6 @@ async def test_a_grandparents_report_raises_an_alert_naming_the_reporter(harness
     assert "G-TST" in entry.plain_text
 
 
-@pytest.mark.xfail(strict=True, reason="rules branch: third-person report patterns")
 async def test_a_third_person_report_without_the_childs_words_raises_an_alert(
     harness: Harness,
 ) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from bot.harness import VOLUNTEER_CHAT_ID, Harness, sim_config
 from bot.simtelegram import Fault
+from tests.checkins.answering import press_rotating
 from tests.checkins.support import advance_to
 from tests.factories import make_family
 from tests.reading.support import (
@@ -92,6 +93,7 @@ async def test_a_typed_checkin_answer_reaches_the_reading_list(harness: Harness)
     await advance_to(harness, datetime(2026, 1, 10, 10, 1))
     for label in ("😐", "还行", "还行", "没有", "没说上话"):
         await harness.press("child", label)
+    await press_rotating(harness, "child")
     await harness.say("child", "想养一只小狗")
     [row] = await items(harness)
     assert (row["text"], row["level"]) == ("想养一只小狗", 0)
