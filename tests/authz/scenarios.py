@@ -17,13 +17,16 @@ from datetime import timedelta
 
 from bot.harness import VOLUNTEER_CHAT_ID, Harness
 from bot.levels import RiskLevel
+from bot.services import lessons as lesson_service
 from bot.services import onboarding as onboarding_service
 from bot.services.alerts import raise_alert_tx
 from bot.simtelegram import SimMessage
 from bot.telegram.outbox_sender import drain
 from storage import families, people
+from storage import lessons as lesson_store
 from tests.authz.world import add_extra_cast
 from tests.factories import FamilyIds, make_family
+from tests.recordings import content_with_recordings
 
 LINK = re.compile(r"\?start=([A-Za-z0-9_-]+)")
 CALM_ANSWERS = {
@@ -215,6 +218,13 @@ async def ob_adr(h: Harness) -> Stage:
     return staged(h, stage.family, h.user_id("stranger"), "ob:adr:", ":grandma")
 
 
+async def ob_vc(h: Harness) -> Stage:
+    """…chose a form of address: whether lessons are read aloud."""
+    stage = await ob_adr(h)
+    await tap(h, "stranger", "ob:adr:", ":grandma")
+    return staged(h, stage.family, h.user_id("stranger"), "ob:vc:", ":on")
+
+
 async def ob_ch(h: Harness) -> Stage:
     """A new child (still a stranger) whose guardian agreed opened their link and chose
     Chinese: the child's own agreement buttons."""
@@ -268,6 +278,7 @@ async def ob_hand(h: Harness) -> Stage:
     await tap(h, "grandma", "ob:cg:", ":y")
     await tap(h, "grandma", "ob:gd:", ":y")
     await tap(h, "grandma", "ob:adr:", ":grandma")
+    await tap(h, "grandma", "ob:vc:", ":off")
     family = FamilyIds(
         created.family.id,
         created.family.pseudonym,
@@ -387,19 +398,51 @@ async def _at_practice(h: Harness) -> FamilyIds:
     return family
 
 
-async def ls_done(h: Harness) -> Stage:
-    """…answered it: the practice task's "I'll try" button."""
+async def ft_plan(h: Harness) -> Stage:
+    """…answered it: the practice task's day buttons (today, tomorrow, this weekend)."""
     family = await _at_practice(h)
-    return staged(h, family, h.user_id("grandma"), "ls:done:")
+    return staged(h, family, h.user_id("grandma"), "ft:plan:", ":today")
+
+
+async def ft_ans(h: Harness) -> Stage:
+    """…chose today: that evening Qiao asks how it went."""
+    family = await _at_practice(h)
+    await tap(h, "grandma", "ft:plan:", ":today")
+    h.clock.advance(timedelta(hours=10, minutes=5))
+    await h.run_all_jobs_now()
+    return staged(h, family, h.user_id("grandma"), "ft:ans:", ":went_well")
 
 
 async def ls_fu(h: Harness) -> Stage:
-    """A day after finishing a lesson, /next asks how the practice went."""
+    """A day after a lesson finished before follow-through existed (no day chosen), /next
+    asks how the practice went."""
     family = await _at_practice(h)
-    await tap(h, "grandma", "ls:done:")
+    content, now, grandma = h.runtime.content, h.runtime.ts(), family.caregiver_id
+
+    def finish(conn: sqlite3.Connection) -> None:
+        current = lesson_store.current(conn, grandma)
+        assert current is not None
+        lesson_service.finish(conn, content, grandma, current.lesson_id, now)
+
+    await h.runtime.db.tx(finish)
     h.clock.advance(timedelta(hours=21))
     await h.say("grandma", "/next")
     return staged(h, family, h.user_id("grandma"), "ls:fu:")
+
+
+async def ls_say(h: Harness) -> Stage:
+    """Grandma is on a step that has a recording: its 🔊 button."""
+    h.content_root = content_with_recordings(h.workdir, {"homework-routine": (1,)})
+    await h.restart()
+    family = await _lesson_open(h)
+    return staged(h, family, h.user_id("grandma"), "ls:say:")
+
+
+async def vo(h: Harness) -> Stage:
+    """Grandma sent /voice: the two big buttons."""
+    family = await two_families(h)
+    await h.say("grandma", "/voice")
+    return staged(h, family, h.user_id("grandma"), "vo:", "on")
 
 
 async def ls_go(h: Harness) -> Stage:
@@ -610,7 +653,11 @@ SCENARIOS: dict[str, Builder] = {
     "ob:del-n": ob_del_no,
     "ls:next": ls_next,
     "ls:ans": ls_ans,
-    "ls:done": ls_done,
+    "ls:say": ls_say,
+    "vo": vo,
+    "ft:plan": ft_plan,
+    "ft:ans": ft_ans,
+    "ob:vc": ob_vc,
     "ls:fu": ls_fu,
     "ls:go": ls_go,
     "ls:help": ls_help,
