@@ -633,6 +633,24 @@ async def alo(h: Harness) -> Stage:
     return staged(h, claimed.family, volunteer, "alo:1:", ":talked_child")
 
 
+# --- reading list buttons -------------------------------------------------------------------
+
+
+async def rd(h: Harness) -> Stage:
+    """F-TST9's child wrote something harmless; their volunteer's /inbox shows "read ✓"."""
+    family = await two_families(h)
+    await h.say("child", "今天挺好的，我画了一幅画")
+    await h.say("volunteer", "/inbox")
+    return staged(h, family, h.user_id("volunteer"), "rd:")
+
+
+async def rdo(h: Harness) -> Stage:
+    """F-TST9's grandmother typed something everyday: "send it to your volunteer?"."""
+    family = await two_families(h)
+    await h.say("grandma", "今天孩子写完作业了，挺乖")
+    return staged(h, family, h.user_id("grandma"), "rdo:", ":y")
+
+
 SCENARIOS: dict[str, Builder] = {
     "commands": commands,
     "commands-shared": commands_shared,
@@ -677,4 +695,6 @@ SCENARIOS: dict[str, Builder] = {
     "alo": alo,
     "ald-open": ald_open,
     "alo-open": alo_open,
+    "rd": rd,
+    "rdo": rdo,
 }

@@ -131,6 +131,7 @@ async def test_caregiver_who_chose_other_is_not_asked_again_on_a_fresh_link(
     await harness.press("grandma", 1)  # agrees for herself
     await harness.press("grandma", 2)  # not yet for the child
     await harness.press("grandma", "其他")
+    await harness.press("grandma", "我自己看")
     [family] = await harness.runtime.db.run(lambda c: families.newest(c))
     await harness.say("volunteer", f"/family {family.pseudonym}")
     before = len(links_in(harness, "volunteer"))

@@ -89,12 +89,12 @@ def test_missing_database_is_unreachable(
 
 
 def test_a_file_that_is_not_a_database_is_unreachable(tmp_path: Path) -> None:
-    """A file that is not SQLite at all is reported unreachable, not a crash."""
+    """A file that is not SQLite at all is reported in one line naming the file, not a crash."""
     path = tmp_path / "qiao.sqlite3"
     path.write_bytes(b"this is not a database" * 100)
     result = health.check_file(path, now=0)
     assert not result.ok
-    assert result.problems[0].startswith("database unreachable")
+    assert result.problems[0] == f"{path}: not a SQLite database"
 
 
 async def test_migrations_behind_is_unhealthy(
