@@ -39,7 +39,12 @@ async def polling_bot(h: Harness) -> AsyncIterator[App]:
     )
     stop, ready = asyncio.Event(), asyncio.Event()
     task = asyncio.create_task(polling.serve(app, stop, ready=ready))
-    await asyncio.wait({task, asyncio.create_task(ready.wait())}, timeout=WAIT_SECONDS)
+    waiting = asyncio.create_task(ready.wait())
+    # FIRST_COMPLETED: serving ends only at stop, so waiting for both would sit out the bound.
+    await asyncio.wait({task, waiting}, timeout=WAIT_SECONDS, return_when=asyncio.FIRST_COMPLETED)
+    waiting.cancel()
+    if task.done():  # serving ended before it was ready: show why
+        task.result()
     try:
         yield app
     finally:
