@@ -1,7 +1,7 @@
 """Qiao on a simulated Telegram with a hand-moved clock: shared by the tests, the demo and bench.
 
 The real PTB Application runs unchanged; only its transport (SimTelegram) and its clock
-(ManualClock) are stand-ins. Jobs run when `advance` moves the clock past their interval.
+(ManualClock) are stand-ins. `advance` jumps the clock to the next moment a job has work.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from bot.clock import ManualClock
 from bot.config import Config, config_from_dict
 from bot.runtime import Runtime
 from bot.simtelegram import SimMessage, SimTelegram
-from bot.telegram import inbox, outbox_sender
+from bot.telegram import inbox, job_due, outbox_sender
 from bot.telegram.app import all_jobs, build_application, start_offline, stop_offline
 from bot.telegram.context import App
 from bot.telegram.jobs import PeriodicJob, run_job
@@ -227,10 +227,53 @@ class Harness:
         await outbox_sender.settle(self.app)
 
     async def advance(self, delta: timedelta, *, step: timedelta | None = None) -> None:
-        """Move the clock forward in steps, running the jobs that fall due on the way."""
-        if step is None:
-            step = timedelta(minutes=1) if delta <= timedelta(hours=6) else timedelta(minutes=5)
+        """Move the clock forward, running each job at every moment of its interval where it
+        has something to do (as the real scheduler would, minus the idle runs).
+
+        With `step`, the clock moves in steps of that size and every job due by interval runs
+        at each step, idle or not: the slow, literal schedule that the jumping one is checked
+        against (tests/test_harness_jumps.py).
+        """
         end = self.clock.now() + delta
-        while self.clock.now() < end:
-            self.clock.advance(min(step, end - self.clock.now()))
-            await self.run_jobs()
+        if step is not None:
+            while self.clock.now() < end:
+                self.clock.advance(min(step, end - self.clock.now()))
+                await self.run_jobs()
+            return
+        while True:
+            moment, due = await self._next_runs(end)
+            if moment is None:
+                self.clock.set(end)
+                return
+            self.clock.set(moment)
+            for job in due:
+                self._last_run[job.name] = moment
+                await run_job(self.app, job, moment)
+            await outbox_sender.settle(self.app)
+
+    async def _next_runs(self, end: datetime) -> tuple[datetime | None, list[PeriodicJob]]:
+        """The first moment up to `end` at which some job would act, and the jobs that would.
+
+        A job runs on its own grid (its last run plus whole intervals). A job that can say when
+        it next has work (`job_due.DUE`) runs at the first grid moment from then; any other
+        job runs at every grid moment.
+        """
+        now = self.clock.now()
+        runs: dict[datetime, list[PeriodicJob]] = {}
+        for job in self.jobs:
+            last = self._last_run.get(job.name, now)
+            moment = last + job.interval
+            ask = job_due.DUE.get(job.name)
+            if ask is not None:
+                wanted = await ask(self.app, now)
+                if wanted is None:
+                    continue
+                if wanted > moment:  # the first grid moment at or after `wanted`
+                    moment = last + job.interval * -((last - wanted) // job.interval)
+            moment = max(moment, now)
+            if moment <= end:
+                runs.setdefault(moment, []).append(job)
+        if not runs:
+            return None, []
+        first = min(runs)
+        return first, runs[first]

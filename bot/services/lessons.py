@@ -479,6 +479,14 @@ def _zone(name: str | None, default: str) -> ZoneInfo:
     return ZoneInfo("UTC")
 
 
+def has_lesson_left(conn: sqlite3.Connection, content: ContentBundle, person_id: int) -> bool:
+    """Whether a caregiver has a lesson under way or one still to take (else no reminder)."""
+    return (
+        store.current(conn, person_id) is not None
+        or _next_lesson(conn, content, person_id) is not None
+    )
+
+
 def claim_nudges(
     conn: sqlite3.Connection,
     content: ContentBundle,
@@ -505,10 +513,7 @@ def claim_nudges(
         local = now.astimezone(_zone(candidate.timezone, default_timezone))
         if quiet.contains(local.time()):
             continue
-        if (
-            store.current(conn, candidate.person_id) is None
-            and _next_lesson(conn, content, candidate.person_id) is None
-        ):
+        if not has_lesson_left(conn, content, candidate.person_id):
             continue
         nudge_id = store.record_nudge(conn, candidate.person_id, ts)
         claimed.append(
