@@ -24,8 +24,10 @@ DECEMBER = sorted((Path(__file__).parent / "blind").glob("2026-12-*.jsonl"))
 OWN = Path(__file__).parent / "own_issue12.jsonl"
 FIRST_RUN_SHA256 = {
     "2026-12-adults-1.jsonl": "031aeb11310a7d1564d5146fab2bec922ea6ddb38ab9c0f66c40cea41d1df043",
+    "2026-12-adults-2.jsonl": "2c2d7d45aa1bc9ad93accea3e561bd8b8291fbbddc56bae8cfaa9ee5406a7ee4",
     "2026-12-batch-1.jsonl": "6ed83729d1b41cb705dba239b4707f88529f1092efa9d868a4eb789389fd9773",
     "2026-12-batch-2.jsonl": "c22d043db0042693c52c0e08607b6e282dc31d8b911e707bb3e67b7a45b96114",
+    "2026-12-batch-3.jsonl": "44553d6d18cd97dfba63ddb449b74481dfc1a22e15a1f58ba3e2b20e42693d5c",
 }
 
 
