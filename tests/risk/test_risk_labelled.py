@@ -63,7 +63,7 @@ def test_the_december_batches_are_the_files_first_run() -> None:
 
 
 def test_round_ten_covers_every_pattern_family_with_harmless_look_alikes() -> None:
-    """Round 10's own cases hold urgent and harmless lines from children and adults, both languages."""
+    """Round 10's own cases: urgent and harmless lines by children and adults, in both languages."""
     examples = read_examples(OWN_R10)
     kinds = {(e.writer, e.lang, e.expect) for e in examples}
     for writer in (Reporter.CHILD, Reporter.ADULT):
