@@ -23,6 +23,7 @@ test: lint typecheck content-check unit
 lint: $(STAMP)
 	$(BIN)/ruff check bot storage tests bench
 	$(BIN)/ruff format --check bot storage tests bench
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

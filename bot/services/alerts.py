@@ -20,12 +20,12 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.callbacks import pack
 from bot.levels import RiskLevel
 from bot.services.charts import MoodWeek, WellbeingWeek
 from bot.services.measures import score_weeks_tx
 from bot.services.pseudonyms import new_pseudonym
 from bot.services.reporters import reporter_role
-from bot.telegram.callbacks import pack
 from storage import alerts, audit, families, outbox, people
 from storage import cards as cards_repo
 from storage.alerts import Alert, Coordinator, Note, Written

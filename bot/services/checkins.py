@@ -56,6 +56,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from bot.callbacks import pack
 from bot.content import AnswerOption, CheckinQuestion, CheckinSet, QuestionType
 from bot.levels import RiskLevel
 from bot.risk import NO_RISK, Assessment, assess_answer, assess_trend, combine
@@ -67,7 +68,6 @@ from bot.services.crisis import Crisis
 from bot.services.crisis_text import crisis_text
 from bot.services.reading import Options as ReadingOptions
 from bot.services.reading import add_child_words_tx
-from bot.telegram.callbacks import pack
 from storage import checkins as repo
 from storage import families, outbox, people
 from storage.checkins import Session

@@ -16,9 +16,9 @@ import statistics
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from bot.callbacks import pack
 from bot.levels import RiskLevel
 from bot.services.alerts import level_label, local_time
-from bot.telegram.callbacks import pack
 from storage import audit, families, people
 from storage import reading as repo
 from storage.people import Person

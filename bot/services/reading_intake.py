@@ -15,6 +15,7 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING
 
+from bot.callbacks import pack
 from bot.levels import RiskLevel
 from bot.risk.model import Reporter
 from bot.services.alerts import POSTED_LEVEL, raise_alert_tx
@@ -29,7 +30,6 @@ from bot.services.reading import (
     add_child_words_tx,
 )
 from bot.services.reporters import report_source
-from bot.telegram.callbacks import pack
 from storage import families, people
 from storage import reading as repo
 from storage.people import Person
