@@ -26,6 +26,7 @@ from storage.people import Person
 if TYPE_CHECKING:
     from bot.config import Config
     from bot.content import ContentBundle
+    from bot.services.crisis import Crisis
 
 READ, OFFER = "rd", "rdo"
 """Callback prefixes: `rd:<item>` marks an item read, `rdo:<item>:y|n` answers an offer."""
@@ -59,14 +60,16 @@ class Options:
 
 @dataclass(frozen=True)
 class Answer:
-    """What the sender is told. `crisis`: the text is the crisis message (send it first, and
-    retry it through the outbox); `posted`: an alert was queued for the volunteer chat."""
+    """What the sender is told. `crisis`: the text is the crisis message, queued in the outbox
+    with the signal; `send`: this handler holds it and sends it now (None: it went out before
+    or another live sender holds it); `posted`: an alert was queued for the volunteer chat."""
 
     lang: str
     text: str
     buttons: Buttons = ()
     crisis: bool = False
     posted: bool = False
+    send: Crisis | None = None
 
 
 @dataclass(frozen=True)

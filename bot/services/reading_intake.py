@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from bot.callbacks import pack
 from bot.levels import RiskLevel
 from bot.risk.model import Reporter
+from bot.services import crisis as crisis_svc
 from bot.services.alerts import POSTED_LEVEL, raise_alert_tx
 from bot.services.crisis_text import crisis_text
 from bot.services.reading import (
@@ -52,6 +53,7 @@ def media_tx(
     caption: str | None,
     now: int,
     options: Options,
+    holder: str | None = None,
 ) -> Answer | None:
     """A photo, voice note or video note: a child's goes on the list, an adult's is offered.
 
@@ -64,7 +66,7 @@ def media_tx(
     source = f"media:{chat_id}:{message_id}"
     if person.role == "child":
         return _child_media(
-            conn, content, rules, person, kind, file_id, caption, source, now, options
+            conn, content, rules, person, kind, file_id, caption, source, now, options, holder
         )
     if person.role == "caregiver" and options.enabled and person.family_id is not None:
         return _offer(conn, content, person, kind, caption, file_id, source, now)
@@ -82,9 +84,11 @@ def _child_media(
     source: str,
     now: int,
     options: Options,
+    holder: str | None,
 ) -> Answer:
     """A child's recording or picture: its caption is assessed like any message; the media
-    itself always goes on the list (an alert card cannot carry it)."""
+    itself always goes on the list (an alert card cannot carry it). An urgent caption's
+    crisis message is queued in this transaction, with the alert."""
     people.set_unreachable(conn, child.id, None)
     level = RiskLevel.NONE
     category: str | None = None
@@ -118,7 +122,16 @@ def _child_media(
         )
     if level >= RiskLevel.URGENT:
         text = crisis_text(content, child.lang, category=category, duty_phone=options.duty_phone)
-        return Answer(child.lang, text, crisis=True, posted=posted)
+        send = crisis_svc.queue_tx(
+            conn,
+            child_id=child.id,
+            signal=source,
+            chat_id=child.chat_id or 0,
+            text=text,
+            now=now,
+            holder=holder,
+        )
+        return Answer(child.lang, text, crisis=True, posted=posted, send=send)
     key = f"reading.child_{kind}" if options.enabled else "basics.non_text"
     return Answer(child.lang, content.ui(key, child.lang), posted=posted)
 
@@ -134,6 +147,7 @@ def adult_text_tx(
     text: str,
     now: int,
     options: Options,
+    holder: str | None = None,
 ) -> Answer | None:
     """A caregiver's typed text that no feature was waiting for.
 
@@ -188,7 +202,13 @@ def adult_text_tx(
         else "reading.adult_report"
     )
     reply = content.ui(key, adult.lang, hours=options.late_hours, duty_phone=options.duty_phone)
-    return Answer(adult.lang, reply, posted=posted)
+    if assessment.level < RiskLevel.URGENT:
+        return Answer(adult.lang, reply, posted=posted)
+    # The urgent reply carries the emergency numbers: queued with the alert, like a child's.
+    send = crisis_svc.queue_tx(
+        conn, child_id=adult.id, signal=source, chat_id=chat_id, text=reply, now=now, holder=holder
+    )
+    return Answer(adult.lang, reply, crisis=True, posted=posted, send=send)
 
 
 def _subject(conn: sqlite3.Connection, adult: Person) -> int:

@@ -50,7 +50,6 @@ from bot.telegram.outbox_sender import drain, wake
 from bot.telegram.retry import retry_seconds
 from bot.telegram.store_faults import JOB as STORE_KEPT_JOB
 from bot.telegram.store_faults import on_store_failure
-from storage import outbox
 from storage.spill import is_store_failure
 
 log = logging.getLogger(__name__)
@@ -816,35 +815,4 @@ async def _slot_press(update: Update, context: Ctx, prefix: str, arity: int) -> 
     raise ApplicationHandlerStop
 
 
-async def _send_crisis(
-    app: App, runtime: Runtime, chat_id: int, text: str, now: datetime
-) -> int | None:
-    """Send the hotline numbers now; if Telegram fails, hand them to the outbox to retry.
-
-    For crisis messages that were not queued with their signal (an adult's report answered
-    from the reading list): the outbox keeps retrying through a network error.
-    """
-    try:
-        return (await _send(app, chat_id, svc.Outgoing(text))).message_id
-    except Forbidden:
-        raise
-    except TelegramError:
-        ts = int(now.timestamp())
-        await runtime.db.tx(
-            lambda c: outbox.enqueue(
-                c,
-                dedupe_key=f"crisis:{chat_id}:{ts}",
-                kind="crisis",
-                target=outbox.chat_target(chat_id),
-                payload={"text": text},
-                now=ts,
-            )
-        )
-        log.warning("crisis message queued for retry after a failed send")
-        return None
-
-
-send_crisis = _send_crisis
-"""For other features that answer a child with the crisis message (the reading list's media)."""
-
-__all__ = ["JOBS", "dispatch", "register", "send_crisis", "send_pending", "sweep"]
+__all__ = ["JOBS", "dispatch", "register", "send_pending", "sweep"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sqlite3
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -28,12 +29,15 @@ from bot.runtime import Runtime
 from bot.services import reading as svc
 from bot.services import reading_intake as intake
 from bot.services import reading_jobs as jobs
+from bot.services.store_faults import Kept, text_level
+from bot.telegram import crisis
 from bot.telegram.callbacks import CallbackDataError, unpack
 from bot.telegram.callbacks import pattern as data_pattern
-from bot.telegram.checkins import send_crisis
 from bot.telegram.context import RUNTIME_KEY, App, Ctx, caller_of, runtime_of
 from bot.telegram.jobs import PeriodicJob
 from bot.telegram.outbox_sender import wake
+from bot.telegram.store_faults import on_store_failure
+from storage.spill import is_store_failure
 
 log = logging.getLogger(__name__)
 
@@ -84,9 +88,9 @@ async def _answer(update: Update, context: Ctx, answer: svc.Answer) -> None:
     now = runtime.now()
     app = context.application
     try:
-        if answer.crisis:
-            await send_crisis(app, runtime, chat.id, answer.text, now)
-        else:
+        if answer.send is not None:
+            await crisis.send_now(app, runtime, answer.send, now)
+        elif not answer.crisis:
             await message.reply_text(
                 answer.text, parse_mode=ParseMode.HTML, reply_markup=_markup(answer.buttons)
             )
@@ -117,25 +121,52 @@ async def on_media(update: Update, context: Ctx) -> None:
     if found is None:
         return
     kind, file_id = found
-    answer = await runtime.db.tx(
-        partial(
-            intake.media_tx,
-            content=runtime.content,
-            rules=runtime.risk,
-            user_id=user.id,
-            chat_id=chat.id,
-            message_id=message.message_id,
-            kind=kind,
-            file_id=file_id,
-            caption=message.caption,
-            now=runtime.ts(),
-            options=svc.Options.of(runtime.config),
+    try:
+        answer = await runtime.db.tx(
+            partial(
+                intake.media_tx,
+                content=runtime.content,
+                rules=runtime.risk,
+                user_id=user.id,
+                chat_id=chat.id,
+                message_id=message.message_id,
+                kind=kind,
+                file_id=file_id,
+                caption=message.caption,
+                now=runtime.ts(),
+                options=svc.Options.of(runtime.config),
+                holder=crisis.holder(context.application),
+            )
         )
-    )
+    except sqlite3.DatabaseError as exc:
+        if not is_store_failure(exc):
+            raise
+        await _media_not_stored(update, context, exc)
+        raise ApplicationHandlerStop from None
     if answer is None:
         return  # not ours: the calm fallback answers
     await _answer(update, context, answer)
     raise ApplicationHandlerStop
+
+
+async def _media_not_stored(update: Update, context: Ctx, exc: BaseException) -> None:
+    """SQLite refused a child's picture or recording: its caption's signal is kept and handled
+    like a refused text (crisis message, spill file, coordinators told); the file is not kept."""
+    runtime = runtime_of(context)
+    message, user, chat = update.effective_message, update.effective_user, update.effective_chat
+    if message is None or user is None or chat is None:  # pragma: no cover - checked by caller
+        return
+    lang = user.language_code or runtime.config.locale.language
+    caption = message.caption
+    if caption:
+        kept = Kept(user.id, chat.id, runtime.ts(), message_id=message.message_id, text=caption)
+        level = text_level(runtime.risk, caption, lang)
+        note = await on_store_failure(context.application, runtime, kept, level, lang, exc)
+    else:
+        log.error("storage failing: a picture or recording was not kept")
+        note = runtime.content.ui("basics.not_saved_yet", runtime.content.language(lang))
+    if note:
+        await message.reply_text(note, parse_mode=ParseMode.HTML)
 
 
 async def on_adult_text(update: Update, context: Ctx) -> None:
@@ -156,6 +187,7 @@ async def on_adult_text(update: Update, context: Ctx) -> None:
             text=message.text,
             now=runtime.ts(),
             options=svc.Options.of(runtime.config),
+            holder=crisis.holder(context.application),
         )
     )
     if answer is None:
