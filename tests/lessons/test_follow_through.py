@@ -76,7 +76,7 @@ async def test_today_is_asked_this_evening_and_the_answer_gets_a_tip(
     assert "今天 19:00 左右，我来问问您试得怎么样" in texts(h, "grandma")[-1]
     assert (await plan_of(h, ids.caregiver_id)).due_at == local(5, 19)
 
-    await h.advance(timedelta(hours=9, minutes=55), step=timedelta(minutes=5))
+    await h.advance(timedelta(hours=9, minutes=55))
     assert asks(h) == []
     await h.advance(timedelta(minutes=10))
     [question] = asks(h)
@@ -125,7 +125,7 @@ async def test_a_question_due_in_quiet_hours_waits_for_the_morning(tmp_path: Pat
         h.clock.advance(timedelta(hours=13))  # 22:00: due since 21:30, but quiet
         await h.run_all_jobs_now()
         assert asks(h) == []
-        await h.advance(timedelta(hours=9, minutes=50), step=timedelta(minutes=5))  # 07:50
+        await h.advance(timedelta(hours=9, minutes=50))  # 07:50
         assert asks(h) == []
         await h.advance(timedelta(minutes=20))  # 08:10
         assert len(asks(h)) == 1
@@ -179,7 +179,7 @@ async def test_stale_foreign_and_forged_follow_through_presses_change_nothing(
     replan = await press_data(h, "grandma", f"ft:plan:{LESSON}:tomorrow")
     assert replan is not None
     assert replan["text"] == "这个按钮已经用过了，请看最新的消息。"
-    await h.advance(timedelta(hours=10, minutes=5), step=timedelta(minutes=5))
+    await h.advance(timedelta(hours=10, minutes=5))
     [question] = [m for m in h.sim.bot_messages(h.user_id("grandma")) if ASKED in m.plain_text]
 
     await h.say("child", "/help")
@@ -206,7 +206,7 @@ async def test_a_blocked_chat_marks_the_grandparent_unreachable(harness: Harness
     await h.say("grandma", "/next")
     await take_whole_lesson(h, plan="今天就试")
     h.sim.fail_next("sendMessage", Fault.forbidden(), chat_id=h.user_id("grandma"))
-    await h.advance(timedelta(hours=10, minutes=5), step=timedelta(minutes=5))
+    await h.advance(timedelta(hours=10, minutes=5))
     assert (await plan_of(h, ids.caregiver_id)).status == "failed"
     person = await h.runtime.db.run(lambda c: people.by_id(c, ids.caregiver_id))
     assert person is not None
@@ -236,7 +236,7 @@ async def test_a_paused_grandparent_is_not_asked_and_an_old_question_is_dropped(
     await h.say("grandma", "/next")
     await take_whole_lesson(h, plan="今天就试")
     await h.say("grandma", "/stop")
-    await h.advance(timedelta(days=4), step=timedelta(hours=1))
+    await h.advance(timedelta(days=4))
     await h.say("grandma", "/resume")
     await h.advance(timedelta(hours=1))
     assert asks(h) == []
