@@ -668,6 +668,17 @@ def clean_label(text: str) -> str | None:
     return label
 
 
+def _may_enrol(conn: sqlite3.Connection, volunteer_id: int) -> bool:
+    """Read in the transaction that would create the family: only an active volunteer or
+    coordinator enrols families (one deactivated mid-flow gets no links)."""
+    volunteer = people.by_id(conn, volunteer_id)
+    return (
+        volunteer is not None
+        and volunteer.status == "active"
+        and volunteer.role in ("volunteer", "admin")
+    )
+
+
 def start_new_family(
     conn: sqlite3.Connection, *, volunteer: Person, user_id: int, chat_id: int, label: str, now: int
 ) -> None:
@@ -695,6 +706,9 @@ def new_family_phone(
     flow = _flow_at(conn, chat_id, user_id, (NEWFAMILY_FLOW,), "phone")
     if flow is None or flow.person_id != volunteer_id:
         return False
+    if not _may_enrol(conn, volunteer_id):
+        invites.clear_flow(conn, chat_id)
+        return False
     _advance(conn, flow, now, step="age", shared=shared_phone)
     return True
 
@@ -718,6 +732,8 @@ def new_family_age(
     if flow is None or flow.person_id != volunteer_id or age_band not in AGE_BANDS:
         return None
     invites.clear_flow(conn, chat_id)
+    if not _may_enrol(conn, volunteer_id):
+        return None  # deactivated since /newfamily began: no family, no live links
     return create_family(
         conn,
         volunteer_id=volunteer_id,

@@ -167,3 +167,41 @@ async def test_volunteer_sets_a_childs_nickname(harness: Harness) -> None:
     renamed = await harness.runtime.db.run(lambda c: people.by_id(c, child.id))
     assert renamed is not None
     assert renamed.display_name == "小红"
+
+
+async def _deactivate(h: Harness, user_id: int) -> None:
+    """What a volunteer's withdrawal leaves: the row declined and the account forgotten."""
+
+    def write(conn: sqlite3.Connection) -> None:
+        person = people.by_telegram_user(conn, user_id)
+        assert person is not None
+        people.set_status(conn, person.id, "declined")
+
+    await h.runtime.db.tx(write)
+
+
+async def test_a_volunteer_deactivated_before_the_age_answer_gets_no_family_or_links(
+    harness: Harness,
+) -> None:
+    """Deactivated between the phone and the age answers, a volunteer's last press creates no
+    family and shows no invitation link."""
+    await register_volunteer(harness)
+    await harness.say("volunteer", "/newfamily 东村小学")
+    await harness.press("volunteer", "有自己的手机")
+    await _deactivate(harness, VOLUNTEER)
+    await harness.press("volunteer", "10–12")
+    assert links_in(harness, "volunteer") == []
+    assert await harness.runtime.db.run(lambda c: families.newest(c)) == []
+
+
+async def test_a_volunteer_deactivated_before_the_phone_answer_is_stopped_there(
+    harness: Harness,
+) -> None:
+    """Deactivated right after /newfamily, the phone answer is refused and the flow forgotten."""
+    await register_volunteer(harness)
+    await harness.say("volunteer", "/newfamily 东村小学")
+    await _deactivate(harness, VOLUNTEER)
+    await harness.press("volunteer", "有自己的手机")
+    flow = await harness.runtime.db.run(lambda c: invites.load_flow(c, VOLUNTEER))
+    assert flow is None
+    assert links_in(harness, "volunteer") == []
