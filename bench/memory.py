@@ -32,6 +32,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeAlias
 
 import psutil
 
@@ -153,6 +154,9 @@ async def peak_rss(workdir: Path, size: Sizes) -> list[Result]:
 
 # --- database size ----------------------------------------------------------------------
 
+# session_id, question_id, option_id, mood, text, skipped, level, reasons, answered_at
+AnswerRow: TypeAlias = tuple[int, str, str | None, int | None, str | None, int, int, str, int]
+
 SQL = {
     "volunteer": "INSERT INTO people (id, pseudonym, role, telegram_user_id, chat_id, status,"
     " created_at) VALUES (?, ?, 'volunteer', ?, ?, 'active', ?)",
@@ -265,7 +269,8 @@ def generate(
     last = start
     for week in range(weeks):
         due = start + week * WEEK
-        sessions, answers, messages, alerts, outbox = [], [], [], [], []
+        sessions, messages, alerts, outbox = [], [], [], []
+        answers: list[AnswerRow] = []
         for f, _, child, uid in households:
             session_id += 1
             roll = rng.random()

@@ -109,6 +109,7 @@ def loop_summary(root: Frame | None, events: int) -> tuple[dict[str, float], lis
 
 def database_summary(stats: pstats.Stats, events: int) -> list[str]:
     """Qiao's functions by cumulative time, then the hottest calls by own time (DB thread)."""
+    # typeshed leaves out Stats.stats, the table pstats itself prints from.
     raw: dict[tuple[str, int, str], tuple[Any, ...]] = stats.stats  # type: ignore[attr-defined]
     ours = [
         (entry[3], key)

@@ -49,8 +49,11 @@ VOLUNTEER_CHAT_ID = -4001
 UNKNOWN_GROUP_ID = -4999
 
 
-def sim_config(db_path: Path, **sections: dict[str, Any]) -> Config:
-    """A config for simulations: the cast's admin, the sim volunteer group, a temp database."""
+def sim_config(db_path: Path, **sections: dict[str, Any] | str) -> Config:
+    """A config for simulations: the cast's admin, the sim volunteer group, a temp database.
+
+    A table (`safety={...}`) is merged into the defaults; a top-level value (`content_dir=...`)
+    replaces its default."""
     raw: dict[str, Any] = {
         "telegram": {"token": "7000001:SIMULATEDtokenSIMULATEDtokenSIM"},
         "people": {"admins": [1001], "volunteer_chat_id": VOLUNTEER_CHAT_ID},
@@ -61,8 +64,11 @@ def sim_config(db_path: Path, **sections: dict[str, Any]) -> Config:
         "content_dir": str(REPO_CONTENT),
     }
     for name, values in sections.items():
-        raw.setdefault(name, {})
-        raw[name] = {**raw[name], **values} if isinstance(raw[name], dict) else values
+        base = raw.get(name, {})
+        if isinstance(base, dict) and isinstance(values, dict):
+            raw[name] = {**base, **values}
+        else:
+            raw[name] = values
     return config_from_dict(raw, source="simulation")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import TypedDict, Unpack
 
 from bot.harness import VOLUNTEER_CHAT_ID, Harness
 from bot.levels import RiskLevel
@@ -55,9 +56,19 @@ async def post(h: Harness) -> int:
     return await drain(h.app, h.clock.now())
 
 
-async def raise_and_post(h: Harness, person_id: int, **kwargs: object) -> int:
+class AlertArgs(TypedDict, total=False):
+    """raise_alert's optional keywords, so raise_and_post passes them on checked."""
+
+    level: RiskLevel
+    category: str
+    source: str
+    kind: str
+    lang: str
+
+
+async def raise_and_post(h: Harness, person_id: int, **kwargs: Unpack[AlertArgs]) -> int:
     """Raise an alert and post it at once; returns its id."""
-    alert_id = await raise_alert(h, person_id, **kwargs)  # type: ignore[arg-type]
+    alert_id = await raise_alert(h, person_id, **kwargs)
     assert alert_id is not None
     await post(h)
     return alert_id

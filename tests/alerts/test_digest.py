@@ -45,12 +45,19 @@ async def a_week_of_work(h: Harness, family: FamilyIds) -> FamilyIds:
     now = h.runtime.ts()
 
     def finish_lesson(c: sqlite3.Connection) -> None:
-        args = {"person_id": family.caregiver_id, "lesson_id": "stress-pause"}
-        lessons.start(c, **args, version=1, follow_up_of=None, now=now)
+        who, lesson = family.caregiver_id, "stress-pause"
+        lessons.start(c, person_id=who, lesson_id=lesson, version=1, follow_up_of=None, now=now)
         lessons.move(
-            c, **args, from_stage="step", from_step=0, to_stage="practice", to_step=0, now=now
+            c,
+            person_id=who,
+            lesson_id=lesson,
+            from_stage="step",
+            from_step=0,
+            to_stage="practice",
+            to_step=0,
+            now=now,
         )
-        lessons.finish(c, **args, now=now)
+        lessons.finish(c, person_id=who, lesson_id=lesson, now=now)
         for child in (family.child_id, second.child_id):  # keep the check-in scheduler out
             families.set_guardian_consent(c, child, None)
 

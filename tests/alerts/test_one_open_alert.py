@@ -29,7 +29,7 @@ async def second_family(h: Harness) -> FamilyIds:
     """Another family with its own grandmother and child on Telegram (same volunteer)."""
     h.sim.add_user(GRANDMA2, "李奶奶")
     h.sim.add_user(CHILD2, "小红")
-    return await make_family(h, caregiver=GRANDMA2, child=CHILD2, suffix="2")  # type: ignore[arg-type]
+    return await make_family(h, caregiver=GRANDMA2, child=CHILD2, suffix="2")
 
 
 def crisis_replies(h: Harness, chat_id: int) -> int:

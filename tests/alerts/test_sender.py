@@ -114,6 +114,7 @@ async def test_more_alerts_than_the_budget_share_one_card_and_claims_work_on_it(
     assert claim_buttons(shared)[-1] == f"alc:{ids[0]}"  # the concern one comes last
     assert sorted(claim_buttons(shared)) == sorted(f"alc:{i}" for i in ids)
     third = ids[3]
+    assert third is not None
     await press_on(h, "volunteer", shared, f"A-{third}")
     assert (await alert_row(h, third)).claimed_by == family.volunteer_id
     shared = h.sim.bot_messages(GROUP)[0]

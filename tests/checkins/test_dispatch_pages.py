@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
+from functools import partial
 
 from bot.harness import Harness
 from bot.services import checkins as svc
@@ -83,8 +84,13 @@ async def _send_pages(h: Harness, now: int) -> list[list[int]]:
     after, planned = 0, []
     while True:
         page = await runtime.db.tx(
-            lambda c, after=after: svc.sendable_tx(
-                c, runtime.content, runtime.config, now, after=after, limit=PAGE
+            partial(
+                svc.sendable_tx,
+                content=runtime.content,
+                config=runtime.config,
+                now=now,
+                after=after,
+                limit=PAGE,
             )
         )
         planned.append([plan.session_id for plan in page.plans])
@@ -102,9 +108,9 @@ async def test_due_children_are_scheduled_a_page_at_a_time_each_once(harness: Ha
     again = await _schedule_pages(harness, _local(10, 2))
     assert [c.seen for c in again] == [0]
     for child in children:
-        found = await harness.runtime.db.run(lambda c, child=child: repo.of_child(c, child))
+        found = await harness.runtime.db.run(partial(repo.of_child, child_id=child))
         assert [(s.period, s.status) for s in found] == [("2026-W02", "pending")]
-        settings = await harness.runtime.db.run(lambda c, child=child: families.child(c, child))
+        settings = await harness.runtime.db.run(partial(families.child, person_id=child))
         assert settings is not None
         assert settings.next_due_at == _local(10) + 7 * 86400
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.harness import Harness
+from bot.simtelegram import SimMessage
 
 LINK = re.compile(r"https://t\.me/[A-Za-z0-9_]+\?start=([A-Za-z0-9_-]+)")
 
@@ -17,11 +18,16 @@ def links_in(h: Harness, who: str) -> list[str]:
     return found
 
 
-def last_text(h: Harness, who: str) -> str:
-    """The plain text of the bot's newest message to a persona."""
+def last_message(h: Harness, who: str | int) -> SimMessage:
+    """The bot's newest message to a persona (or a chat id)."""
     message = h.sim.last_bot_message(h.user_id(who))
     assert message is not None, f"the bot never wrote to {who}"
-    return message.plain_text
+    return message
+
+
+def last_text(h: Harness, who: str | int) -> str:
+    """The plain text of the bot's newest message to a persona (or a chat id)."""
+    return last_message(h, who).plain_text
 
 
 async def register_volunteer(h: Harness, who: str = "volunteer") -> None:

@@ -13,6 +13,7 @@ from storage.people import Person
 from tests.onboarding.flows import (
     caregiver_joins,
     create_family,
+    last_message,
     last_text,
     press_data,
     register_volunteer,
@@ -154,7 +155,7 @@ async def test_deleteme_is_for_caregivers(harness: Harness) -> None:
     for who in ("child", "volunteer"):
         await harness.say(who, "/deleteme")
         assert "志愿者" in last_text(harness, who)
-        assert harness.sim.last_bot_message(harness.user_id(who)).buttons == []  # type: ignore[union-attr]
+        assert last_message(harness, who).buttons == []
     assert set(await members(harness, family)) == {"caregiver", "child"}
 
 
@@ -192,7 +193,7 @@ async def test_erase_is_refused_to_everyone_else(harness: Harness) -> None:
     await register_volunteer(harness, "volunteer2")
     for who in ("grandma", "child", "stranger", "volunteer2"):
         await harness.say(who, f"/erase {family.pseudonym}")
-        assert harness.sim.last_bot_message(harness.user_id(who)).buttons == []  # type: ignore[union-attr]
+        assert last_message(harness, who).buttons == []
     assert "志愿者" in last_text(harness, "grandma")
     assert "invitation" in last_text(harness, "stranger")
     assert "没有找到" in last_text(harness, "volunteer2")

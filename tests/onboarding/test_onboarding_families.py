@@ -14,6 +14,7 @@ from storage.families import Family
 from tests.onboarding.flows import (
     caregiver_joins,
     create_family,
+    last_message,
     last_text,
     links_in,
     press_data,
@@ -82,7 +83,7 @@ async def test_newfamily_needs_a_short_label(harness: Harness) -> None:
     await harness.say("volunteer", "/newfamily " + "村" * 61)
     assert "60" in last_text(harness, "volunteer")
     assert await harness.runtime.db.run(families.count) == 0
-    assert harness.sim.last_bot_message(VOLUNTEER).buttons == []  # type: ignore[union-attr]
+    assert last_message(harness, VOLUNTEER).buttons == []
 
 
 async def test_family_summary_shows_states_to_its_volunteer_only(harness: Harness) -> None:

@@ -58,7 +58,7 @@ async def test_invite_needs_the_word_volunteer(harness: Harness) -> None:
 async def test_commands_in_the_volunteer_group_point_to_the_private_chat(harness: Harness) -> None:
     """An admin's /invite in the group shows no link there, only a pointer."""
     await harness.say("admin", "/invite volunteer", chat_id=VOLUNTEER_CHAT_ID)
-    text = harness.sim.last_bot_message(VOLUNTEER_CHAT_ID).plain_text  # type: ignore[union-attr]
+    text = last_text(harness, VOLUNTEER_CHAT_ID)
     assert "私聊" in text
     assert "https://t.me/" not in text
     assert await harness.runtime.db.run(invites.count) == 0

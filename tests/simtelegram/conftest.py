@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any, TypeAlias
 
 import pytest
-from telegram.ext import Application, ApplicationBuilder
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, ExtBot, JobQueue
 
 from bot.simtelegram import SimTelegram
 
@@ -13,6 +14,17 @@ GRANDMA = 1001
 CHILD = 1002
 VOLUNTEER = 1003
 VOLUNTEERS = -4001
+
+# What `ApplicationBuilder().build()` gives: PTB's default bot, context and data types, so calls
+# through `app.bot` in these tests are checked against PTB's real signatures.
+PtbApp: TypeAlias = Application[
+    ExtBot[None],
+    ContextTypes.DEFAULT_TYPE,
+    dict[Any, Any],
+    dict[Any, Any],
+    dict[Any, Any],
+    JobQueue[ContextTypes.DEFAULT_TYPE],
+]
 
 
 class HandClock:
@@ -50,7 +62,7 @@ def sim(clock: HandClock) -> SimTelegram:
     return server
 
 
-def build_app(sim: SimTelegram) -> Application:
+def build_app(sim: SimTelegram) -> PtbApp:
     """The same builder chain the bot uses, with the simulated transport."""
     return (
         ApplicationBuilder()
@@ -62,7 +74,7 @@ def build_app(sim: SimTelegram) -> Application:
 
 
 @pytest.fixture
-async def app(sim: SimTelegram) -> AsyncIterator[Application]:
+async def app(sim: SimTelegram) -> AsyncIterator[PtbApp]:
     application = build_app(sim)
     await application.initialize()
     yield application

@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 from telegram import Update
 from telegram.error import TimedOut
-from telegram.ext import Application, ContextTypes, MessageHandler, filters
+from telegram.ext import ContextTypes, MessageHandler, filters
 
 from bot.simtelegram import Fault, SimTelegram
 
-from .conftest import GRANDMA, VOLUNTEERS
+from .conftest import GRANDMA, VOLUNTEERS, PtbApp
 
 
 async def test_delivered_timeout_sends_the_message_and_raises_timed_out(
-    app: Application, sim: SimTelegram
+    app: PtbApp, sim: SimTelegram
 ) -> None:
     """The message is in the chat, yet PTB raises TimedOut, as when Telegram's answer is late."""
     sim.fail_next("sendMessage", Fault.delivered_timeout(), chat_id=VOLUNTEERS)
@@ -26,9 +26,7 @@ async def test_delivered_timeout_sends_the_message_and_raises_timed_out(
     assert [m.plain_text for m in sim.bot_messages(VOLUNTEERS)] == ["card", "card"]
 
 
-async def test_user_edits_reach_the_bot_as_an_edited_message(
-    app: Application, sim: SimTelegram
-) -> None:
+async def test_user_edits_reach_the_bot_as_an_edited_message(app: PtbApp, sim: SimTelegram) -> None:
     """An edit changes the stored text and arrives as `edited_message` with the same id."""
     seen: list[tuple[bool, int, str]] = []
 

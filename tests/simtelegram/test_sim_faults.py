@@ -15,11 +15,11 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
-from telegram.ext import Application, ChatMemberHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import ChatMemberHandler, ContextTypes, MessageHandler, filters
 
 from bot.simtelegram import Fault, SimTelegram
 
-from .conftest import CHILD, GRANDMA, VOLUNTEER, VOLUNTEERS
+from .conftest import CHILD, GRANDMA, VOLUNTEER, VOLUNTEERS, PtbApp
 
 
 @pytest.mark.parametrize(
@@ -35,7 +35,7 @@ from .conftest import CHILD, GRANDMA, VOLUNTEER, VOLUNTEERS
     ],
 )
 async def test_fault_maps_to_ptb_exception(
-    app: Application, sim: SimTelegram, fault: Fault, expected: type[TelegramError]
+    app: PtbApp, sim: SimTelegram, fault: Fault, expected: type[TelegramError]
 ) -> None:
     """Each fault kind raises exactly its PTB exception class and the call is logged as failed."""
     sim.fail_next("sendMessage", fault)
@@ -46,7 +46,7 @@ async def test_fault_maps_to_ptb_exception(
     assert sim.bot_messages(GRANDMA) == []
 
 
-async def test_retry_after_carries_seconds(app: Application, sim: SimTelegram) -> None:
+async def test_retry_after_carries_seconds(app: PtbApp, sim: SimTelegram) -> None:
     """RetryAfter tells the bot how long Telegram wants it to wait."""
     sim.fail_next("sendMessage", Fault.retry_after(7))
     with pytest.raises(RetryAfter) as caught:
@@ -55,7 +55,7 @@ async def test_retry_after_carries_seconds(app: Application, sim: SimTelegram) -
     assert sim.calls[-1].error_code == 429
 
 
-async def test_chat_migrated_carries_new_id(app: Application, sim: SimTelegram) -> None:
+async def test_chat_migrated_carries_new_id(app: PtbApp, sim: SimTelegram) -> None:
     """An injected ChatMigrated names the supergroup to use instead."""
     sim.fail_next(None, Fault.chat_migrated(-1009999))
     with pytest.raises(ChatMigrated) as caught:
@@ -63,7 +63,7 @@ async def test_chat_migrated_carries_new_id(app: Application, sim: SimTelegram) 
     assert caught.value.new_chat_id == -1009999
 
 
-async def test_network_faults_come_from_the_transport(app: Application, sim: SimTelegram) -> None:
+async def test_network_faults_come_from_the_transport(app: PtbApp, sim: SimTelegram) -> None:
     """A broken connection is PTB's "unknown error in HTTP implementation", not an answer."""
     sim.fail_next("sendMessage", Fault.network_error())
     with pytest.raises(NetworkError, match=r"(?i)Unknown error in HTTP implementation"):
@@ -77,7 +77,7 @@ def test_bad_request_fault_gets_telegram_prefix() -> None:
     assert Fault.bad_request("Bad Request: x").description == "Bad Request: x"
 
 
-async def test_fault_only_hits_matching_chat(app: Application, sim: SimTelegram) -> None:
+async def test_fault_only_hits_matching_chat(app: PtbApp, sim: SimTelegram) -> None:
     """A fault bound to one chat leaves sends to other chats alone."""
     sim.fail_next("sendMessage", Fault.forbidden(), chat_id=CHILD)
     await app.bot.send_message(GRANDMA, "fine")
@@ -87,7 +87,7 @@ async def test_fault_only_hits_matching_chat(app: Application, sim: SimTelegram)
     assert [m.text for m in sim.bot_messages(CHILD)] == ["fine again"]
 
 
-async def test_fault_fires_the_given_number_of_times(app: Application, sim: SimTelegram) -> None:
+async def test_fault_fires_the_given_number_of_times(app: PtbApp, sim: SimTelegram) -> None:
     """`times=2` fails two calls, then the method works again."""
     sim.fail_next("sendMessage", Fault.server_error(), times=2)
     for _ in range(2):
@@ -97,7 +97,7 @@ async def test_fault_fires_the_given_number_of_times(app: Application, sim: SimT
     assert len(sim.bot_messages(GRANDMA)) == 1
 
 
-async def test_fault_for_any_method(app: Application, sim: SimTelegram) -> None:
+async def test_fault_for_any_method(app: PtbApp, sim: SimTelegram) -> None:
     """`method=None` fails whatever the bot calls next."""
     sim.fail_next(None, Fault.timeout())
     with pytest.raises(TimedOut):
@@ -105,7 +105,7 @@ async def test_fault_for_any_method(app: Application, sim: SimTelegram) -> None:
     assert (await app.bot.get_chat(GRANDMA)).id == GRANDMA
 
 
-async def test_block_is_persistent_until_unblock(app: Application, sim: SimTelegram) -> None:
+async def test_block_is_persistent_until_unblock(app: PtbApp, sim: SimTelegram) -> None:
     """A blocked user refuses every send with Telegram's 403 until they unblock."""
     sim.block(GRANDMA)
     for _ in range(2):
@@ -116,9 +116,7 @@ async def test_block_is_persistent_until_unblock(app: Application, sim: SimTeleg
     assert [m.text for m in sim.bot_messages(GRANDMA)] == ["welcome back"]
 
 
-async def test_user_who_never_started_cannot_be_messaged(
-    app: Application, sim: SimTelegram
-) -> None:
+async def test_user_who_never_started_cannot_be_messaged(app: PtbApp, sim: SimTelegram) -> None:
     """Telegram refuses a first message to someone who never opened the bot."""
     sim.add_user(2001, "Stranger", started=False)
     with pytest.raises(Forbidden, match=r"(?i)can't initiate conversation"):
@@ -127,7 +125,7 @@ async def test_user_who_never_started_cannot_be_messaged(
     await app.bot.send_message(2001, "hello")
 
 
-async def test_my_chat_member_update_blocks(app: Application, sim: SimTelegram) -> None:
+async def test_my_chat_member_update_blocks(app: PtbApp, sim: SimTelegram) -> None:
     """The block update reaches a ChatMemberHandler and later sends are Forbidden."""
     seen: list[str] = []
 
@@ -144,7 +142,7 @@ async def test_my_chat_member_update_blocks(app: Application, sim: SimTelegram) 
     assert seen == ["kicked", "member"]
 
 
-async def test_group_migration(app: Application, sim: SimTelegram) -> None:
+async def test_group_migration(app: PtbApp, sim: SimTelegram) -> None:
     """After migration the old id answers ChatMigrated and the new supergroup takes messages."""
     migrations: list[int] = []
 
@@ -165,14 +163,14 @@ async def test_group_migration(app: Application, sim: SimTelegram) -> None:
     assert [m.text for m in sim.bot_messages(-1004001)] == ["alert"]
 
 
-async def test_left_group_refuses_sends(app: Application, sim: SimTelegram) -> None:
+async def test_left_group_refuses_sends(app: PtbApp, sim: SimTelegram) -> None:
     """After leaveChat the bot is no member, so sends to the group are Forbidden."""
     assert await app.bot.leave_chat(VOLUNTEERS) is True
     with pytest.raises(Forbidden, match=r"(?i)not a member of the group chat"):
         await app.bot.send_message(VOLUNTEERS, "x")
 
 
-async def test_fault_in_handler_reaches_error_handler(app: Application, sim: SimTelegram) -> None:
+async def test_fault_in_handler_reaches_error_handler(app: PtbApp, sim: SimTelegram) -> None:
     """A fault raised while handling an update lands in the application's error handler."""
     errors: list[object] = []
 

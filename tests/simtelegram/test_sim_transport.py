@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 from telegram.error import BadRequest, EndPointNotFound, InvalidToken
-from telegram.ext import Application, ApplicationBuilder
+from telegram.ext import ApplicationBuilder
 
 from bot.simtelegram import SimTelegram
 
-from .conftest import GRANDMA, VOLUNTEERS, build_app
+from .conftest import GRANDMA, VOLUNTEERS, PtbApp, build_app
 
 
-async def test_initialize_reads_get_me(app: Application, sim: SimTelegram) -> None:
+async def test_initialize_reads_get_me(app: PtbApp, sim: SimTelegram) -> None:
     """initialize() succeeds because getMe answers with is_bot and the capability flags."""
     assert app.bot.username == "qiao_sim_bot"
     assert app.bot.id == 7000001
@@ -57,7 +57,7 @@ async def test_same_bot_other_secret_is_accepted(sim: SimTelegram) -> None:
     await app.shutdown()
 
 
-async def test_calls_are_recorded_with_params(app: Application, sim: SimTelegram) -> None:
+async def test_calls_are_recorded_with_params(app: PtbApp, sim: SimTelegram) -> None:
     """Every call is logged with its decoded parameters, outcome and the simulated time."""
     await app.bot.send_message(GRANDMA, "123")
     call = sim.calls_to("sendMessage")[0]
@@ -67,14 +67,14 @@ async def test_calls_are_recorded_with_params(app: Application, sim: SimTelegram
     assert call.at == 1_700_000_000.0
 
 
-async def test_unknown_method_is_not_found(app: Application, sim: SimTelegram) -> None:
+async def test_unknown_method_is_not_found(app: PtbApp, sim: SimTelegram) -> None:
     """A name that is no Bot API method gets Telegram's 404 (PTB: EndPointNotFound)."""
     with pytest.raises(EndPointNotFound):
         await app.bot.do_api_request("noSuchMethod", api_kwargs={"chat_id": GRANDMA})
     assert sim.calls_to("noSuchMethod")[0].error_code == 404
 
 
-async def test_unsimulated_real_method_is_a_bad_request(app: Application, sim: SimTelegram) -> None:
+async def test_unsimulated_real_method_is_a_bad_request(app: PtbApp, sim: SimTelegram) -> None:
     """A real Bot API method the simulation lacks answers 400, so the bot stays alive."""
     # PTB lower-cases everything after the first letter of a Bad Request description.
     with pytest.raises(BadRequest, match=r"(?i)sendsticker is not simulated"):
@@ -82,14 +82,14 @@ async def test_unsimulated_real_method_is_a_bad_request(app: Application, sim: S
     assert sim.calls_to("sendSticker")[0].error_code == 400
 
 
-async def test_method_names_are_case_insensitive(app: Application, sim: SimTelegram) -> None:
+async def test_method_names_are_case_insensitive(app: PtbApp, sim: SimTelegram) -> None:
     """Telegram accepts any case in method names, and the log uses the usual spelling."""
     await app.bot.do_api_request("SENDMESSAGE", api_kwargs={"chat_id": GRANDMA, "text": "hi"})
     assert sim.last_bot_message(GRANDMA) is not None
     assert sim.calls[-1].method == "sendMessage"
 
 
-async def test_get_chat_and_member(app: Application, sim: SimTelegram) -> None:
+async def test_get_chat_and_member(app: PtbApp, sim: SimTelegram) -> None:
     """getChat returns a ChatFullInfo PTB accepts; getChatMember knows group members."""
     info = await app.bot.get_chat(VOLUNTEERS)
     assert info.title == "志愿者"

@@ -6,10 +6,9 @@ import asyncio
 from typing import Any
 
 import pytest
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import Conflict
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -19,21 +18,21 @@ from telegram.ext import (
 
 from bot.simtelegram import SimTelegram
 
-from .conftest import CHILD, GRANDMA, VOLUNTEER, VOLUNTEERS
+from .conftest import CHILD, GRANDMA, VOLUNTEER, VOLUNTEERS, PtbApp
 
 
-async def feed(app: Application, update: dict[str, Any]) -> None:
+async def feed(app: PtbApp, update: dict[str, Any]) -> None:
     await app.process_update(Update.de_json(update, app.bot))
 
 
-async def test_button_press_reaches_callback_handler(app: Application, sim: SimTelegram) -> None:
+async def test_button_press_reaches_callback_handler(app: PtbApp, sim: SimTelegram) -> None:
     """A press arrives with data, presser and the message as stored, and can be answered."""
     seen: list[tuple[str | None, int, str]] = []
 
     async def on_press(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         assert query is not None
-        assert query.message is not None
+        assert isinstance(query.message, Message)
         assert isinstance(query.message.reply_markup, InlineKeyboardMarkup)
         seen.append(
             (query.data, query.from_user.id, query.message.reply_markup.inline_keyboard[0][0].text)
@@ -50,7 +49,7 @@ async def test_button_press_reaches_callback_handler(app: Application, sim: SimT
     assert update["callback_query"]["chat_instance"]
 
 
-async def test_press_on_deleted_message_is_inaccessible(app: Application, sim: SimTelegram) -> None:
+async def test_press_on_deleted_message_is_inaccessible(app: PtbApp, sim: SimTelegram) -> None:
     """A press on a message that is gone carries an inaccessible message (date 0)."""
     accessible: list[bool] = []
 
@@ -90,7 +89,7 @@ def test_press_on_unknown_message_is_a_test_error(sim: SimTelegram) -> None:
     ],
 )
 async def test_media_reaches_matching_filter(
-    app: Application, sim: SimTelegram, kind: Any, media_filter: filters.BaseFilter
+    app: PtbApp, sim: SimTelegram, kind: Any, media_filter: filters.BaseFilter
 ) -> None:
     """Each media kind matches its PTB filter and not the text filter."""
     hits: list[str] = []
@@ -108,7 +107,7 @@ async def test_media_reaches_matching_filter(
     assert sim.messages(GRANDMA)[-1].kind == kind
 
 
-async def test_commands_with_payload_and_bot_name(app: Application, sim: SimTelegram) -> None:
+async def test_commands_with_payload_and_bot_name(app: PtbApp, sim: SimTelegram) -> None:
     """/start PAYLOAD gives args; /help@ourbot works in a group, /help@otherbot does not."""
     calls: list[tuple[str, list[str]]] = []
 
@@ -127,7 +126,7 @@ async def test_commands_with_payload_and_bot_name(app: Application, sim: SimTele
     assert calls == [("start", ["inv_AB12"]), ("help", [str(VOLUNTEERS)])]
 
 
-async def test_channel_post_reaches_handler(app: Application, sim: SimTelegram) -> None:
+async def test_channel_post_reaches_handler(app: PtbApp, sim: SimTelegram) -> None:
     """A channel post arrives as `channel_post` from the channel itself."""
     posts: list[str] = []
 
@@ -141,7 +140,7 @@ async def test_channel_post_reaches_handler(app: Application, sim: SimTelegram) 
     assert posts == ["通知"]
 
 
-async def test_get_updates_offset_semantics(app: Application, sim: SimTelegram) -> None:
+async def test_get_updates_offset_semantics(app: PtbApp, sim: SimTelegram) -> None:
     """Updates stay until a later offset confirms them; limit and negative offsets apply."""
     ids = [sim.user_sends(GRANDMA, str(n))["update_id"] for n in range(4)]
     assert ids == sorted(ids)
@@ -155,7 +154,7 @@ async def test_get_updates_offset_semantics(app: Application, sim: SimTelegram) 
     assert sim.pending_updates == 0
 
 
-async def test_allowed_updates_filters(app: Application, sim: SimTelegram) -> None:
+async def test_allowed_updates_filters(app: PtbApp, sim: SimTelegram) -> None:
     """Update kinds left out of allowed_updates are dropped."""
     sim.user_sends(GRANDMA, "text")
     sim.my_chat_member(GRANDMA, blocked=True)
@@ -173,7 +172,7 @@ async def test_raw_update_ids(sim: SimTelegram) -> None:
     assert after["update_id"] == 200_000_002
 
 
-async def test_webhook_blocks_get_updates(app: Application, sim: SimTelegram) -> None:
+async def test_webhook_blocks_get_updates(app: PtbApp, sim: SimTelegram) -> None:
     """While a webhook is set getUpdates is a Conflict; deleteWebhook can drop the queue."""
     sim.user_sends(GRANDMA, "hi")
     await app.bot.set_webhook("https://qiao.example/hook", secret_token="s3cret_token")

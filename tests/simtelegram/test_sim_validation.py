@@ -12,20 +12,17 @@ from telegram import (
     Update,
 )
 from telegram.error import BadRequest
-from telegram.ext import Application
 
 from bot.simtelegram import SimButton, SimTelegram
 
-from .conftest import GRANDMA, VOLUNTEER, VOLUNTEERS, HandClock
+from .conftest import GRANDMA, VOLUNTEER, VOLUNTEERS, HandClock, PtbApp
 
 
 def keyboard(*data: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(d, callback_data=d)] for d in data])
 
 
-async def test_text_limit_counts_characters_after_parsing(
-    app: Application, sim: SimTelegram
-) -> None:
+async def test_text_limit_counts_characters_after_parsing(app: PtbApp, sim: SimTelegram) -> None:
     """4096 characters pass even with tags around them; 4097 are "message is too long"."""
     await app.bot.send_message(GRANDMA, "<b>" + "字" * 4096 + "</b>", parse_mode="HTML")
     with pytest.raises(BadRequest, match=r"(?i)message is too long"):
@@ -35,16 +32,18 @@ async def test_text_limit_counts_characters_after_parsing(
 
 
 @pytest.mark.parametrize("text", ["", "   \n ", "<b> </b>"])
-async def test_empty_text_is_refused(app: Application, text: str) -> None:
+async def test_empty_text_is_refused(app: PtbApp, text: str) -> None:
     """Text that is empty after parsing and trimming is "message text is empty"."""
     with pytest.raises(BadRequest, match=r"(?i)message text is empty"):
         await app.bot.send_message(GRANDMA, text, parse_mode="HTML")
 
 
-async def test_callback_data_is_limited_to_64_bytes(app: Application, sim: SimTelegram) -> None:
+async def test_callback_data_is_limited_to_64_bytes(app: PtbApp, sim: SimTelegram) -> None:
     """64 bytes of callback data pass; 65 bytes, or 22 Chinese characters, do not."""
     await app.bot.send_message(GRANDMA, "ok", reply_markup=keyboard("x" * 64))
-    assert sim.last_bot_message(GRANDMA).buttons == [SimButton("x" * 64, "x" * 64)]
+    stored = sim.last_bot_message(GRANDMA)
+    assert stored is not None
+    assert stored.buttons == [SimButton("x" * 64, "x" * 64)]
     for data in ("x" * 65, "好" * 22):
         with pytest.raises(BadRequest, match=r"(?i)button_data_invalid"):
             await app.bot.send_message(GRANDMA, "no", reply_markup=keyboard(data))
@@ -64,14 +63,14 @@ async def test_callback_data_is_limited_to_64_bytes(app: Application, sim: SimTe
         '<a href="https://x.org"',
     ],
 )
-async def test_bad_html_cannot_be_parsed(app: Application, sim: SimTelegram, source: str) -> None:
+async def test_bad_html_cannot_be_parsed(app: PtbApp, sim: SimTelegram, source: str) -> None:
     """Unsupported, unclosed or crossed tags and bare "<" fail with "can't parse entities"."""
     with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
         await app.bot.send_message(GRANDMA, source, parse_mode="HTML")
     assert sim.bot_messages(GRANDMA) == []
 
 
-async def test_html_becomes_plain_text_and_entities(app: Application, sim: SimTelegram) -> None:
+async def test_html_becomes_plain_text_and_entities(app: PtbApp, sim: SimTelegram) -> None:
     """The recipient sees unescaped text; the bot gets Telegram's entities back."""
     sent = await app.bot.send_message(
         GRANDMA, '<b>奶奶</b> &lt;3 &amp; <a href="https://qiao.example/">看</a>', parse_mode="HTML"
@@ -88,7 +87,7 @@ async def test_html_becomes_plain_text_and_entities(app: Application, sim: SimTe
     assert stored.text.startswith("<b>")
 
 
-async def test_edit_not_modified(app: Application, sim: SimTelegram) -> None:
+async def test_edit_not_modified(app: PtbApp, sim: SimTelegram) -> None:
     """Editing to the same text and keyboard is "message is not modified"."""
     sent = await app.bot.send_message(
         GRANDMA, "<b>Q1</b>", parse_mode="HTML", reply_markup=keyboard("a")
@@ -108,9 +107,7 @@ async def test_edit_not_modified(app: Application, sim: SimTelegram) -> None:
     assert [b.callback_data for b in stored.buttons] == ["b"]
 
 
-async def test_edit_text_without_markup_removes_keyboard(
-    app: Application, sim: SimTelegram
-) -> None:
+async def test_edit_text_without_markup_removes_keyboard(app: PtbApp, sim: SimTelegram) -> None:
     """As on Telegram, an edit that omits reply_markup takes the buttons away."""
     sent = await app.bot.send_message(GRANDMA, "Q1", reply_markup=keyboard("a"))
     await app.bot.edit_message_text("Thanks", GRANDMA, sent.message_id)
@@ -119,16 +116,18 @@ async def test_edit_text_without_markup_removes_keyboard(
     assert (stored.plain_text, stored.buttons) == ("Thanks", [])
 
 
-async def test_edit_reply_markup_rules(app: Application, sim: SimTelegram) -> None:
+async def test_edit_reply_markup_rules(app: PtbApp, sim: SimTelegram) -> None:
     """editMessageReplyMarkup changes buttons and refuses a no-op change."""
     sent = await app.bot.send_message(GRANDMA, "Q1", reply_markup=keyboard("a"))
     await app.bot.edit_message_reply_markup(GRANDMA, sent.message_id, reply_markup=None)
     with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
         await app.bot.edit_message_reply_markup(GRANDMA, sent.message_id, reply_markup=None)
-    assert sim.last_bot_message(GRANDMA).buttons == []
+    stored = sim.last_bot_message(GRANDMA)
+    assert stored is not None
+    assert stored.buttons == []
 
 
-async def test_edit_missing_or_foreign_message(app: Application, sim: SimTelegram) -> None:
+async def test_edit_missing_or_foreign_message(app: PtbApp, sim: SimTelegram) -> None:
     """Unknown or deleted messages are "not found"; a user's message "can't be edited"."""
     with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
         await app.bot.edit_message_text("x", GRANDMA, 999)
@@ -141,7 +140,7 @@ async def test_edit_missing_or_foreign_message(app: Application, sim: SimTelegra
         await app.bot.edit_message_text("x", GRANDMA, users)
 
 
-async def test_delete_rules(app: Application, sim: SimTelegram, clock: HandClock) -> None:
+async def test_delete_rules(app: PtbApp, sim: SimTelegram, clock: HandClock) -> None:
     """Own messages and private-chat user messages can go within 48 h; others cannot."""
     own = await app.bot.send_message(GRANDMA, "mine")
     users = sim.user_sends(GRANDMA, "theirs")["message"]["message_id"]
@@ -160,20 +159,20 @@ async def test_delete_rules(app: Application, sim: SimTelegram, clock: HandClock
     assert len(sim.messages(GRANDMA, include_deleted=True)) == 3
 
 
-async def test_group_admin_may_delete_others(app: Application, sim: SimTelegram) -> None:
+async def test_group_admin_may_delete_others(app: PtbApp, sim: SimTelegram) -> None:
     """A bot that is a group admin may delete members' messages."""
     sim.add_group(-4002, "coordinators", bot_is_admin=True)
     sim_id = sim.user_sends(VOLUNTEER, "oops", chat_id=-4002)["message"]["message_id"]
     assert await app.bot.delete_message(-4002, sim_id) is True
 
 
-async def test_unknown_chat(app: Application) -> None:
+async def test_unknown_chat(app: PtbApp) -> None:
     """Sending to a chat Telegram does not know is "chat not found"."""
     with pytest.raises(BadRequest, match=r"(?i)chat not found"):
         await app.bot.send_message(555, "hello")
 
 
-async def test_answer_callback_query_once(app: Application, sim: SimTelegram) -> None:
+async def test_answer_callback_query_once(app: PtbApp, sim: SimTelegram) -> None:
     """A query is answered once; a second or unknown answer is Telegram's "query is too old"."""
     sent = await app.bot.send_message(GRANDMA, "Q", reply_markup=keyboard("a"))
     query = sim.user_presses(GRANDMA, sent.message_id, "a")["callback_query"]
@@ -184,7 +183,7 @@ async def test_answer_callback_query_once(app: Application, sim: SimTelegram) ->
             await app.bot.answer_callback_query(query_id)
 
 
-async def test_commands_per_scope_and_language(app: Application, sim: SimTelegram) -> None:
+async def test_commands_per_scope_and_language(app: PtbApp, sim: SimTelegram) -> None:
     """setMyCommands is kept per scope and language; getMyCommands reads the same slot."""
     await app.bot.set_my_commands([BotCommand("start", "开始"), BotCommand("help", "帮助")])
     await app.bot.set_my_commands(
@@ -204,14 +203,14 @@ async def test_commands_per_scope_and_language(app: Application, sim: SimTelegra
     assert sim.my_commands() == []
 
 
-async def test_chat_action_names(app: Application) -> None:
+async def test_chat_action_names(app: PtbApp) -> None:
     """sendChatAction accepts Telegram's action names only."""
     assert await app.bot.send_chat_action(GRANDMA, "typing") is True
     with pytest.raises(BadRequest, match=r"(?i)wrong parameter action"):
         await app.bot.send_chat_action(GRANDMA, "dancing")
 
 
-async def test_reply_keyboard_is_kept_on_the_chat(app: Application, sim: SimTelegram) -> None:
+async def test_reply_keyboard_is_kept_on_the_chat(app: PtbApp, sim: SimTelegram) -> None:
     """A reply keyboard is not part of the message JSON but shows under the chat's input."""
     sent = await app.bot.send_message(
         GRANDMA, "pick", reply_markup=ReplyKeyboardMarkup([["好", "不好"]])
@@ -220,7 +219,7 @@ async def test_reply_keyboard_is_kept_on_the_chat(app: Application, sim: SimTele
     assert sim.chat(GRANDMA).reply_keyboard == [["好", "不好"]]
 
 
-async def test_reply_to_missing_message(app: Application) -> None:
+async def test_reply_to_missing_message(app: PtbApp) -> None:
     """Replying to a message that does not exist is refused unless allowed."""
     with pytest.raises(BadRequest, match=r"(?i)message to be replied not found"):
         await app.bot.send_message(GRANDMA, "x", reply_to_message_id=404)
@@ -230,7 +229,7 @@ async def test_reply_to_missing_message(app: Application) -> None:
     assert sent.reply_to_message is None
 
 
-async def test_user_update_round_trips(app: Application, sim: SimTelegram) -> None:
+async def test_user_update_round_trips(app: PtbApp, sim: SimTelegram) -> None:
     """An injected message parses into PTB objects with the sender, chat and date."""
     update = Update.de_json(sim.user_sends(GRANDMA, "你好"), app.bot)
     assert update.message is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.harness import UNKNOWN_GROUP_ID, VOLUNTEER_CHAT_ID, Harness
+from bot.simtelegram.server import MediaKind
 from storage import people
 from tests.factories import make_family
 
@@ -37,10 +38,10 @@ async def test_stranger_with_forged_payload_stores_nothing(harness: Harness) -> 
 
 
 @pytest.mark.parametrize("kind", ["sticker", "document", "location", "video"])
-async def test_non_text_gets_a_kind_reply(harness: Harness, kind: str) -> None:
+async def test_non_text_gets_a_kind_reply(harness: Harness, kind: MediaKind) -> None:
     """Stickers, files, videos and places get a short, kind answer."""
     await make_family(harness)
-    await harness.deliver(harness.sim.user_sends_media(1003, kind))  # type: ignore[arg-type]
+    await harness.deliver(harness.sim.user_sends_media(1003, kind))
     reply = harness.sim.last_bot_message(1003)
     assert reply is not None
     assert "这种消息我还看不了" in reply.plain_text
@@ -72,10 +73,11 @@ async def test_help_lists_the_role_commands(harness: Harness) -> None:
     await harness.say("volunteer", "/help")
     await harness.say("grandma", "/help")
     await harness.say("child", "/help")
-    texts = {
-        who: harness.sim.last_bot_message(harness.user_id(who)).plain_text  # type: ignore[union-attr]
-        for who in ("admin", "volunteer", "grandma", "child")
-    }
+    texts: dict[str, str] = {}
+    for who in ("admin", "volunteer", "grandma", "child"):
+        reply = harness.sim.last_bot_message(harness.user_id(who))
+        assert reply is not None
+        texts[who] = reply.plain_text
     assert "/invite" in texts["admin"]
     assert "/newfamily" in texts["volunteer"]
     assert "/invite" not in texts["volunteer"]
