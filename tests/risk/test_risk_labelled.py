@@ -30,6 +30,10 @@ FIRST_RUN_SHA256 = {
     "2026-12-batch-1.jsonl": "6ed83729d1b41cb705dba239b4707f88529f1092efa9d868a4eb789389fd9773",
     "2026-12-batch-2.jsonl": "c22d043db0042693c52c0e08607b6e282dc31d8b911e707bb3e67b7a45b96114",
     "2026-12-batch-3.jsonl": "44553d6d18cd97dfba63ddb449b74481dfc1a22e15a1f58ba3e2b20e42693d5c",
+    # Round 10's first run on fresh blind batches (lead, docs/risk-rules.md), folded in round 11.
+    "2026-12-adults-3.jsonl": "f17a1cd0fdc7a5055f5022411d6a1f1875f08ad1d077373f8fa4d170709d9c71",
+    "2026-12-children-4.jsonl": "a0dadbddeb2dd51c3793d7955956a0da48d74d9de32a8c1b6e568265d01d439b",
+    "2026-12-children-5.jsonl": "44ea417ab17ccb70f335c14fb57d5f39632a8868ebb7ffdf03cdef42a803bb6e",
 }
 
 
