@@ -39,7 +39,9 @@ FIRST_RUN_SHA256 = {
 }
 
 
-@pytest.mark.parametrize("path", [LABELLED, *BLIND, *DECEMBER, OWN, OWN_R10, OWN_R11], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [LABELLED, *BLIND, *DECEMBER, OWN, OWN_R10, OWN_R11], ids=lambda p: p.name
+)
 def test_every_urgent_message_is_caught_and_no_ordinary_one_pages_anyone(path: Path) -> None:
     """Urgent recall is 1.0 and no `none` message is assessed concern or urgent."""
     report = evaluate(read_examples(path), default_rules().assess_text)
