@@ -31,8 +31,9 @@ typecheck: $(STAMP)
 content-check: $(STAMP)
 	$(BIN)/qiao content check content
 
+# One worker per CPU (two on the reference machine); pytest's last line gives the duration.
 unit: $(STAMP)
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider -n auto --durations=15
 
 ## Run the real bot (long polling) with $(CONFIG).
 run: $(STAMP)
