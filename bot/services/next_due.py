@@ -3,7 +3,8 @@
 Production runs every job on its interval regardless. The simulation (`bot.harness`) asks
 these functions instead, and moves its clock straight to the next moment where a job would
 act, so a simulated week costs a few hundred job runs rather than ten thousand. Each function
-answers for one job, in UTC seconds: a moment at or before `now` means "run it now"; None means
+answers for one job, with the same arguments (connection, content, config, now), in UTC
+seconds: a moment at or before `now` means "run it now"; None means
 "nothing until something else changes". An answer may be early (the run then does nothing and
 is asked again) but must never be late; `tests/test_harness_jumps.py` compares a stepped run
 with a jumping one to hold that.
@@ -45,7 +46,9 @@ def _after_quiet(ts: int, zone: ZoneInfo, quiet: QuietHoursConfig) -> int:
     return schedule.quiet_hours_end(ts, zone, quiet.start, quiet.end)
 
 
-def outbox(conn: sqlite3.Connection, now: int) -> int | None:
+def outbox(
+    conn: sqlite3.Connection, content: ContentBundle, config: Config, now: int
+) -> int | None:
     """The outbox drain: the first pending item's attempt time, or now while a posted card
     lags behind its alert (the drain edits it when the group budget allows)."""
     if due.stale_card_exists(conn):
@@ -53,7 +56,9 @@ def outbox(conn: sqlite3.Connection, now: int) -> int | None:
     return due.outbox_next_attempt(conn)
 
 
-def escalation(conn: sqlite3.Connection, config: Config) -> int | None:
+def escalation(
+    conn: sqlite3.Connection, content: ContentBundle, config: Config, now: int
+) -> int | None:
     """Escalation: the next stage not yet reached of each unclaimed alert."""
     timings = config.alerts
     moments: list[int] = []
@@ -69,7 +74,9 @@ def escalation(conn: sqlite3.Connection, config: Config) -> int | None:
     return _earliest(moments)
 
 
-def weekly_digest(conn: sqlite3.Connection, config: Config, now: int) -> int | None:
+def weekly_digest(
+    conn: sqlite3.Connection, content: ContentBundle, config: Config, now: int
+) -> int | None:
     """The digest: now while a coordinator still waits for the due week's, else next Monday."""
     zone = config.locale.zone
     local = schedule.local_time(now, zone)
@@ -91,7 +98,9 @@ def weekly_digest(conn: sqlite3.Connection, config: Config, now: int) -> int | N
     return next_send
 
 
-def dispatch(conn: sqlite3.Connection, config: Config, now: int) -> int | None:
+def dispatch(
+    conn: sqlite3.Connection, content: ContentBundle, config: Config, now: int
+) -> int | None:
     """The check-in dispatch: a child's next moment, or a written session quiet hours hold."""
     if due.unscheduled_child_exists(conn):
         return now
@@ -107,7 +116,7 @@ def dispatch(conn: sqlite3.Connection, config: Config, now: int) -> int | None:
     return _earliest(moments)
 
 
-def sweep(conn: sqlite3.Connection, config: Config, now: int) -> int | None:
+def sweep(conn: sqlite3.Connection, content: ContentBundle, config: Config, now: int) -> int | None:
     """The check-in sweep: resends, reminders (after quiet hours), closing, tidying."""
     found = due.sweep_moments(conn)
     remind = config.checkins.reminder_after_hours * 3600
@@ -134,7 +143,9 @@ def sweep(conn: sqlite3.Connection, config: Config, now: int) -> int | None:
     )
 
 
-def practice(conn: sqlite3.Connection, config: Config, now: int) -> int | None:
+def practice(
+    conn: sqlite3.Connection, content: ContentBundle, config: Config, now: int
+) -> int | None:
     """Follow-through questions: each plan's moment, after its family's quiet hours (an
     overdue plan expires even in quiet hours)."""
     fallback = config.locale.zone
@@ -172,7 +183,9 @@ def lesson_nudges(
     return _earliest(moments)
 
 
-def reading(conn: sqlite3.Connection, config: Config, now: int) -> int | None:
+def reading(
+    conn: sqlite3.Connection, content: ContentBundle, config: Config, now: int
+) -> int | None:
     """The reading-list sweep: a volunteer's daily nudge, late items, stale offers."""
     zone = config.locale.zone
     quiet = config.quiet_hours

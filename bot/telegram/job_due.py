@@ -7,10 +7,12 @@ missing here is simply run on its interval (the hourly inbox prune and daily ret
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from functools import partial
 
+from bot.config import Config
+from bot.content import ContentBundle
 from bot.runtime import Runtime
 from bot.services import next_due
 from bot.telegram.checkins import UNRECORDED_KEY
@@ -29,36 +31,24 @@ def _moment(ts: int | None) -> datetime | None:
     return None if ts is None else datetime.fromtimestamp(ts, UTC)
 
 
-async def _outbox(app: App, now: datetime) -> datetime | None:
-    ts = int(now.timestamp())
-    return _moment(await _runtime(app).db.run(partial(next_due.outbox, now=ts)))
+def _stored(
+    moment: Callable[[sqlite3.Connection, ContentBundle, Config, int], int | None],
+) -> DueFn:
+    """Ask a `bot.services.next_due` function, in the database's thread."""
 
+    async def due(app: App, now: datetime) -> datetime | None:
+        runtime = _runtime(app)
+        ts = int(now.timestamp())
+        content, config = runtime.content, runtime.config
+        return _moment(await runtime.db.run(lambda c: moment(c, content, config, ts)))
 
-async def _escalate(app: App, now: datetime) -> datetime | None:
-    runtime = _runtime(app)
-    return _moment(await runtime.db.run(partial(next_due.escalation, config=runtime.config)))
-
-
-async def _digest(app: App, now: datetime) -> datetime | None:
-    runtime = _runtime(app)
-    ts = int(now.timestamp())
-    return _moment(
-        await runtime.db.run(partial(next_due.weekly_digest, config=runtime.config, now=ts))
-    )
+    return due
 
 
 async def _dispatch(app: App, now: datetime) -> datetime | None:
     if app.bot_data.get(UNRECORDED_KEY):
         return now  # a sent check-in whose record failed: the next run records it
-    runtime = _runtime(app)
-    ts = int(now.timestamp())
-    return _moment(await runtime.db.run(partial(next_due.dispatch, config=runtime.config, now=ts)))
-
-
-async def _sweep(app: App, now: datetime) -> datetime | None:
-    runtime = _runtime(app)
-    ts = int(now.timestamp())
-    return _moment(await runtime.db.run(partial(next_due.sweep, config=runtime.config, now=ts)))
+    return await _stored(next_due.dispatch)(app, now)
 
 
 async def _store_kept(app: App, now: datetime) -> datetime | None:
@@ -66,36 +56,15 @@ async def _store_kept(app: App, now: datetime) -> datetime | None:
     return now if spill_of(app, runtime).items else None
 
 
-async def _practice(app: App, now: datetime) -> datetime | None:
-    runtime = _runtime(app)
-    ts = int(now.timestamp())
-    return _moment(await runtime.db.run(partial(next_due.practice, config=runtime.config, now=ts)))
-
-
-async def _nudges(app: App, now: datetime) -> datetime | None:
-    runtime = _runtime(app)
-    ts = int(now.timestamp())
-    found = await runtime.db.run(
-        partial(next_due.lesson_nudges, content=runtime.content, config=runtime.config, now=ts)
-    )
-    return _moment(found)
-
-
-async def _reading(app: App, now: datetime) -> datetime | None:
-    runtime = _runtime(app)
-    ts = int(now.timestamp())
-    return _moment(await runtime.db.run(partial(next_due.reading, config=runtime.config, now=ts)))
-
-
 DUE: dict[str, DueFn] = {
-    "outbox": _outbox,
-    "alerts.escalate": _escalate,
-    "alerts.digest": _digest,
+    "outbox": _stored(next_due.outbox),
+    "alerts.escalate": _stored(next_due.escalation),
+    "alerts.digest": _stored(next_due.weekly_digest),
     "checkins.dispatch": _dispatch,
-    "checkins.sweep": _sweep,
+    "checkins.sweep": _stored(next_due.sweep),
     "store_faults.retry": _store_kept,
-    "practice-follow-through": _practice,
-    "lesson-nudges": _nudges,
-    "reading.sweep": _reading,
+    "practice-follow-through": _stored(next_due.practice),
+    "lesson-nudges": _stored(next_due.lesson_nudges),
+    "reading.sweep": _stored(next_due.reading),
 }
 """Job name → its next due moment; every job that runs more often than hourly is here."""
