@@ -14,20 +14,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from markupsafe import Markup
-from telegram import Bot, CallbackQuery, Message, Update
+from telegram import Bot, CallbackQuery, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
-from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler
+from telegram.ext import CallbackQueryHandler
 
+from bot.callbacks import Callback
 from bot.content import ContentBundle
 from bot.runtime import Runtime
 from bot.services import follow_through as svc
 from bot.services import lessons as lesson_service
 from bot.services.schedule import local_time
 from bot.telegram.callbacks import CallbackDataError, pack, pattern, unpack
-from bot.telegram.context import RUNTIME_KEY, App, Ctx, caller_of, runtime_of
+from bot.telegram.context import RUNTIME_KEY, App, Ctx
 from bot.telegram.jobs import PeriodicJob
 from bot.telegram.lessons import THROUGH_PREFIX, Buttons, Frame, Reply, finished, keyboard, send
+from bot.telegram.press import Pressed, press
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +52,12 @@ def decode(data: str | None) -> Press | None:
         callback = unpack(data, PREFIX, 3)
     except CallbackDataError:
         return None
-    action, lesson_id, value = callback.parts
+    return decode_parts(callback.parts)
+
+
+def decode_parts(parts: tuple[str, ...]) -> Press | None:
+    """The parts of `ft:…` data as a press; None for a plan or answer we never offer."""
+    action, lesson_id, value = parts
     if action == "plan" and value in svc.PLANS:
         return Press(action, lesson_id, value)
     if action == "ans" and value in svc.ANSWERS:
@@ -100,38 +107,27 @@ async def _edit(message: object, bot: Bot, text: str) -> None:
         log.debug("answered message not edited", extra={"reason": exc.message})
 
 
-async def on_press(update: Update, context: Ctx) -> None:
-    """Every `ft:` button: decode, check the presser, let the service decide, then show."""
-    query = update.callback_query
-    if query is None:
+def _shaped(data: Callback) -> bool:
+    """`ft:plan:<lesson>:<plan>` or `ft:ans:<lesson>:<answer>` with a known plan or answer."""
+    return decode_parts(data.parts) is not None
+
+
+@press(PREFIX, 3, valid=_shaped, stale="lessons.press.stale")
+async def on_press(p: Pressed, context: Ctx) -> None:
+    """Every `ft:` button: check the presser, let the service decide, then show."""
+    runtime = p.runtime
+    pressed = decode_parts(p.data.parts)
+    person = p.caller.person
+    if pressed is None:  # pragma: no cover - `_shaped` let only decodable data through
         return
-    runtime = runtime_of(context)
-    content = runtime.content
-    caller = await caller_of(update, context)
-    lang = content.language(caller.lang)
-    press = decode(query.data)
-    if press is None:
-        log.info("follow-through button with unknown data", extra={"update_id": update.update_id})
-        await query.answer(content.ui_label("lessons.press.stale", lang))
-        raise ApplicationHandlerStop
-    person = caller.person
-    chat = query.message.chat if query.message is not None else None
-    if (
-        person is None
-        or not lesson_service.can_take_lessons(person)
-        or chat is None
-        or chat.id != person.chat_id
-    ):
-        log.info(
-            "follow-through button pressed by someone else", extra={"update_id": update.update_id}
-        )
-        await query.answer(content.ui_label("lessons.press.not_yours", lang))
-        raise ApplicationHandlerStop
-    handler = _plan if press.action == "plan" else _answer
-    if not await handler(context, runtime, (person.id, chat.id), press, query):
-        log.info("stale follow-through button", extra={"update_id": update.update_id})
-        await query.answer(content.ui_label("lessons.press.stale", lang))
-    raise ApplicationHandlerStop
+    if person is None or not lesson_service.can_take_lessons(person) or p.chat_id != person.chat_id:
+        log.info("follow-through button pressed by someone else", extra={"update_id": p.update_id})
+        await p.answer("lessons.press.not_yours")
+        return
+    handler = _plan if pressed.action == "plan" else _answer
+    if not await handler(context, runtime, (person.id, p.chat_id), pressed, p.query):
+        log.info("stale follow-through button", extra={"update_id": p.update_id})
+        await p.answer("lessons.press.stale")
 
 
 async def _plan(

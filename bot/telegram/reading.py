@@ -31,11 +31,11 @@ from bot.services import reading_intake as intake
 from bot.services import reading_jobs as jobs
 from bot.services.store_faults import Kept, text_level
 from bot.telegram import crisis
-from bot.telegram.callbacks import CallbackDataError, unpack
 from bot.telegram.callbacks import pattern as data_pattern
 from bot.telegram.context import RUNTIME_KEY, App, Ctx, caller_of, runtime_of
 from bot.telegram.jobs import PeriodicJob
 from bot.telegram.outbox_sender import wake
+from bot.telegram.press import Pressed, number_parts, press
 from bot.telegram.store_faults import on_store_failure
 from storage.spill import is_store_failure
 
@@ -196,49 +196,27 @@ async def on_adult_text(update: Update, context: Ctx) -> None:
     raise ApplicationHandlerStop
 
 
-async def _refuse(update: Update, runtime: Runtime, refusal: svc.Refusal) -> None:
-    query = update.callback_query
-    if query is not None:
-        with contextlib.suppress(TelegramError):
-            await query.answer(runtime.content.ui_label(refusal.key, refusal.lang))
-    raise ApplicationHandlerStop
-
-
-async def on_offer(update: Update, context: Ctx) -> None:
+@press(svc.OFFER, 2, valid=lambda d: number_parts(0)(d) and d.parts[1] in ("y", "n"))
+async def on_offer(p: Pressed, context: Ctx) -> None:
     """ "Send it" or "don't send" under an adult's message."""
-    runtime = runtime_of(context)
-    query = update.callback_query
-    user, chat = update.effective_user, update.effective_chat
-    if query is None or user is None or chat is None:
-        return
-    try:
-        data = unpack(query.data, svc.OFFER, 2)
-        item_id = data.int_part(0)
-        if data.parts[1] not in ("y", "n"):
-            raise CallbackDataError("bad choice")
-    except CallbackDataError:
-        await _refuse(update, runtime, svc.Refusal("basics.stale_button"))
-        return
+    runtime = p.runtime
     result = await runtime.db.tx(
         partial(
             intake.offer_press_tx,
             content=runtime.content,
-            user_id=user.id,
-            chat_id=chat.id,
-            item_id=item_id,
-            send=data.parts[1] == "y",
+            user_id=p.user_id,
+            chat_id=p.chat_id,
+            item_id=p.data.int_part(0),
+            send=p.data.parts[1] == "y",
             now=runtime.ts(),
             options=svc.Options.of(runtime.config),
         )
     )
     if isinstance(result, svc.Refusal):
-        await _refuse(update, runtime, result)
+        await p.answer(result.key, result.lang)
         return
-    with contextlib.suppress(TelegramError):
-        await query.answer()
-    with contextlib.suppress(BadRequest):  # the offer's buttons go; the answer says what happened
-        await query.edit_message_text(result.text, parse_mode=ParseMode.HTML)
-    raise ApplicationHandlerStop
+    await p.answer()
+    await p.edit_text(result.text)  # the offer's buttons go; the answer says what happened
 
 
 async def inbox_command(update: Update, context: Ctx) -> None:
@@ -294,37 +272,27 @@ async def _send_media(
         )
 
 
-async def on_read(update: Update, context: Ctx) -> None:
+@press(svc.READ, 1, valid=number_parts(0))
+async def on_read(p: Pressed, context: Ctx) -> None:
     """ "Read ✓": marked once, by the family's volunteer; the button becomes a plain tick."""
-    runtime = runtime_of(context)
-    query = update.callback_query
-    user, chat = update.effective_user, update.effective_chat
-    if query is None or user is None or chat is None:
-        return
-    try:
-        item_id = unpack(query.data, svc.READ, 1).int_part(0)
-    except CallbackDataError:
-        await _refuse(update, runtime, svc.Refusal("basics.stale_button"))
-        return
+    runtime = p.runtime
     result = await runtime.db.tx(
         partial(
             svc.read_press_tx,
             content=runtime.content,
-            user_id=user.id,
-            chat_id=chat.id,
-            item_id=item_id,
+            user_id=p.user_id,
+            chat_id=p.chat_id,
+            item_id=p.data.int_part(0),
             now=runtime.ts(),
         )
     )
     if isinstance(result, svc.Refusal):
-        await _refuse(update, runtime, result)
+        await p.answer(result.key, result.lang)
         return
     with contextlib.suppress(TelegramError):
-        await query.answer(result.answer)
-    done = InlineKeyboardMarkup([[InlineKeyboardButton(result.label, callback_data=query.data)]])
-    with contextlib.suppress(BadRequest):  # not modified, or the message is gone: it is read
-        await query.edit_message_reply_markup(reply_markup=done)
-    raise ApplicationHandlerStop
+        await p.query.answer(result.answer)
+    done = InlineKeyboardMarkup([[InlineKeyboardButton(result.label, callback_data=p.query.data)]])
+    await p.edit_markup(done)  # not modified, or the message is gone: it is read
 
 
 # --- the job ----------------------------------------------------------------------------

@@ -6,22 +6,20 @@ and the group's card follow; a failed send loses neither, since the outbox retri
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from functools import partial
 
-from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler
+from telegram.ext import CallbackQueryHandler
 
 from bot.services import talk as svc
 from bot.services.checkins import Refusal
-from bot.telegram.callbacks import CallbackDataError, unpack
 from bot.telegram.callbacks import pattern as data_pattern
-from bot.telegram.context import App, Ctx, runtime_of
+from bot.telegram.context import App, Ctx
 from bot.telegram.jobs import PeriodicJob
 from bot.telegram.outbox_sender import drain
+from bot.telegram.press import Pressed, number_parts, press
 
 log = logging.getLogger(__name__)
 
@@ -33,35 +31,26 @@ def register(app: App) -> None:
     app.add_handler(CallbackQueryHandler(on_talk, pattern=data_pattern(svc.TALK)))
 
 
-async def on_talk(update: Update, context: Ctx) -> None:
+@press(svc.TALK, 1, valid=number_parts(0))
+async def on_talk(p: Pressed, context: Ctx) -> None:
     """The child asks for someone to talk to: alert raised, a warm reply, the card posted."""
-    runtime = runtime_of(context)
-    query = update.callback_query
-    user, chat = update.effective_user, update.effective_chat
-    if query is None or user is None or chat is None:
-        return
-    try:
-        session_id = unpack(query.data, svc.TALK, 1).int_part(0)
-    except CallbackDataError:
-        await query.answer(runtime.content.ui_label("basics.stale_button", "zh"))
-        raise ApplicationHandlerStop from None
+    runtime = p.runtime
     now = runtime.now()
     ts = int(now.timestamp())
     result = await runtime.db.tx(
         partial(
             svc.talk_tx,
             content=runtime.content,
-            user_id=user.id,
-            chat_id=chat.id,
-            session_id=session_id,
+            user_id=p.user_id,
+            chat_id=p.chat_id,
+            session_id=p.data.int_part(0),
             now=ts,
         )
     )
     if isinstance(result, Refusal):
-        await query.answer(runtime.content.ui_label(result.key, result.lang))
-        raise ApplicationHandlerStop
-    with contextlib.suppress(TelegramError):  # the request is stored: the reply must come
-        await query.answer()
+        await p.answer(result.key, result.lang)
+        return
+    await p.answer()  # the request is stored: the reply must come
     try:
         sent = await context.bot.send_message(
             result.chat_id, result.text, parse_mode=ParseMode.HTML
@@ -75,4 +64,3 @@ async def on_talk(update: Update, context: Ctx) -> None:
     finally:
         if result.post_alert:
             await drain(context.application, now)
-    raise ApplicationHandlerStop

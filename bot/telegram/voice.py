@@ -25,9 +25,10 @@ from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHa
 from bot.content import telegram_html
 from bot.runtime import Runtime
 from bot.services import voice as service
-from bot.telegram.callbacks import CallbackDataError, pack, pattern, unpack
+from bot.telegram.callbacks import pack, pattern
 from bot.telegram.context import RUNTIME_KEY, App, Ctx, caller_of, runtime_of
 from bot.telegram.jobs import PeriodicJob
+from bot.telegram.press import Pressed, press
 from storage import voice as store
 
 log = logging.getLogger(__name__)
@@ -178,48 +179,26 @@ async def voice_command(update: Update, context: Ctx) -> None:
     raise ApplicationHandlerStop
 
 
-async def on_press(update: Update, context: Ctx) -> None:
+@press(PREFIX, 1, valid=lambda d: d.parts[0] in ("on", "off"), stale="lessons.press.stale")
+async def on_press(p: Pressed, context: Ctx) -> None:
     """The /voice buttons: only the caregiver in their own chat may switch their setting."""
-    query = update.callback_query
-    if query is None:
+    runtime, content, lang = p.runtime, p.runtime.content, p.lang
+    value = p.data.parts[0]
+    person = p.caller.person
+    if person is None or not service.can_choose(person) or p.chat_id != person.chat_id:
+        log.info("voice button pressed by someone else", extra={"update_id": p.update_id})
+        await p.answer("lessons.press.not_yours")
         return
-    runtime = runtime_of(context)
-    content = runtime.content
-    caller = await caller_of(update, context)
-    lang = content.language(caller.lang)
-    person = caller.person
-    chat = query.message.chat if query.message is not None else None
-    try:
-        value = unpack(query.data, PREFIX, 1).parts[0]
-    except CallbackDataError:
-        value = ""
-    if value not in ("on", "off"):
-        await query.answer(content.ui_label("lessons.press.stale", lang))
-        raise ApplicationHandlerStop
-    if (
-        person is None
-        or not service.can_choose(person)
-        or chat is None
-        or chat.id != person.chat_id
-    ):
-        log.info("voice button pressed by someone else", extra={"update_id": update.update_id})
-        await query.answer(content.ui_label("lessons.press.not_yours", lang))
-        raise ApplicationHandlerStop
     on, now = value == "on", runtime.ts()
     await runtime.db.tx(lambda c: service.choose(c, person.id, on, now))
     log.info("voice mode changed", extra={"person": person.pseudonym, "on": on})
-    await query.answer()
-    if isinstance(query.message, Message):
-        try:
-            await query.edit_message_reply_markup(reply_markup=None)
-        except BadRequest as exc:  # already edited, or too old: cosmetic
-            log.debug("voice buttons not removed", extra={"reason": exc.message})
+    await p.answer()
+    await p.edit_markup(None)  # already edited, or too old: cosmetic
     await context.bot.send_message(
-        chat.id,
+        p.chat_id,
         content.ui(f"lessons.voice.changed.{value}", lang),
         parse_mode=ParseMode.HTML,
     )
-    raise ApplicationHandlerStop
 
 
 def register(app: App) -> None:
