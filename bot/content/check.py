@@ -24,6 +24,7 @@ from bot.content.measures import check_measures
 from bot.content.models import (
     PRACTICE_ANSWERS,
     REQUIRED_LANGUAGES,
+    PARENT_TRACK,
     TRACKS,
     CheckinSet,
     Lesson,
@@ -274,6 +275,11 @@ def _check_sequence(found: Inspection, listed: Mapping[str, int]) -> None:
             )
     line = sequence.origin.at("lessons").line
     for lesson in found.lessons:
+        if lesson.track == PARENT_TRACK:
+            if lesson.id in listed:
+                message = f"'{lesson.id}' is a parents' lesson: it follows its own order, not this list"
+                found.problems.append(Problem(file, listed[lesson.id], message))
+            continue
         if lesson.id not in listed:
             found.problems.append(
                 Problem(
