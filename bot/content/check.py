@@ -17,7 +17,7 @@ from typing import TypeVar
 
 import jinja2
 
-from bot.content import telegram_html
+from bot.content import starters, telegram_html
 from bot.content.audio import AUDIO_FOLDER, MAX_SECONDS, AudioError, inspect_opus
 from bot.content.loader import YNode, read_yaml
 from bot.content.measures import check_measures
@@ -205,6 +205,7 @@ def inspect_content(root: Path, *, step_limit: int | None = None) -> Inspection:
     _check_callback_data(found)
     _check_crisis(found)
     found.problems.extend(check_measures(found.checkins))
+    found.problems.extend(starters.load(root)[1])
     found.problems.sort()
     return found
 
