@@ -216,7 +216,9 @@ def forget_calls_before(conn: sqlite3.Connection, period: str) -> int:
 
 def sharing(conn: sqlite3.Connection, child_id: int) -> bool:
     """Whether the child shares their weekly mood face (off unless they turned it on)."""
-    row = conn.execute("SELECT enabled FROM mood_sharing WHERE child_id = ?", (child_id,)).fetchone()
+    row = conn.execute(
+        "SELECT enabled FROM mood_sharing WHERE child_id = ?", (child_id,)
+    ).fetchone()
     return row is not None and bool(row[0])
 
 

@@ -219,7 +219,9 @@ def call_key(alert_id: int, parent_id: int) -> str:
     return f"parentcall:{alert_id}:{parent_id}"
 
 
-def may_ask(conn: sqlite3.Connection, alert_id: int, parent_id: int, actor_id: int) -> Person | None:
+def may_ask(
+    conn: sqlite3.Connection, alert_id: int, parent_id: int, actor_id: int
+) -> Person | None:
     """The parent, if the actor is the claimer of this open alert and the parent is the family's."""
     alert = alerts.get(conn, alert_id)
     if alert is None or alert.status != "claimed" or alert.claimed_by != actor_id:
@@ -260,8 +262,12 @@ def ask_call_tx(
     )
     alert = alerts.get(conn, alert_id)
     audit.record(
-        conn, at=now, action="parent.call_request", actor=actor.pseudonym,
-        subject=None if alert is None else alert.code, detail={"parent": parent.pseudonym},
+        conn,
+        at=now,
+        action="parent.call_request",
+        actor=actor.pseudonym,
+        subject=None if alert is None else alert.code,
+        detail={"parent": parent.pseudonym},
     )
     return CallRequest("queued", parent, "pending")
 
@@ -275,7 +281,9 @@ def call_status(conn: sqlite3.Connection, alert_id: int, parent_id: int) -> str 
 # --- erasure and retention --------------------------------------------------------------
 
 
-def erase_parent_tx(conn: sqlite3.Connection, person_id: int, *, now: int) -> tuple[int, ...] | None:
+def erase_parent_tx(
+    conn: sqlite3.Connection, person_id: int, *, now: int
+) -> tuple[int, ...] | None:
     """A parent's own /deleteme: their row (cascading to settings, links, reports) and chat."""
     person = people.by_id(conn, person_id)
     if person is None or person.role != "parent":
@@ -283,11 +291,15 @@ def erase_parent_tx(conn: sqlite3.Connection, person_id: int, *, now: int) -> tu
     chats = (person.chat_id,) if person.chat_id is not None else ()
     erasure_repo.delete_chat_traces(conn, chats)
     erasure_repo.delete_person(conn, person.id)
-    audit.record(conn, at=now, action="erase.parent", actor=person.pseudonym, subject=person.pseudonym)
+    audit.record(
+        conn, at=now, action="erase.parent", actor=person.pseudonym, subject=person.pseudonym
+    )
     return chats
 
 
-def erase_family_parents_tx(conn: sqlite3.Connection, family_id: int) -> tuple[list[str], list[int]]:
+def erase_family_parents_tx(
+    conn: sqlite3.Connection, family_id: int
+) -> tuple[list[str], list[int]]:
     """Before a family is erased: parents who belong to no other family go with it."""
     names: list[str] = []
     chats: list[int] = []

@@ -37,7 +37,7 @@ ZONES = (
 """Where parents from rural China often work: at home in China, Japan or Korea, South-East Asia,
 the Gulf, Europe, Africa (one zone each is close enough for a weekly reminder)."""
 QUIET = ((21 * 60, 8 * 60), (23 * 60, 7 * 60), (8 * 60, 16 * 60))
-"""Quiet-hour choices (local minutes): evenings, late nights, or sleeping by day after a night shift."""
+"""Quiet-hour choices (local minutes): evenings, late nights, or asleep by day after night work."""
 CALL_MINUTES = (8 * 60, 12 * 60, 18 * 60, 19 * 60, 20 * 60, 21 * 60, 22 * 60)
 WEEK = 7 * 86_400
 SILENT_WEEKS = 3
@@ -106,9 +106,7 @@ def invite(
     conn: sqlite3.Connection, family: Family, *, actor: Person, now: int, expire_days: int
 ) -> onboarding.Link:
     """A one-time parent link for a family: a pending P- person until they agree."""
-    person_id = people.insert(
-        conn, pseudonym=new_pseudonym(conn, "parent"), role="parent", now=now
-    )
+    person_id = people.insert(conn, pseudonym=new_pseudonym(conn, "parent"), role="parent", now=now)
     person = people.by_id(conn, person_id)
     if person is None:  # inserted just above
         raise RuntimeError("parent row vanished")
@@ -122,7 +120,11 @@ def invite(
         created_by=actor.id,
     )
     audit.record(
-        conn, at=now, action="invite.parent", actor=actor.pseudonym, subject=family.pseudonym,
+        conn,
+        at=now,
+        action="invite.parent",
+        actor=actor.pseudonym,
+        subject=family.pseudonym,
         detail={"parent": person.pseudonym},
     )
     return link
@@ -269,7 +271,11 @@ def _consent(
         invites.clear_flow(conn, flow.chat_id)
         return Step("registered", taken)
     people.activate(
-        conn, person.id, telegram_user_id=user_id, chat_id=flow.chat_id, display_name=None,
+        conn,
+        person.id,
+        telegram_user_id=user_id,
+        chat_id=flow.chat_id,
+        display_name=None,
         lang=person.lang,
     )
     family_id = int(flow.data["family"])
@@ -281,7 +287,10 @@ def _consent(
     repo.link(conn, person.id, family_id, "parent", now)
     _next(conn, flow, now, step="relation")
     audit.record(
-        conn, at=now, action="parent.join", actor=person.pseudonym,
+        conn,
+        at=now,
+        action="parent.join",
+        actor=person.pseudonym,
         subject=None if family is None else family.pseudonym,
     )
     return Step("parent_relation", _require(conn, person.id))
@@ -296,9 +305,7 @@ def _require(conn: sqlite3.Connection, person_id: int) -> Person:
 
 def allowed_minutes(setting: repo.Settings) -> tuple[int, ...]:
     """The call times offered: those outside the parent's quiet hours."""
-    return tuple(
-        m for m in CALL_MINUTES if not in_quiet(m, setting.quiet_start, setting.quiet_end)
-    )
+    return tuple(m for m in CALL_MINUTES if not in_quiet(m, setting.quiet_start, setting.quiet_end))
 
 
 def set_slot(conn: sqlite3.Connection, person_id: int, weekday: int, minute: int, now: int) -> None:
