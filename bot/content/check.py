@@ -22,9 +22,9 @@ from bot.content.audio import AUDIO_FOLDER, MAX_SECONDS, AudioError, inspect_opu
 from bot.content.loader import YNode, read_yaml
 from bot.content.measures import check_measures
 from bot.content.models import (
+    PARENT_TRACK,
     PRACTICE_ANSWERS,
     REQUIRED_LANGUAGES,
-    PARENT_TRACK,
     TRACKS,
     CheckinSet,
     Lesson,
@@ -278,7 +278,7 @@ def _check_sequence(found: Inspection, listed: Mapping[str, int]) -> None:
     for lesson in found.lessons:
         if lesson.track == PARENT_TRACK:
             if lesson.id in listed:
-                message = f"'{lesson.id}' is a parents' lesson: it follows its own order, not this list"
+                message = f"'{lesson.id}' is a parents' lesson (own order): do not list it"
                 found.problems.append(Problem(file, listed[lesson.id], message))
             continue
         if lesson.id not in listed:

@@ -146,9 +146,7 @@ class Nudge:
 def can_take_lessons(person: Person | None) -> bool:
     """Lessons are for active caregivers and parents (a paused one may still open them)."""
     return (
-        person is not None
-        and person.role in ("caregiver", "parent")
-        and person.status == "active"
+        person is not None and person.role in ("caregiver", "parent") and person.status == "active"
     )
 
 

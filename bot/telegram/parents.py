@@ -37,6 +37,7 @@ from storage.people import Person
 
 log = logging.getLogger(__name__)
 PREFIX = views.PREFIX
+invite_button = views.invite_button
 JOIN_ACTIONS = ("lang", "ok", "rel", "tz", "qt", "day", "time")
 
 
