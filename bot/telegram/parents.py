@@ -462,11 +462,16 @@ async def _ask(
     parent = await runtime.db.run(lambda c: calls.may_ask(c, alert_id, parent_id, actor.id))
     if parent is None:
         return False
+    chat_id = query.message.chat.id if query.message else actor.id
     if action == "st":
         status = await runtime.db.run(lambda c: calls.call_status(c, alert_id, parent_id))
         if status is None:
             return False
-        await query.answer(views.status_text(content, lang, parent, status)[:190])
+        await query.answer()
+        await _send(
+            context, chat_id, views.status_text(content, lang, parent, status),
+            views.status_markup(content, lang, alert_id, parent_id),
+        )
         return True
     text = content.ui("parents.call_request", parent.lang)
     result = await runtime.db.tx(
@@ -479,7 +484,6 @@ async def _ask(
     await query.answer()
     if result.outcome == "queued":
         outbox_sender.wake(context.application)
-    chat_id = query.message.chat.id if query.message else actor.id
     status = await runtime.db.run(lambda c: calls.call_status(c, alert_id, parent_id))
     await _send(
         context,
