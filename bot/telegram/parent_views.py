@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from markupsafe import Markup
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.content import ContentBundle
@@ -86,7 +87,7 @@ def family_section(
     members: list[tuple[Person, str]],
     weeks: list[WeekContact],
     silent: bool,
-) -> str:
+) -> Markup:
     """The parents' lines of /family: who joined, both sides of 8 weeks, a no-contact watch."""
     lines = [content.ui("parents.family.title", lang)]
     if not members:
@@ -114,7 +115,7 @@ def family_section(
         )
     if silent:
         lines.append(content.ui("parents.family.silent", lang))
-    return "\n".join(lines)
+    return Markup("\n").join(lines)  # rendered, escaped texts: joining must not escape again
 
 
 def invite_button(content: ContentBundle, lang: str, family: Family) -> InlineKeyboardButton:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Any
 
+from markupsafe import Markup
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
@@ -514,7 +515,7 @@ async def offer_call(bot: Bot, runtime: Runtime, alert_id: int, chat_id: int, la
         log.warning("parent call offer not sent", extra={"error_type": type(exc).__name__})
 
 
-async def family_text(runtime: Runtime, family_id: int, lang: str) -> str:
+async def family_text(runtime: Runtime, family_id: int, lang: str) -> Markup:
     """The parents' section of a volunteer's /family summary."""
     now = runtime.ts()
 
