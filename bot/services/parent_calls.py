@@ -152,30 +152,31 @@ def history(conn: sqlite3.Connection, family_id: int, now: int) -> list[WeekCont
     ]
 
 
-def silent_weeks(weeks: list[WeekContact]) -> int:
-    """How many finished weeks in a row, newest first, nobody reported talking."""
-    count = 0
-    for week in reversed(weeks[:-1]):  # the current week is not over yet
-        if week.child == "yes" or week.parent == "yes":
+def silent_run(weeks: list[WeekContact], since: str) -> list[WeekContact]:
+    """The finished weeks after `since` (the join week) in which nobody reported talking,
+    counted back from the newest; the current week is not over and does not count."""
+    run: list[WeekContact] = []
+    for week in reversed(weeks[:-1]):
+        if week.period <= since or week.child == "yes" or week.parent == "yes":
             break
-        count += 1
-    return count
+        run.insert(0, week)
+    return run
 
 
 def watch_tx(conn: sqlite3.Connection, content: ContentBundle, now: int) -> int:
-    """Three finished weeks without contact → a watch item per child (digest, family view)."""
+    """Three finished weeks without contact → one watch item per child and silent stretch
+    (shown in the digest and in /family, never as a card)."""
     raised = 0
     for family in repo.families_with_parents(conn):
         zone = svc.zone_of(family.timezone)
         joined = conn.execute(
             "SELECT MIN(joined_at) FROM parent_families WHERE family_id = ?", (family.id,)
         ).fetchone()[0]
-        if joined is None or now - int(joined) < (svc.SILENT_WEEKS + 1) * svc.WEEK:
+        if joined is None:
             continue
-        weeks = history(conn, family.id, now)
-        if silent_weeks(weeks) < svc.SILENT_WEEKS:
+        run = silent_run(history(conn, family.id, now), svc.period_at(int(joined), zone))
+        if len(run) < svc.SILENT_WEEKS:
             continue
-        last = svc.period_at(now - svc.WEEK, zone)
         for record in families.children_of(conn, family.id):
             created = raise_alert_tx(
                 conn,
@@ -185,7 +186,7 @@ def watch_tx(conn: sqlite3.Connection, content: ContentBundle, now: int) -> int:
                 level=RiskLevel.WATCH,
                 category="no_parent_contact",
                 reasons=[{"code": "no_parent_contact", "weeks": svc.SILENT_WEEKS}],
-                source=f"parents:silent:{last}",
+                source=f"parents:silent:{run[0].period}",
                 now=now,
             )
             raised += created is not None

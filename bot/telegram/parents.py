@@ -470,7 +470,9 @@ async def _ask(
             return False
         await query.answer()
         await _send(
-            context, chat_id, views.status_text(content, lang, parent, status),
+            context,
+            chat_id,
+            views.status_text(content, lang, parent, status),
             views.status_markup(content, lang, alert_id, parent_id),
         )
         return True

@@ -49,9 +49,7 @@ async def test_two_parents_in_one_family(harness: Harness) -> None:
     await family(harness)
     await parent_joins(harness, who="mother", relation="妈妈")
     await parent_joins(harness, who="father", relation="爸爸")
-    found = await rows(
-        harness, "SELECT relation FROM parent_families ORDER BY relation"
-    )
+    found = await rows(harness, "SELECT relation FROM parent_families ORDER BY relation")
     assert found == [("father",), ("mother",)]
 
 
@@ -59,7 +57,11 @@ async def test_one_parent_in_two_families(harness: Harness) -> None:
     """Siblings with different carers: a parent already joined adds the second family by link."""
     await family(harness)
     await family(
-        harness, caregiver="volunteer2", child="stranger", volunteer="admin", suffix="2",
+        harness,
+        caregiver="volunteer2",
+        child="stranger",
+        volunteer="admin",
+        suffix="2",
         label="西村小学",
     )
     await parent_joins(harness)

@@ -100,7 +100,11 @@ async def test_a_parent_of_two_families_gets_one_reminder_per_family(harness: Ha
     """A parent whose children live with different carers is reminded to call each."""
     await family(harness)
     await family(
-        harness, caregiver="volunteer2", child="stranger", volunteer="admin", suffix="2",
+        harness,
+        caregiver="volunteer2",
+        child="stranger",
+        volunteer="admin",
+        suffix="2",
         label="西村小学",
     )
     await parent_joins(harness, day="星期日", time="20:00")
@@ -138,7 +142,11 @@ async def test_a_forged_report_for_another_family_is_refused(harness: Harness) -
     """A "we talked" press naming a family the parent does not belong to changes nothing."""
     await family(harness)
     other = await family(
-        harness, caregiver="volunteer2", child="stranger", volunteer="admin", suffix="2",
+        harness,
+        caregiver="volunteer2",
+        child="stranger",
+        volunteer="admin",
+        suffix="2",
         label="西村小学",
     )
     await parent_joins(harness)
@@ -156,6 +164,8 @@ async def test_a_blocked_parent_is_marked_unreachable(harness: Harness) -> None:
     await parent_joins(harness, day="星期日", time="20:00")
     harness.sim.block(harness.user_id("mother"))
     await jump_to(harness, datetime(2026, 1, 11, 12, 1, tzinfo=UTC))
-    found = await rows(harness, "SELECT unreachable_at IS NOT NULL FROM people WHERE role = 'parent'")
+    found = await rows(
+        harness, "SELECT unreachable_at IS NOT NULL FROM people WHERE role = 'parent'"
+    )
     assert found == [(1,)]
     assert (await rows(harness, "SELECT status FROM outbox WHERE kind = 'parent'")) == [("dead",)]
