@@ -26,7 +26,8 @@ async def test_sharing_is_off_by_default(harness: Harness) -> None:
     await family(harness)
     await parent_joins(harness, day="星期日", time="20:00")
     reminder = await week_with_checkin(harness)
-    assert "心情" not in reminder and "🙂" not in reminder
+    assert "心情" not in reminder
+    assert "🙂" not in reminder
 
 
 async def test_the_child_explains_and_turns_it_on(harness: Harness) -> None:
