@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.content import load_content
 from bot.content.check import check_content
-from bot.harness import REPO_CONTENT, Harness
+from bot.harness import REPO_CONTENT, VOLUNTEER_CHAT_ID, Harness
 from bot.services import digest
 from tests.checkins.answering import answer_all
 from tests.factories import make_family
@@ -89,3 +89,15 @@ async def test_a_parent_takes_the_parents_lessons(harness: Harness) -> None:
     await harness.say("mother", "/lessons")
     assert "在外的爸妈" in texts(harness, "mother")[-1]
     assert await rows(harness, "SELECT lesson_id FROM lesson_progress") == [("parents-calls",)]
+
+
+async def test_a_parents_help_request_names_their_family(harness: Harness) -> None:
+    """ "Ask a volunteer" in a parent's lesson posts a card naming a parent and the family."""
+    await family(harness)
+    await parent_joins(harness)
+    await harness.say("mother", "/next")
+    await harness.press("mother", "找志愿者")
+    card = harness.sim.bot_messages(VOLUNTEER_CHAT_ID)[-1].plain_text
+    assert "在外的爸妈 P-" in card
+    assert "F-TST9" in card
+    assert "V-TST9" in card
