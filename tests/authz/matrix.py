@@ -1,6 +1,8 @@
 """The expected table: who may do what, where — written from the issues and the help texts.
 
-Sources: issue 4 (only admins /invite; volunteers and admins /newfamily, /family, /nickname,
+Sources: issue 15 (parents working away: their own links, /calltime, reminders, lessons,
+/deleteme; a child's /sharing; the parent link from /family for the family's volunteer, an admin
+or its grandparent; only the claimer asks a parent to call), issue 4 (only admins /invite; volunteers and admins /newfamily, /family, /nickname,
 /erase, a volunteer managing only their own families and admins all; caregivers /next,
 /lessons, /deleteme; /stop and /resume "for that person", so for everyone registered;
 the emergency card (/emergency, issue 14) for anyone in a private chat, strangers included;
@@ -287,8 +289,10 @@ BUTTONS: tuple[Action, ...] = (
     Action("ls:next", "ls:next", private("caregiver"), changed("lesson_progress")),
     Action("ls:ans", "ls:ans", private("caregiver"), changed("lesson_progress")),
     Action("ls:fu", "ls:fu", private("caregiver"), changed("lesson_progress")),
-    Action("ls:go", "ls:go", private("caregiver"), buttons("ls:")),
-    Action("ls:help", "ls:help", private("caregiver"), changed("help_requests")),
+    # A parent takes lessons too (issue 15): "continue" opens their own next lesson, and "ask a
+    # volunteer" is theirs to press from any lesson screen.
+    Action("ls:go", "ls:go", private("caregiver", "parent"), buttons("ls:")),
+    Action("ls:help", "ls:help", private("caregiver", "parent"), changed("help_requests")),
     Action("ls:say", "ls:say", private("caregiver"), _voiced),
     Action("vo", "vo", private("caregiver"), changed("voice_mode")),
     # Follow-through: the day to try the practice, and how it went.
@@ -320,8 +324,8 @@ BUTTONS: tuple[Action, ...] = (
     Action("pa:lang", "pa:lang", private("stranger"), changed("conversation_state")),
     Action("pa:ok", "pa:ok", private("stranger"), changed("parents")),
     Action("pa:rel", "pa:rel", private("stranger"), changed("parent_families")),
-    Action("pa:tz", "pa:tz", private("stranger"), changed("parents")),
-    Action("pa:qt", "pa:qt", private("stranger"), changed("parents")),
+    Action("pa:tz", "pa:tz", private("stranger"), changed("parents", "conversation_state")),
+    Action("pa:qt", "pa:qt", private("stranger"), changed("parents", "conversation_state")),
     Action("pa:day", "pa:day", private("stranger"), changed("conversation_state")),
     Action("pa:time", "pa:time", private("stranger"), changed("parents")),
     Action("pa:talk", "pa:talk", private("parent"), changed("parent_calls")),
