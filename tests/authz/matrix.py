@@ -2,7 +2,8 @@
 
 Sources: issue 15 (parents working away: their own links, /calltime, reminders, lessons,
 /deleteme; a child's /sharing; the parent link from /family for the family's volunteer, an admin
-or its grandparent; only the claimer asks a parent to call), issue 4 (only admins /invite; volunteers and admins /newfamily, /family, /nickname,
+or its grandparent; only the claimer asks a parent to call), issue 4 (only admins /invite;
+volunteers and admins /newfamily, /family, /nickname,
 /erase, a volunteer managing only their own families and admins all; caregivers /next,
 /lessons, /deleteme; /stop and /resume "for that person", so for everyone registered;
 the emergency card (/emergency, issue 14) for anyone in a private chat, strangers included;
