@@ -16,7 +16,7 @@ from bot.content.loader import YMap, YNode, YScalar, YSeq, read_yaml
 from bot.content.problems import Problem
 
 FILE = Path("parents") / "starters.yaml"
-SEASONS = ("exams", "term_start", "spring_festival")
+SEASONS = ("exams", "term_start", "spring_festival", "mid_autumn")
 AGES = ("any", "10-12", "13-16")
 _WINDOW = re.compile(r"^(\d{4}-)?\d{2}-\d{2}\.\.(\d{4}-)?\d{2}-\d{2}$")
 
