@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from markupsafe import Markup
-from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, filters
@@ -25,8 +25,8 @@ from bot.runtime import Runtime
 from bot.services import onboarding as onboarding_service
 from bot.services import parent_calls as calls
 from bot.services import parents as svc
-from bot.services.onboarding import Screen
 from bot.telegram import outbox_sender
+from bot.telegram import parent_join as join
 from bot.telegram import parent_views as views
 from bot.telegram.callbacks import CallbackDataError, pattern, unpack
 from bot.telegram.context import RUNTIME_KEY, App, Caller, Ctx, caller_of, runtime_of
@@ -39,7 +39,8 @@ from storage.people import Person
 log = logging.getLogger(__name__)
 PREFIX = views.PREFIX
 invite_button = views.invite_button
-JOIN_ACTIONS = ("lang", "ok", "rel", "tz", "qt", "day", "time")
+show = join.show
+"""Onboarding's link handler shows the parent screens it gets back through this."""
 
 
 def register(app: App) -> None:
@@ -64,127 +65,6 @@ def _final(fn: HandlerFn) -> HandlerFn:
     return run
 
 
-async def _send(
-    context: Ctx, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None
-) -> Message:
-    return await context.bot.send_message(
-        chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
-    )
-
-
-def _rows(
-    runtime: Runtime, lang: str, action: str, choices: list[tuple[str, str]], width: int = 2
-) -> InlineKeyboardMarkup:
-    content = runtime.content
-    buttons = [
-        InlineKeyboardButton(content.ui_label(key, lang), callback_data=f"{PREFIX}:{action}:0:{v}")
-        for key, v in choices
-    ]
-    return InlineKeyboardMarkup([buttons[i : i + width] for i in range(0, len(buttons), width)])
-
-
-def _slot_text(runtime: Runtime, lang: str, weekday: int, minute: int) -> dict[str, str]:
-    return {
-        "weekday": runtime.content.ui_label(f"onboarding.weekday.{weekday}", lang),
-        "time": f"{minute // 60:02d}:{minute % 60:02d}",
-    }
-
-
-# --- joining ------------------------------------------------------------------------------
-
-
-async def show(context: Ctx, chat_id: int, screen: Screen) -> None:
-    """Screens of the parent flow that onboarding's link handler returned."""
-    runtime = runtime_of(context)
-    content = runtime.content
-    person = screen.person
-    if screen.name == "parent_added" and person is not None:
-        await _send(context, chat_id, content.ui("parents.added", person.lang))
-    elif screen.name == "parent_lang" and person is not None:
-        text = "\n\n".join(content.ui("onboarding.lang.prompt", code) for code in ("zh", "en"))
-        choices = [(f"onboarding.lang.{code}", code) for code in onboarding_service.LANGUAGES]
-        await _send(context, chat_id, text, _rows(runtime, "zh", "lang", choices))
-
-
-async def _show_step(context: Ctx, chat_id: int, step: svc.Step) -> None:
-    runtime = runtime_of(context)
-    content = runtime.content
-    lang = step.person.lang
-    name = step.screen
-    if name == "parent_consent":
-        choices = [("onboarding.button.agree", "y"), ("onboarding.button.decline", "n")]
-        await _send(
-            context,
-            chat_id,
-            content.ui("parents.consent", lang),
-            _rows(runtime, lang, "ok", choices),
-        )
-    elif name == "parent_declined":
-        await _send(context, chat_id, content.ui("parents.declined", lang))
-    elif name == "parent_relation":
-        choices = [(f"parents.relation.{r}", r) for r in svc.RELATIONS]
-        await _send(
-            context,
-            chat_id,
-            content.ui("parents.relation.prompt", lang),
-            _rows(runtime, lang, "rel", choices),
-        )
-    elif name == "parent_zone":
-        choices = [(f"parents.zone.{i}", str(i)) for i in range(len(svc.ZONES))]
-        await _send(
-            context,
-            chat_id,
-            content.ui("parents.zone.prompt", lang),
-            _rows(runtime, lang, "tz", choices),
-        )
-    elif name == "parent_quiet":
-        choices = [(f"parents.quiet.{i}", str(i)) for i in range(len(svc.QUIET))]
-        await _send(
-            context,
-            chat_id,
-            content.ui("parents.quiet.prompt", lang),
-            _rows(runtime, lang, "qt", choices, width=1),
-        )
-    elif name == "parent_day":
-        await _send(
-            context,
-            chat_id,
-            content.ui("parents.day.prompt", lang),
-            _day_rows(runtime, lang, "day"),
-        )
-    elif name == "parent_time" and step.setting is not None:
-        await _send(
-            context,
-            chat_id,
-            content.ui("parents.time.prompt", lang),
-            _time_rows(step.setting, "time", "0"),
-        )
-    elif name == "parent_done" and step.setting is not None:
-        setting = step.setting
-        slot = _slot_text(runtime, lang, setting.call_weekday or 0, setting.call_minute or 0)
-        await _send(context, chat_id, content.ui("parents.done", lang, **slot))
-        from bot.telegram.onboarding import set_chat_commands  # the menus live there
-
-        await set_chat_commands(context.bot, content, chat_id, "parent", lang)
-    elif name == "registered":
-        await _send(context, chat_id, content.ui("onboarding.link.registered", lang))
-
-
-def _day_rows(runtime: Runtime, lang: str, action: str) -> InlineKeyboardMarkup:
-    choices = [(f"onboarding.weekday.{d}", str(d)) for d in range(7)]
-    return _rows(runtime, lang, action, choices, width=4)
-
-
-def _time_rows(setting: repo.Settings, action: str, target: str) -> InlineKeyboardMarkup:
-    buttons = [
-        InlineKeyboardButton(
-            f"{m // 60:02d}:{m % 60:02d}", callback_data=f"{PREFIX}:{action}:{target}:{m}"
-        )
-        for m in svc.allowed_minutes(setting)
-    ]
-    return InlineKeyboardMarkup([buttons[i : i + 4] for i in range(0, len(buttons), 4)])
-
-
 # --- commands -----------------------------------------------------------------------------
 
 
@@ -204,11 +84,11 @@ async def calltime(update: Update, context: Ctx) -> None:
         )
         await message.reply_text(text, parse_mode=ParseMode.HTML)
         return
-    await _send(
+    await join.send(
         context,
         message.chat.id,
         content.ui("parents.day.prompt", caller.lang),
-        _day_rows(runtime, caller.lang, "sday"),
+        join.day_rows(runtime, caller.lang, "sday"),
     )
 
 
@@ -234,7 +114,7 @@ async def sharing(update: Update, context: Ctx) -> None:
         await message.reply_text(text, parse_mode=ParseMode.HTML)
         return
     on = await runtime.db.run(lambda c: repo.sharing(c, child.id))
-    await _send(context, message.chat.id, *_sharing_screen(runtime, child, on))
+    await join.send(context, message.chat.id, *_sharing_screen(runtime, child, on))
 
 
 def _sharing_screen(runtime: Runtime, child: Person, on: bool) -> tuple[str, InlineKeyboardMarkup]:
@@ -276,8 +156,8 @@ async def on_button(update: Update, context: Ctx) -> None:
         return
     action, value = press.parts[0], press.parts[2]
     handled = False
-    if action in JOIN_ACTIONS and target == 0:
-        handled = await _join(update, context, query, action, value)
+    if action in join.ACTIONS and target == 0:
+        handled = await join.press(update, context, query, action, value)
     elif action == "talk":
         handled = await _talk(context, query, caller, target, value)
     elif action == "share":
@@ -297,44 +177,6 @@ async def _stale(query: CallbackQuery, context: Ctx, lang: str) -> None:
     await query.answer(runtime_of(context).content.ui_label("basics.stale_button", lang))
 
 
-async def _retire(query: CallbackQuery) -> None:
-    try:
-        await query.edit_message_reply_markup(reply_markup=None)
-    except TelegramError as exc:  # cosmetic
-        log.info("pressed message not edited", extra={"error_type": type(exc).__name__})
-
-
-async def _join(
-    update: Update, context: Ctx, query: CallbackQuery, action: str, value: str
-) -> bool:
-    runtime = runtime_of(context)
-    user = query.from_user
-    chat_id = query.message.chat.id if query.message else user.id
-    quiet = runtime.config.quiet_hours
-    default_quiet = (
-        quiet.start.hour * 60 + quiet.start.minute,
-        quiet.end.hour * 60 + quiet.end.minute,
-    )
-    step = await runtime.db.tx(
-        lambda c: svc.join_step(
-            c,
-            chat_id=chat_id,
-            user_id=user.id,
-            action=action,
-            value=value,
-            now=runtime.ts(),
-            default_quiet=default_quiet,
-        )
-    )
-    if step is None:
-        return False
-    await query.answer()
-    await _retire(query)
-    log.info("parent joining", extra={"screen": step.screen})
-    await _show_step(context, chat_id, step)
-    return True
-
-
 async def _talk(
     context: Ctx, query: CallbackQuery, caller: Caller, family_id: int, value: str
 ) -> bool:
@@ -351,10 +193,10 @@ async def _talk(
     if not done:
         return False
     await query.answer()
-    await _retire(query)
+    await join.retire(query)
     key = "parents.talked.thanks" if answer == "y" else "parents.not_talked.reply"
     if query.message is not None:
-        await _send(context, query.message.chat.id, runtime.content.ui(key, parent.lang))
+        await join.send(context, query.message.chat.id, runtime.content.ui(key, parent.lang))
     return True
 
 
@@ -374,10 +216,10 @@ async def _share(
     on = value == "on"
     await runtime.db.tx(lambda c: repo.set_sharing(c, child.id, on, runtime.ts()))
     await query.answer()
-    await _retire(query)
+    await join.retire(query)
     if query.message is not None:
         key = "parents.sharing.done_on" if on else "parents.sharing.done_off"
-        await _send(context, query.message.chat.id, runtime.content.ui(key, child.lang))
+        await join.send(context, query.message.chat.id, runtime.content.ui(key, child.lang))
     log.info("mood sharing changed", extra={"on": on})
     return True
 
@@ -395,12 +237,12 @@ async def _slot(
         if setting is None or int(value) > 6:
             return False
         await query.answer()
-        await _retire(query)
-        await _send(
+        await join.retire(query)
+        await join.send(
             context,
             chat_id,
             runtime.content.ui("parents.time.prompt", parent.lang),
-            _time_rows(setting, "stime", value),
+            join.time_rows(setting, "stime", value),
         )
         return True
     changed = await runtime.db.tx(
@@ -409,9 +251,11 @@ async def _slot(
     if changed is None:
         return False
     await query.answer()
-    await _retire(query)
-    slot = _slot_text(runtime, parent.lang, target, int(value))
-    await _send(context, chat_id, runtime.content.ui("parents.calltime.set", parent.lang, **slot))
+    await join.retire(query)
+    slot = join.slot_text(runtime, parent.lang, target, int(value))
+    await join.send(
+        context, chat_id, runtime.content.ui("parents.calltime.set", parent.lang, **slot)
+    )
     return True
 
 
@@ -445,7 +289,7 @@ async def _invite(context: Ctx, query: CallbackQuery, caller: Caller, family_id:
         until=f"{until:%Y-%m-%d}",
     )
     if query.message is not None:
-        await _send(context, query.message.chat.id, text)
+        await join.send(context, query.message.chat.id, text)
     log.info("parent link made", extra={"family": family.pseudonym})
     return True
 
@@ -469,7 +313,7 @@ async def _ask(
         if status is None:
             return False
         await query.answer()
-        await _send(
+        await join.send(
             context,
             chat_id,
             views.status_text(content, lang, parent, status),
@@ -488,7 +332,7 @@ async def _ask(
     if result.outcome == "queued":
         outbox_sender.wake(context.application)
     status = await runtime.db.run(lambda c: calls.call_status(c, alert_id, parent_id))
-    await _send(
+    await join.send(
         context,
         chat_id,
         views.status_text(content, lang, result.parent, status),
@@ -546,7 +390,7 @@ async def caregiver_family(update: Update, context: Ctx, caller: Caller) -> None
     if family is None:
         return
     keyboard = InlineKeyboardMarkup([[views.invite_button(runtime.content, person.lang, family)]])
-    await _send(
+    await join.send(
         context,
         message.chat.id,
         runtime.content.ui("parents.caregiver_family", person.lang),
