@@ -44,6 +44,8 @@ CAST = (
     Persona("child", 1004, "小明"),
     Persona("stranger", 1005, "Stranger"),
     Persona("volunteer2", 1006, "Zhang Min"),
+    Persona("mother", 1011, "李梅"),
+    Persona("father", 1012, "王强"),
 )
 VOLUNTEER_CHAT_ID = -4001
 UNKNOWN_GROUP_ID = -4999

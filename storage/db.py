@@ -215,14 +215,24 @@ def apply_migrations(conn: sqlite3.Connection, migrations: list[Migration]) -> l
             f"{migration.sql}\n;"
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES "
             f"({migration.version}, '{migration.name}', CAST(strftime('%s','now') AS INTEGER));\n"
-            "COMMIT;"
         )
+        # Foreign keys are off while a migration runs (SQLite's documented way to rebuild a
+        # table: dropping the old one must not cascade) and checked before it commits.
+        conn.execute("PRAGMA foreign_keys=OFF")
         try:
             conn.executescript(script)
+            broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise sqlite3.IntegrityError(
+                    f"migration {migration.version} broke {len(broken)} foreign keys"
+                )
+            conn.execute("COMMIT")
         except sqlite3.Error:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+        finally:
+            conn.execute("PRAGMA foreign_keys=ON")
         log.info(
             "applied migration", extra={"version": migration.version, "migration": migration.name}
         )

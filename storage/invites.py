@@ -69,8 +69,12 @@ def mark_used(conn: sqlite3.Connection, token_hash: str, now: int) -> bool:
 
 
 def drop_unused_for_family(conn: sqlite3.Connection, family_id: int) -> int:
-    """Invalidate every unused link of a family (before fresh ones are made)."""
-    cur = conn.execute("DELETE FROM invites WHERE family_id = ? AND used_at IS NULL", (family_id,))
+    """Invalidate every unused caregiver and child link of a family (before fresh ones are made);
+    parent links are made one by one on request and stay."""
+    cur = conn.execute(
+        "DELETE FROM invites WHERE family_id = ? AND used_at IS NULL AND role != 'parent'",
+        (family_id,),
+    )
     return cur.rowcount
 
 

@@ -189,9 +189,15 @@ def family_export(conn: sqlite3.Connection, family_pseudonym: str) -> dict[str, 
         return None
     family = _dicts_of([family_row])[0]
     members = _dicts(
-        conn.execute("SELECT * FROM people WHERE family_id = ? ORDER BY id", (family["id"],))
+        conn.execute(
+            "SELECT * FROM people WHERE family_id = ? OR id IN"
+            " (SELECT parent_id FROM parent_families WHERE family_id = ?) ORDER BY id",
+            (family["id"], family["id"]),
+        )
     )
-    tables = _linked_rows(conn, {"families": [family], "people": members})
+    tables = _only_this_family(
+        _linked_rows(conn, {"families": [family], "people": members}), int(family["id"])
+    )
     alert_ids = [int(r["id"]) for r in tables.get("alerts", [])]
     tokens = [str(family["pseudonym"])] + [str(p["pseudonym"]) for p in members]
     tokens += [f"A-{i}" for i in alert_ids]
@@ -199,10 +205,25 @@ def family_export(conn: sqlite3.Connection, family_pseudonym: str) -> dict[str, 
         "family": family,
         "people": members,
         "tables": tables,
-        "outbox": _outbox_rows(conn, family_chats(conn, int(family["id"])), alert_ids),
+        "outbox": _outbox_rows(
+            conn,
+            family_chats(conn, int(family["id"]))
+            + [int(p["chat_id"]) for p in members if p["role"] == "parent" and p["chat_id"]],
+            alert_ids,
+        ),
         "audit_log": _audit_rows(conn, tokens),
         "other_people": _referenced_people(conn, family, members, tables),
     }
+
+
+def _only_this_family(
+    tables: dict[str, list[dict[str, Any]]], family_id: int
+) -> dict[str, list[dict[str, Any]]]:
+    """A parent of siblings in two families: rows about the other family stay out."""
+    for name in ("parent_families", "parent_calls"):
+        if name in tables:
+            tables[name] = [r for r in tables[name] if r.get("family_id") == family_id]
+    return {name: rows for name, rows in tables.items() if rows}
 
 
 def _dicts_of(rows: Iterable[sqlite3.Row]) -> list[dict[str, Any]]:

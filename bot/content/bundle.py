@@ -9,6 +9,7 @@ from types import MappingProxyType
 from bot.content.check import inspect_content
 from bot.content.models import (
     FALLBACK_LANGUAGE,
+    PARENT_TRACK,
     TRACKS,
     CheckinSet,
     Lesson,
@@ -53,7 +54,11 @@ class ContentBundle:
         self._checkins: Mapping[str, CheckinSet] = MappingProxyType(dict(checkins))
         self._ui: Mapping[str, Localized] = MappingProxyType(dict(ui))
         self._renderer = renderer or Renderer()
-        self._sequence = tuple(self._by_id[i] for i in sequence if i in self._by_id)
+        self._sequence = tuple(
+            self._by_id[i]
+            for i in sequence
+            if i in self._by_id and self._by_id[i].track != PARENT_TRACK
+        )
 
     @property
     def sequence(self) -> tuple[Lesson, ...]:
@@ -67,8 +72,13 @@ class ContentBundle:
 
     @property
     def tracks(self) -> tuple[str, ...]:
-        """The tracks that have lessons, in the fixed track order."""
-        return tuple(track for track in TRACKS if self._by_track[track])
+        """The grandparents' tracks that have lessons, in the fixed track order."""
+        return tuple(t for t in TRACKS if self._by_track[t] and t != PARENT_TRACK)
+
+    @property
+    def parent_lessons(self) -> tuple[Lesson, ...]:
+        """The parents' track, in its lessons' own order."""
+        return self._by_track[PARENT_TRACK]
 
     @property
     def checkins(self) -> Mapping[str, CheckinSet]:

@@ -17,11 +17,12 @@ from typing import TypeVar
 
 import jinja2
 
-from bot.content import telegram_html
+from bot.content import starters, telegram_html
 from bot.content.audio import AUDIO_FOLDER, MAX_SECONDS, AudioError, inspect_opus
 from bot.content.loader import YNode, read_yaml
 from bot.content.measures import check_measures
 from bot.content.models import (
+    PARENT_TRACK,
     PRACTICE_ANSWERS,
     REQUIRED_LANGUAGES,
     TRACKS,
@@ -204,6 +205,7 @@ def inspect_content(root: Path, *, step_limit: int | None = None) -> Inspection:
     _check_callback_data(found)
     _check_crisis(found)
     found.problems.extend(check_measures(found.checkins))
+    found.problems.extend(starters.load(root)[1])
     found.problems.sort()
     return found
 
@@ -274,6 +276,11 @@ def _check_sequence(found: Inspection, listed: Mapping[str, int]) -> None:
             )
     line = sequence.origin.at("lessons").line
     for lesson in found.lessons:
+        if lesson.track == PARENT_TRACK:
+            if lesson.id in listed:
+                message = f"'{lesson.id}' is a parents' lesson (own order): do not list it"
+                found.problems.append(Problem(file, listed[lesson.id], message))
+            continue
         if lesson.id not in listed:
             found.problems.append(
                 Problem(

@@ -14,8 +14,12 @@ from types import MappingProxyType
 
 from bot.levels import RiskLevel
 
-TRACKS: tuple[str, ...] = ("homework", "stress", "feelings", "connection", "safety")
+TRACKS: tuple[str, ...] = ("homework", "stress", "feelings", "connection", "safety", "parents")
 """Lesson tracks in the order the bot offers them."""
+
+PARENT_TRACK = "parents"
+"""The track for parents working away: offered to parents only, in its own `order`, and not
+listed in the grandparents' sequence file."""
 
 FALLBACK_LANGUAGE = "zh"
 """The first language of every family: used when a text or a person's language is unknown."""

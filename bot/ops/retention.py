@@ -7,6 +7,9 @@ child with an alert still open or claimed keeps their words until it is resolved
 items do not wait: the alert desk does not show them). The audit log records how many texts
 went, never which.
 
+Parents' weekly call reports ("we talked" / "not this week") are kept `CALL_REPORT_WEEKS`:
+the volunteer's family view shows eight weeks, the no-contact watch three.
+
 The ids of check-in exchange messages (kept to delete an exchange from the chat) go after
 `EXCHANGE_IDS_DAYS`: Telegram lets a bot delete a message for 48 hours only, and unpruned
 they would be the largest table after a year.
@@ -16,11 +19,14 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from datetime import UTC, datetime
 
 from storage import audit, maintenance, reading
+from storage import parents as parents_repo
 
 log = logging.getLogger(__name__)
 DAY = 24 * 60 * 60
+CALL_REPORT_WEEKS = 26
 EXCHANGE_IDS_DAYS = 3
 """Days the message ids of a check-in exchange are kept: Telegram's 48-hour deletion window
 and a day's margin for a deletion retried after downtime."""
@@ -37,6 +43,8 @@ def apply_tx(conn: sqlite3.Connection, *, now: int, days: int) -> int:
         conn, at=now, action="retention", actor="system", detail={"texts_deleted": deleted}
     )
     pruned = maintenance.prune_exchange_messages(conn, before=now - EXCHANGE_IDS_DAYS * DAY)
+    year, week, _ = datetime.fromtimestamp(now - CALL_REPORT_WEEKS * 7 * DAY, UTC).isocalendar()
+    pruned += parents_repo.forget_calls_before(conn, f"{year}-W{week:02d}")
     log.info(
         "retention",
         extra={"texts_deleted": deleted, "days": days, "exchange_ids_deleted": pruned},

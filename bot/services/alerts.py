@@ -28,6 +28,7 @@ from bot.services.pseudonyms import new_pseudonym
 from bot.services.reporters import reporter_role
 from storage import alerts, audit, families, outbox, people
 from storage import cards as cards_repo
+from storage import parents as parents_repo
 from storage.alerts import Alert, Coordinator, Note, Written
 from storage.families import Family
 from storage.people import Person
@@ -212,6 +213,8 @@ def _create_tx(
     if person is None:
         raise LookupError(f"no person {person_id}")
     family = families.get(conn, person.family_id) if person.family_id else None
+    if family is None and person.role == "parent":  # a parent's help request: their family
+        family = next(iter(parents_repo.families_of(conn, person.id)), None)
     posted = kind == "help_request" or level >= POSTED_LEVEL
     stored_level = max(level, POSTED_LEVEL) if kind == "help_request" else level
     alert_id = alerts.insert(
@@ -361,6 +364,8 @@ def card_tx(
     pseudonym = person.pseudonym if person else "-"
     if person is not None and person.role == "caregiver":
         lines.append(ui("alerts.card.caregiver", lang, person=pseudonym))
+    elif person is not None and person.role == "parent":
+        lines.append(ui("alerts.card.parent", lang, person=pseudonym))
     elif child is not None and child.age_band:
         lines.append(ui("alerts.card.child", lang, person=pseudonym, age=child.age_band))
     else:

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from bot.levels import RiskLevel
 from bot.services.alerts import OUTCOMES, outcome_label, period_of
 from bot.services.charts import DigestWeek
+from bot.services.parent_calls import VillageContact, contact_by_village
 from bot.services.reading import ReadNumbers, read_numbers
 from storage import alerts, outbox
 from storage.alerts import Coordinator
@@ -74,6 +75,8 @@ class Digest:
     history: list[DigestWeek]
     reading: ReadNumbers = field(default_factory=lambda: ReadNumbers(0, None))
     """Reading-list items read this week and the median hours they waited."""
+    contact: list[VillageContact] = field(default_factory=list)
+    """Per village: families where the child or a parent reported talking this week."""
 
 
 def collect_tx(conn: sqlite3.Connection, week: Week, zone: ZoneInfo) -> Digest:
@@ -105,6 +108,7 @@ def collect_tx(conn: sqlite3.Connection, week: Week, zone: ZoneInfo) -> Digest:
         watch_children=alerts.watch_level_children(conn, week.period, week.start, week.end),
         history=history,
         reading=read_numbers(conn, week.start, week.end),
+        contact=contact_by_village(conn, week.period),
     )
 
 
@@ -172,6 +176,19 @@ def render(content: ContentBundle, digest: Digest, lang: str) -> str:
         lines.append(ui("alerts.digest.watch", lang, children=", ".join(digest.watch_children)))
     else:
         lines.append(ui("alerts.digest.watch_none", lang))
+    if digest.contact:
+        lines.append(ui("parents.digest.title", lang))
+    for village in digest.contact:
+        lines.append(
+            ui(
+                "parents.digest.village",
+                lang,
+                village=village.village,
+                contacted=village.contacted,
+                families=village.families,
+                percent=_percent(village.contacted, village.families),
+            )
+        )
     return "\n".join(lines)
 
 

@@ -7,7 +7,11 @@
   caregiver. A child on the caregiver's shared phone is erased too: Qiao could reach them
   only through the caregiver's account, which is gone.
 - A volunteer's (or admin's) /erase F-XXXX removes the whole family: every member, their
-  links, consents, check-ins, alerts (all by cascade) and their chats' traces.
+  links, consents, check-ins, alerts (all by cascade) and their chats' traces. A parent who
+  belongs to no other family goes too; a parent of siblings in another family stays, without
+  this family.
+- A parent's /deleteme removes their row (settings, families, call reports by cascade) and
+  their chat's traces; the families stay.
 
 The chat ids returned are for resetting Telegram's command menus right away; they are never
 stored or logged.
@@ -18,6 +22,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from bot.services import parent_calls
 from storage import audit, erasure, families, people
 
 
@@ -77,6 +82,9 @@ def erase_family(
     members = [p.pseudonym for p in people.in_family(conn, family.id)]
     chats = tuple(erasure.family_chats(conn, family.id))
     states, outbox_rows = erasure.delete_chat_traces(conn, chats)
+    parents_gone, parent_chats = parent_calls.erase_family_parents_tx(conn, family.id)
+    members += parents_gone
+    chats += tuple(parent_chats)
     outbox_rows += erasure.delete_family_cards(conn, family.id)
     erasure.delete_family(conn, family.id)
     audit.record(
@@ -93,3 +101,12 @@ def erase_family(
         },
     )
     return Erased(family.pseudonym, len(members), states, outbox_rows, chats)
+
+
+def erase_parent(conn: sqlite3.Connection, person_id: int, *, now: int) -> Erased | None:
+    """Erase a parent at their own request; None if there is no such parent."""
+    person = people.by_id(conn, person_id)
+    chats = parent_calls.erase_parent_tx(conn, person_id, now=now)
+    if person is None or chats is None:
+        return None
+    return Erased(person.pseudonym, 1, 0, 0, chats)

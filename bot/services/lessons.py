@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.content.models import PARENT_TRACK
 from bot.levels import RiskLevel
 from bot.services.alerts import raise_alert_tx
 from storage import families, people
@@ -143,12 +144,27 @@ class Nudge:
 
 
 def can_take_lessons(person: Person | None) -> bool:
-    """Lessons are for active caregivers (a paused one may still open them)."""
-    return person is not None and person.role == "caregiver" and person.status == "active"
+    """Lessons are for active caregivers and parents (a paused one may still open them)."""
+    return (
+        person is not None and person.role in ("caregiver", "parent") and person.status == "active"
+    )
 
 
-def lesson_order(content: ContentBundle) -> tuple[Lesson, ...]:
-    """Every lesson in the order they are offered: the sequence file's, else tracks interleaved."""
+def _is_parent(conn: sqlite3.Connection, person_id: int) -> bool:
+    person = people.by_id(conn, person_id)
+    return person is not None and person.role == "parent"
+
+
+def tracks_for(content: ContentBundle, *, parent: bool) -> tuple[str, ...]:
+    """A parent's one track, or the grandparents' tracks."""
+    return (PARENT_TRACK,) if parent else content.tracks
+
+
+def lesson_order(content: ContentBundle, *, parent: bool = False) -> tuple[Lesson, ...]:
+    """Every lesson in the order they are offered: the sequence file's, else tracks interleaved;
+    parents get their own track in its order."""
+    if parent:
+        return content.parent_lessons
     if content.sequence:
         return content.sequence
     by_track = [content.lessons_in(track) for track in content.tracks]
@@ -242,7 +258,8 @@ def _position(content: ContentBundle, progress: Progress) -> Position:
 
 def _next_lesson(conn: sqlite3.Connection, content: ContentBundle, person_id: int) -> Lesson | None:
     taken = {p.lesson_id for p in store.all_of(conn, person_id)}
-    return next((lesson for lesson in lesson_order(content) if lesson.id not in taken), None)
+    order = lesson_order(content, parent=_is_parent(conn, person_id))
+    return next((lesson for lesson in order if lesson.id not in taken), None)
 
 
 def _pending_follow_up(
@@ -350,7 +367,7 @@ def _track_progress(
 ) -> dict[str, TrackProgress]:
     done = {p.lesson_id for p in store.all_of(conn, person_id) if p.stage == "done"}
     result: dict[str, TrackProgress] = {}
-    for track in content.tracks:
+    for track in tracks_for(content, parent=_is_parent(conn, person_id)):
         lessons = content.lessons_in(track)
         count = sum(1 for lesson in lessons if lesson.id in done)
         result[track] = TrackProgress(track, count, len(lessons))
@@ -421,7 +438,7 @@ def overview(
     upcoming = None if current else _next_lesson(conn, content, person_id)
     tracks = _track_progress(conn, content, person_id)
     started = bool(store.all_of(conn, person_id))
-    return Overview(tuple(tracks[t] for t in content.tracks), current, upcoming, started)
+    return Overview(tuple(tracks.values()), current, upcoming, started)
 
 
 def recording(

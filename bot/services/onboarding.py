@@ -178,6 +178,10 @@ def open_link(
             actor=None if volunteer is None else volunteer.pseudonym,
         )
         return Screen("volunteer_welcome", person=volunteer)
+    if invite.role == "parent":
+        from bot.services import parents  # parents builds on this module
+
+        return parents.open_link(conn, invite, user_id=user_id, chat_id=chat_id, now=now)
     person = people.by_id(conn, invite.person_id) if invite.person_id is not None else None
     if person is None:
         return Screen("unknown")

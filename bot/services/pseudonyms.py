@@ -21,8 +21,9 @@ PREFIXES = {
     "child": "C",
     "volunteer": "V",
     "admin": "K",
+    "parent": "P",
 }  # K for coordinator: A-12 is an alert
-PATTERN = re.compile(rf"^[FGCVA]-[{ALPHABET}]{{{LENGTH}}}$")
+PATTERN = re.compile(rf"^[FGCVAP]-[{ALPHABET}]{{{LENGTH}}}$")
 MAX_TRIES = 200
 
 

@@ -30,6 +30,7 @@ from bot.runtime import Runtime
 from bot.services import alerts as svc
 from bot.services import charts, digest
 from bot.services.alerts import Actor, Details, Edit
+from bot.telegram import parents
 from bot.telegram.callbacks import CallbackDataError, pack, pattern, unpack
 from bot.telegram.context import RUNTIME_KEY, App, Ctx, caller_of, runtime_of
 from bot.telegram.jobs import PeriodicJob
@@ -354,6 +355,9 @@ async def _send_tail(bot: Bot, runtime: Runtime, details: Details, actor: Actor)
         )
     except TelegramError as exc:  # the written details arrived; these can be asked for again
         log.warning("details follow-up not sent", extra={"error_type": type(exc).__name__})
+    alert = details.alert
+    if alert.status == "claimed" and alert.claimed_by == actor.person_id:
+        await parents.offer_call(bot, runtime, alert.id, chat_id, lang)
 
 
 async def _private_chat(runtime: Runtime, actor: Actor) -> int:

@@ -25,6 +25,7 @@ from bot.telegram import (
     maintenance,
     onboarding,
     outbox_sender,
+    parents,
     reading,
     talk,
     voice,
@@ -35,6 +36,7 @@ from bot.telegram.jobs import PeriodicJob, schedule
 log = logging.getLogger(__name__)
 FEATURES = (
     onboarding,
+    parents,
     lessons,
     checkins,
     alerts,

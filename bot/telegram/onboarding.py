@@ -40,7 +40,7 @@ from bot.runtime import Runtime
 from bot.services import erasure as erasure_service
 from bot.services import onboarding as service
 from bot.services.onboarding import Link, Screen
-from bot.telegram import emergency
+from bot.telegram import emergency, parents
 from bot.telegram.callbacks import CallbackDataError, pack, pattern, unpack
 from bot.telegram.context import App, Caller, Ctx, caller_of, runtime_of
 from bot.telegram.jobs import PeriodicJob
@@ -56,7 +56,8 @@ JOBS: list[PeriodicJob] = []
 ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
     "stranger": ("start", "help"),
     "caregiver": ("next", "lessons", "voice", "help", "stop", "resume", "deleteme", "emergency"),
-    "child": ("checkin", "checkin_time", "help", "stop", "resume"),
+    "child": ("checkin", "checkin_time", "sharing", "help", "stop", "resume"),
+    "parent": ("calltime", "next", "lessons", "help", "stop", "resume", "deleteme", "emergency"),
     "volunteer": (
         "newfamily",
         "family",
@@ -330,7 +331,9 @@ async def _show(context: Ctx, chat_id: int, screen: Screen, *, caller: Caller) -
     lang = person.lang if person is not None else caller.lang
     known = caller.role != "stranger"
     name = screen.name
-    if name == "unknown" and not known:
+    if name.startswith("parent_"):
+        await parents.show(context, chat_id, screen)
+    elif name == "unknown" and not known:
         await _send(context, chat_id, _both(content, "basics.start_stranger"))
     elif name in ("unknown", "expired", "used", "registered", "not_ready", "done"):
         key = f"onboarding.link.{name}"
@@ -826,7 +829,13 @@ async def _send_links(context: Ctx, chat_id: int, lang: str, links: Sequence[Lin
 
 
 async def family(update: Update, context: Ctx) -> None:
-    """`/family [F-XXXX]`: a family's summary (or a list to pick from) for its volunteer."""
+    """`/family [F-XXXX]`: a family's summary (or a list to pick from) for its volunteer; a
+    caregiver gets the button that invites the child's parents."""
+    caller = await caller_of(update, context)
+    chat = update.effective_chat
+    if caller.role == "caregiver" and chat is not None and chat.type == ChatType.PRIVATE:
+        await parents.caregiver_family(update, context, caller)
+        return
     acting = await _volunteer(update, context)
     message = update.effective_message
     if acting is None or message is None:
@@ -931,8 +940,12 @@ async def _send_summary(context: Ctx, chat_id: int, chosen: Family, lang: str) -
         timezone=summary.family.timezone,
     )
     text += "\n" + "\n".join(lines) + "\n\n" + content.ui("onboarding.family.nickname_hint", lang)
+    text += "\n\n" + await parents.family_text(runtime, chosen.id, lang)
     keyboard = _keyboard(
-        [[_button(content, "onboarding.family.fresh_button", lang, "fl", chosen.id, "go")]]
+        [
+            [_button(content, "onboarding.family.fresh_button", lang, "fl", chosen.id, "go")],
+            [parents.invite_button(content, lang, chosen)],
+        ]
     )
     await _send(context, chat_id, text, keyboard)
 
@@ -1122,11 +1135,14 @@ async def deleteme(update: Update, context: Ctx) -> None:
     message = update.effective_message
     if message is None:
         return
-    if caller.role != "caregiver" or caller.person is None:
+    if caller.role not in ("caregiver", "parent") or caller.person is None:
         await _refuse(update, context, caller, "onboarding.deleteme.not_caregiver")
         return
     content = runtime_of(context).content
     person = caller.person
+    confirm = (
+        "parents.deleteme.confirm" if person.role == "parent" else "onboarding.deleteme.confirm"
+    )
     keyboard = _keyboard(
         [
             [
@@ -1135,9 +1151,7 @@ async def deleteme(update: Update, context: Ctx) -> None:
             ]
         ]
     )
-    await _send(
-        context, message.chat.id, content.ui("onboarding.deleteme.confirm", person.lang), keyboard
-    )
+    await _send(context, message.chat.id, content.ui(confirm, person.lang), keyboard)
 
 
 async def _deleteme_button(
@@ -1148,7 +1162,8 @@ async def _deleteme_button(
     content = runtime.content
     person = caller.person
     message = query.message
-    if person is None or person.id != person_id or person.role != "caregiver" or message is None:
+    own = person is not None and person.role in ("caregiver", "parent")
+    if person is None or person.id != person_id or not own or message is None:
         await _stale(query, context, caller.lang)
         return
     if message.chat.id != person.chat_id or value not in ("y", "n"):
@@ -1159,7 +1174,11 @@ async def _deleteme_button(
         await _retire(query, content.ui("onboarding.deleteme.kept", person.lang))
         return
     erased = await runtime.db.tx(
-        lambda c: erasure_service.erase_caregiver(c, person_id, now=runtime.ts())
+        lambda c: (
+            erasure_service.erase_parent(c, person_id, now=runtime.ts())
+            if person.role == "parent"
+            else erasure_service.erase_caregiver(c, person_id, now=runtime.ts())
+        )
     )
     if erased is None:
         await _stale(query, context, caller.lang)

@@ -1,6 +1,9 @@
 """The expected table: who may do what, where — written from the issues and the help texts.
 
-Sources: issue 4 (only admins /invite; volunteers and admins /newfamily, /family, /nickname,
+Sources: issue 15 (parents working away: their own links, /calltime, reminders, lessons,
+/deleteme; a child's /sharing; the parent link from /family for the family's volunteer, an admin
+or its grandparent; only the claimer asks a parent to call), issue 4 (only admins /invite;
+volunteers and admins /newfamily, /family, /nickname,
 /erase, a volunteer managing only their own families and admins all; caregivers /next,
 /lessons, /deleteme; /stop and /resume "for that person", so for everyone registered;
 the emergency card (/emergency, issue 14) for anyone in a private chat, strangers included;
@@ -33,7 +36,7 @@ Check = Callable[[Observation, Stage, str], bool]
 
 EVERYONE = tuple(ROLES)
 VOLUNTEERS = ("volunteer", "volunteer2", "admin")
-KNOWN = ("child", "caregiver", *VOLUNTEERS)
+KNOWN = ("child", "caregiver", "parent", *VOLUNTEERS)
 HELP_ROLE = {"volunteer2": "volunteer"}
 
 
@@ -198,10 +201,12 @@ COMMANDS: tuple[Action, ...] = (
     ),
     Action("/stop", "commands", private(*KNOWN), wrote("onboarding.stop.done"), "/stop"),
     Action("/resume", "commands", private(*KNOWN), wrote("onboarding.resume.done"), "/resume"),
-    Action("/deleteme", "commands", private("caregiver"), buttons("ob:del:"), "/deleteme"),
+    Action(
+        "/deleteme", "commands", private("caregiver", "parent"), buttons("ob:del:"), "/deleteme"
+    ),
     Action("/emergency", "commands", private(*EVERYONE), wrote("emergency.card"), "/emergency"),
-    Action("/lessons", "commands", private("caregiver"), buttons("ls:go"), "/lessons"),
-    Action("/next", "commands", private("caregiver"), buttons("ls:"), "/next"),
+    Action("/lessons", "commands", private("caregiver", "parent"), buttons("ls:go"), "/lessons"),
+    Action("/next", "commands", private("caregiver", "parent"), buttons("ls:"), "/next"),
     Action("/voice", "commands", private("caregiver"), buttons("vo:"), "/voice"),
     Action("/checkin", "commands", private("child"), changed("checkin_sessions"), "/checkin"),
     Action(
@@ -245,6 +250,17 @@ COMMANDS: tuple[Action, ...] = (
         VOLUNTEERS,
     ),
     Action("/inbox", "commands", private(*VOLUNTEERS), _inbox_shown, "/inbox", VOLUNTEERS),
+    # Issue 15: parents working away.
+    Action(
+        "/family (grandparent)",
+        "commands",
+        private("caregiver"),
+        wrote("parents.caregiver_family"),
+        "/family",
+        VOLUNTEERS,
+    ),
+    Action("/calltime", "commands", private("parent"), buttons("pa:sday:"), "/calltime"),
+    Action("/sharing", "commands", private("child"), buttons("pa:share:"), "/sharing"),
 )
 """Every command a feature registers (F-TST9 is the acting family; A-1 is its child's alert,
 claimed by F-TST9's volunteer)."""
@@ -274,8 +290,10 @@ BUTTONS: tuple[Action, ...] = (
     Action("ls:next", "ls:next", private("caregiver"), changed("lesson_progress")),
     Action("ls:ans", "ls:ans", private("caregiver"), changed("lesson_progress")),
     Action("ls:fu", "ls:fu", private("caregiver"), changed("lesson_progress")),
-    Action("ls:go", "ls:go", private("caregiver"), buttons("ls:")),
-    Action("ls:help", "ls:help", private("caregiver"), changed("help_requests")),
+    # A parent takes lessons too (issue 15): "continue" opens their own next lesson, and "ask a
+    # volunteer" is theirs to press from any lesson screen.
+    Action("ls:go", "ls:go", private("caregiver", "parent"), buttons("ls:")),
+    Action("ls:help", "ls:help", private("caregiver", "parent"), changed("help_requests")),
     Action("ls:say", "ls:say", private("caregiver"), _voiced),
     Action("vo", "vo", private("caregiver"), changed("voice_mode")),
     # Follow-through: the day to try the practice, and how it went.
@@ -302,6 +320,22 @@ BUTTONS: tuple[Action, ...] = (
     # The reading list: the family's volunteer marks read; the author answers their offer.
     Action("rd", "rd", private("volunteer"), changed("reading_items")),
     Action("rdo", "rdo", private("caregiver"), changed("reading_items")),
+    # Parents (issue 15): a new parent's join flow while still a stranger; the parent's own
+    # reminder and call time; the child's sharing; the parent link; the claimer's request.
+    Action("pa:lang", "pa:lang", private("stranger"), changed("conversation_state")),
+    Action("pa:ok", "pa:ok", private("stranger"), changed("parents")),
+    Action("pa:rel", "pa:rel", private("stranger"), changed("parent_families")),
+    Action("pa:tz", "pa:tz", private("stranger"), changed("parents", "conversation_state")),
+    Action("pa:qt", "pa:qt", private("stranger"), changed("parents", "conversation_state")),
+    Action("pa:day", "pa:day", private("stranger"), changed("conversation_state")),
+    Action("pa:time", "pa:time", private("stranger"), changed("parents")),
+    Action("pa:talk", "pa:talk", private("parent"), changed("parent_calls")),
+    Action("pa:share", "pa:share", private("child"), changed("mood_sharing")),
+    Action("pa:sday", "pa:sday", private("parent"), buttons("pa:stime:")),
+    Action("pa:stime", "pa:stime", private("parent"), changed("parents")),
+    Action("pa:inv", "pa:inv", private("volunteer", "admin", "caregiver"), changed("invites")),
+    Action("pa:ask", "pa:ask", private("volunteer"), changed("parent_call_requests")),
+    Action("pa:st", "pa:st", private("volunteer"), buttons("pa:st:")),
 )
 """Every kind of button, each pressed with the real data of a real object."""
 

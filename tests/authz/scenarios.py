@@ -19,11 +19,14 @@ from bot.harness import VOLUNTEER_CHAT_ID, Harness
 from bot.levels import RiskLevel
 from bot.services import lessons as lesson_service
 from bot.services import onboarding as onboarding_service
+from bot.services import parents as parent_service
 from bot.services.alerts import raise_alert_tx
 from bot.simtelegram import SimMessage
+from bot.telegram import parents as parent_feature
 from bot.telegram.outbox_sender import drain
 from storage import families, people
 from storage import lessons as lesson_store
+from storage import parents as parents_repo
 from tests.authz.world import add_extra_cast
 from tests.factories import FamilyIds, make_family
 from tests.recordings import content_with_recordings
@@ -130,7 +133,37 @@ async def two_families(h: Harness, *, shared_phone: bool = False) -> FamilyIds:
         suffix="2",
         label="西村小学",
     )
+    await _mother_joined(h, family)
     return family
+
+
+async def _mother_joined(h: Harness, family: FamilyIds) -> None:
+    """F-TST9's mother joined before the story: Shanghai, quiet 21–08, Sundays at 20:00."""
+    now = h.runtime.ts()
+    uid = h.user_id("mother")
+
+    def write(conn: sqlite3.Connection) -> None:
+        person_id = people.insert(
+            conn,
+            pseudonym="P-TST9",
+            role="parent",
+            now=now,
+            telegram_user_id=uid,
+            chat_id=uid,
+            status="active",
+        )
+        parents_repo.insert(
+            conn,
+            person_id=person_id,
+            timezone="Asia/Shanghai",
+            quiet_start=1260,
+            quiet_end=480,
+            now=now,
+        )
+        parents_repo.link(conn, person_id, family.family_id, "mother", now)
+        parent_service.set_slot(conn, person_id, 6, 20 * 60, now)
+
+    await h.runtime.db.tx(write)
 
 
 async def third_family(h: Harness, family: FamilyIds) -> onboarding_service.Created:
@@ -651,6 +684,118 @@ async def rdo(h: Harness) -> Stage:
     return staged(h, family, h.user_id("grandma"), "rdo:", ":y")
 
 
+# --- parents' buttons (issue 15) -------------------------------------------------------------
+
+
+async def _stranger_parent_link(h: Harness) -> Stage:
+    family = await two_families(h)
+    now = h.runtime.ts()
+    expire = h.runtime.config.invites.expire_days
+
+    def make(conn: sqlite3.Connection) -> str:
+        chosen = families.get(conn, family.family_id)
+        actor = people.by_id(conn, family.volunteer_id)
+        assert chosen is not None
+        assert actor is not None
+        return parent_service.invite(conn, chosen, actor=actor, now=now, expire_days=expire).token
+
+    token = await h.runtime.db.tx(make)
+    await h.say("stranger", f"/start {token}")
+    return staged(h, family, h.user_id("stranger"), "pa:lang:0:", ":zh")
+
+
+async def pa_lang(h: Harness) -> Stage:
+    """A new parent (still a stranger) opened their link: the language buttons."""
+    return await _stranger_parent_link(h)
+
+
+async def _parent_step(h: Harness, before: Builder, press: tuple[str, str], nxt: str) -> Stage:
+    stage = await before(h)
+    await tap(h, "stranger", *press)
+    return staged(h, stage.family, h.user_id("stranger"), nxt)
+
+
+async def pa_ok(h: Harness) -> Stage:
+    """…chose Chinese: the parent's own consent buttons."""
+    return await _parent_step(h, pa_lang, ("pa:lang:0:", ":zh"), "pa:ok:0:")
+
+
+async def pa_rel(h: Harness) -> Stage:
+    """…agreed: mother or father."""
+    return await _parent_step(h, pa_ok, ("pa:ok:0:", ":y"), "pa:rel:0:")
+
+
+async def pa_tz(h: Harness) -> Stage:
+    """…said father: where they work (time zone)."""
+    return await _parent_step(h, pa_rel, ("pa:rel:0:", ":father"), "pa:tz:0:")
+
+
+async def pa_qt(h: Harness) -> Stage:
+    """…chose a zone: quiet hours."""
+    return await _parent_step(h, pa_tz, ("pa:tz:0:", ":1"), "pa:qt:0:")
+
+
+async def pa_day(h: Harness) -> Stage:
+    """…chose quiet hours: the call day."""
+    return await _parent_step(h, pa_qt, ("pa:qt:0:", ":0"), "pa:day:0:")
+
+
+async def pa_time(h: Harness) -> Stage:
+    """…chose Sunday: the call time."""
+    return await _parent_step(h, pa_day, ("pa:day:0:", ":6"), "pa:time:0:")
+
+
+async def pa_talk(h: Harness) -> Stage:
+    """Sunday 20:00: the mother's weekly reminder with "we talked" / "not this week"."""
+    family = await two_families(h)
+    await h.runtime.db.tx(lambda c: c.execute("UPDATE parents SET next_remind_at = 0"))
+    await parent_feature.remind(h.app, h.clock.now())
+    await drain(h.app, h.clock.now())
+    return staged(h, family, h.user_id("mother"), "pa:talk:", ".2026-W02")
+
+
+async def pa_share(h: Harness) -> Stage:
+    """The child ran /sharing: the "turn on" button."""
+    family = await two_families(h)
+    await h.say("child", "/sharing")
+    return staged(h, family, h.user_id("child"), "pa:share:")
+
+
+async def pa_sday(h: Harness) -> Stage:
+    """The mother ran /calltime: the weekday buttons."""
+    family = await two_families(h)
+    await h.say("mother", "/calltime")
+    return staged(h, family, h.user_id("mother"), "pa:sday:0:")
+
+
+async def pa_stime(h: Harness) -> Stage:
+    """…chose Wednesday: the time buttons."""
+    stage = await pa_sday(h)
+    await tap(h, "mother", "pa:sday:0:", ":2")
+    return staged(h, stage.family, h.user_id("mother"), "pa:stime:")
+
+
+async def pa_inv(h: Harness) -> Stage:
+    """F-TST9's volunteer looked at F-TST9: the "invite a parent" button."""
+    family = await two_families(h)
+    await h.say("volunteer", f"/family {family.family_pseudonym}")
+    return staged(h, family, h.user_id("volunteer"), f"pa:inv:{family.family_id}:")
+
+
+async def pa_ask(h: Harness) -> Stage:
+    """F-TST9's volunteer claimed A-1: the details offer "ask the mother to call"."""
+    family = await two_families(h)
+    await _claimed(h, family)
+    return staged(h, family, h.user_id("volunteer"), "pa:ask:1:")
+
+
+async def pa_st(h: Harness) -> Stage:
+    """…and asked: the "delivered?" button."""
+    stage = await pa_ask(h)
+    await tap(h, "volunteer", "pa:ask:1:")
+    return staged(h, stage.family, h.user_id("volunteer"), "pa:st:1:")
+
+
 SCENARIOS: dict[str, Builder] = {
     "commands": commands,
     "commands-shared": commands_shared,
@@ -697,4 +842,18 @@ SCENARIOS: dict[str, Builder] = {
     "alo-open": alo_open,
     "rd": rd,
     "rdo": rdo,
+    "pa:lang": pa_lang,
+    "pa:ok": pa_ok,
+    "pa:rel": pa_rel,
+    "pa:tz": pa_tz,
+    "pa:qt": pa_qt,
+    "pa:day": pa_day,
+    "pa:time": pa_time,
+    "pa:talk": pa_talk,
+    "pa:share": pa_share,
+    "pa:sday": pa_sday,
+    "pa:stime": pa_stime,
+    "pa:inv": pa_inv,
+    "pa:ask": pa_ask,
+    "pa:st": pa_st,
 }

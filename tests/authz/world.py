@@ -8,6 +8,7 @@ The matrix's six roles are the harness cast plus two extra people for a second f
     volunteer   F-TST9's volunteer (1002)
     volunteer2  a volunteer of another family, F-TST2 (1006)
     admin       a coordinator listed in the config (1001)
+    parent      F-TST9's mother, working away (1011; issue 15)
 
 and the three kinds of chat are the actor's own private chat, the volunteer group, and a group
 the bot was added to by somebody else.
@@ -35,6 +36,7 @@ ROLES: dict[str, str] = {
     "volunteer": "volunteer",
     "volunteer2": "volunteer2",
     "admin": "admin",
+    "parent": "mother",
 }
 """Matrix role -> harness persona."""
 

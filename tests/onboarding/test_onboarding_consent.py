@@ -171,7 +171,14 @@ async def test_child_link_waits_for_guardian_consent(harness: Harness) -> None:
     spread = harness.config.checkins.default_spread_minutes  # 10:00 + the child's offset
     assert f"星期六 {hhmm(spread_minute(600, spread, child.id))}" in last_text(harness, "child")
     menu = harness.sim.my_commands(scope={"type": "chat", "chat_id": CHILD})
-    assert [name for name, _ in menu] == ["checkin", "checkin_time", "help", "stop", "resume"]
+    assert [name for name, _ in menu] == [
+        "checkin",
+        "checkin_time",
+        "sharing",
+        "help",
+        "stop",
+        "resume",
+    ]
 
 
 async def test_child_who_declines_leaves_no_account(harness: Harness) -> None:

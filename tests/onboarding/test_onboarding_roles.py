@@ -38,8 +38,8 @@ async def test_wrong_role_commands_are_refused_and_change_nothing(harness: Harne
     assert "只有管理员" in last_text(harness, "child")
     await harness.say("volunteer", "/invite volunteer")
     assert "只有管理员" in last_text(harness, "volunteer")
-    await harness.say("grandma", "/family")
-    assert "给志愿者用的" in last_text(harness, "grandma")
+    await harness.say("grandma", "/family")  # issue 15: only the button for a parent link
+    assert "孩子的爸爸妈妈在外打工" in last_text(harness, "grandma")
     await harness.say("stranger", "/newfamily 西村")
     assert "invitation" in last_text(harness, "stranger")
     assert await totals(harness) == before

@@ -1,0 +1,437 @@
+"""Parents working away on Telegram: joining, /calltime, the weekly reminder's buttons, a child's
+/sharing, the parent link from /family, and the claimer's "ask the parent to call".
+
+Thin like every adapter: each press is decoded strictly (`pa:<action>:<id>:<value>`), checked
+by a service inside one transaction against the presser and the stored state, and a press that
+does not fit is answered with the short "no longer active" and changes nothing. Every message a
+parent gets on Qiao's own initiative goes through the outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable, Coroutine
+from datetime import datetime, timedelta
+from typing import Any
+
+from markupsafe import Markup
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, filters
+
+from bot.runtime import Runtime
+from bot.services import onboarding as onboarding_service
+from bot.services import parent_calls as calls
+from bot.services import parents as svc
+from bot.telegram import outbox_sender
+from bot.telegram import parent_join as join
+from bot.telegram import parent_views as views
+from bot.telegram.callbacks import CallbackDataError, pattern, unpack
+from bot.telegram.context import RUNTIME_KEY, App, Caller, Ctx, caller_of, runtime_of
+from bot.telegram.jobs import PeriodicJob
+from storage import alerts as alerts_repo
+from storage import families
+from storage import parents as repo
+from storage.people import Person
+
+log = logging.getLogger(__name__)
+PREFIX = views.PREFIX
+invite_button = views.invite_button
+show = join.show
+"""Onboarding's link handler shows the parent screens it gets back through this."""
+
+
+def register(app: App) -> None:
+    """The parents' commands and buttons (before the fallbacks)."""
+    private = filters.ChatType.PRIVATE
+    app.add_handler(CommandHandler("calltime", _final(calltime), filters=private))
+    app.add_handler(CommandHandler("sharing", _final(sharing), filters=private))
+    app.add_handler(CallbackQueryHandler(_final(on_button), pattern=pattern(PREFIX)))
+
+
+HandlerFn = Callable[[Update, Ctx], Coroutine[Any, Any, None]]
+
+
+def _final(fn: HandlerFn) -> HandlerFn:
+    """A press or command handled here is finished: the fallbacks must not answer again."""
+
+    async def run(update: Update, context: Ctx) -> None:
+        await fn(update, context)
+        raise ApplicationHandlerStop
+
+    run.__doc__ = fn.__doc__
+    return run
+
+
+# --- commands -----------------------------------------------------------------------------
+
+
+async def calltime(update: Update, context: Ctx) -> None:
+    """`/calltime` (parents): pick a new weekly call day, then a time outside quiet hours."""
+    caller = await caller_of(update, context)
+    message = update.effective_message
+    if message is None:
+        return
+    runtime = runtime_of(context)
+    content = runtime.content
+    if not svc.active_parent(caller.person):
+        text = (
+            _both(runtime, "basics.start_stranger")
+            if caller.role == "stranger"
+            else (content.ui("parents.calltime.not_parent", caller.lang))
+        )
+        await message.reply_text(text, parse_mode=ParseMode.HTML)
+        return
+    await join.send(
+        context,
+        message.chat.id,
+        content.ui("parents.day.prompt", caller.lang),
+        join.day_rows(runtime, caller.lang, "sday"),
+    )
+
+
+def _both(runtime: Runtime, key: str) -> str:
+    return f"{runtime.content.ui(key, 'zh')}\n\n{runtime.content.ui(key, 'en')}"
+
+
+async def sharing(update: Update, context: Ctx) -> None:
+    """`/sharing` (a child with their own phone): explain mood sharing and offer on/off."""
+    caller = await caller_of(update, context)
+    message = update.effective_message
+    if message is None:
+        return
+    runtime = runtime_of(context)
+    content = runtime.content
+    child = caller.person
+    if caller.role != "child" or child is None or child.telegram_user_id is None:
+        text = (
+            _both(runtime, "basics.start_stranger")
+            if caller.role == "stranger"
+            else (content.ui("parents.sharing.not_child", caller.lang))
+        )
+        await message.reply_text(text, parse_mode=ParseMode.HTML)
+        return
+    on = await runtime.db.run(lambda c: repo.sharing(c, child.id))
+    await join.send(context, message.chat.id, *_sharing_screen(runtime, child, on))
+
+
+def _sharing_screen(runtime: Runtime, child: Person, on: bool) -> tuple[str, InlineKeyboardMarkup]:
+    content = runtime.content
+    lang = child.lang
+    state = content.ui_label(f"parents.sharing.state.{'on' if on else 'off'}", lang)
+    value = "off" if on else "on"
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    content.ui_label(f"parents.sharing.button.{value}", lang),
+                    callback_data=f"{PREFIX}:share:{child.id}:{value}",
+                )
+            ]
+        ]
+    )
+    return content.ui("parents.sharing.explain", lang, state=state), keyboard
+
+
+# --- buttons ------------------------------------------------------------------------------
+
+
+async def on_button(update: Update, context: Ctx) -> None:
+    """Every `pa:` press: decode, check against the presser and the stored state, act."""
+    query = update.callback_query
+    if query is None:
+        return
+    caller = await caller_of(update, context)
+    message = query.message
+    try:
+        press = unpack(query.data, PREFIX, 3)
+        target = press.int_part(1)
+    except CallbackDataError:
+        await _stale(query, context, caller.lang)
+        return
+    if message is None or message.chat.type != ChatType.PRIVATE:
+        await _stale(query, context, caller.lang)
+        return
+    action, value = press.parts[0], press.parts[2]
+    handled = False
+    if action in join.ACTIONS and target == 0:
+        handled = await join.press(update, context, query, action, value)
+    elif action == "talk":
+        handled = await _talk(context, query, caller, target, value)
+    elif action == "share":
+        handled = await _share(context, query, caller, target, value)
+    elif action in ("sday", "stime"):
+        handled = await _slot(context, query, caller, action, target, value)
+    elif action == "inv" and value == "go":
+        handled = await _invite(context, query, caller, target)
+    elif action in ("ask", "st") and value.isdigit():
+        handled = await _ask(context, query, caller, action, target, int(value))
+    if not handled:
+        await _stale(query, context, caller.lang)
+
+
+async def _stale(query: CallbackQuery, context: Ctx, lang: str) -> None:
+    log.info("parents press refused")
+    await query.answer(runtime_of(context).content.ui_label("basics.stale_button", lang))
+
+
+async def _talk(
+    context: Ctx, query: CallbackQuery, caller: Caller, family_id: int, value: str
+) -> bool:
+    runtime = runtime_of(context)
+    answer, _, period = value.partition(".")
+    parent = caller.person
+    if parent is None or answer not in ("y", "n") or not period:
+        return False
+    done = await runtime.db.tx(
+        lambda c: calls.report_tx(
+            c, parent, family_id=family_id, period=period, talked=answer == "y", now=runtime.ts()
+        )
+    )
+    if not done:
+        return False
+    await query.answer()
+    await join.retire(query)
+    key = "parents.talked.thanks" if answer == "y" else "parents.not_talked.reply"
+    if query.message is not None:
+        await join.send(context, query.message.chat.id, runtime.content.ui(key, parent.lang))
+    return True
+
+
+async def _share(
+    context: Ctx, query: CallbackQuery, caller: Caller, child_id: int, value: str
+) -> bool:
+    runtime = runtime_of(context)
+    child = caller.person
+    if (
+        caller.role != "child"
+        or child is None
+        or child.id != child_id
+        or child.telegram_user_id is None
+        or value not in ("on", "off")
+    ):
+        return False
+    on = value == "on"
+    await runtime.db.tx(lambda c: repo.set_sharing(c, child.id, on, runtime.ts()))
+    await query.answer()
+    await join.retire(query)
+    if query.message is not None:
+        key = "parents.sharing.done_on" if on else "parents.sharing.done_off"
+        await join.send(context, query.message.chat.id, runtime.content.ui(key, child.lang))
+    log.info("mood sharing changed", extra={"on": on})
+    return True
+
+
+async def _slot(
+    context: Ctx, query: CallbackQuery, caller: Caller, action: str, target: int, value: str
+) -> bool:
+    runtime = runtime_of(context)
+    parent = caller.person
+    if not svc.active_parent(parent) or parent is None or not value.isdigit():
+        return False
+    chat_id = query.message.chat.id if query.message else parent.id
+    if action == "sday":
+        setting = await runtime.db.run(lambda c: repo.settings(c, parent.id))
+        if setting is None or int(value) > 6:
+            return False
+        await query.answer()
+        await join.retire(query)
+        await join.send(
+            context,
+            chat_id,
+            runtime.content.ui("parents.time.prompt", parent.lang),
+            join.time_rows(setting, "stime", value),
+        )
+        return True
+    changed = await runtime.db.tx(
+        lambda c: svc.change_slot(c, parent, weekday=target, minute=int(value), now=runtime.ts())
+    )
+    if changed is None:
+        return False
+    await query.answer()
+    await join.retire(query)
+    slot = join.slot_text(runtime, parent.lang, target, int(value))
+    await join.send(
+        context, chat_id, runtime.content.ui("parents.calltime.set", parent.lang, **slot)
+    )
+    return True
+
+
+async def _invite(context: Ctx, query: CallbackQuery, caller: Caller, family_id: int) -> bool:
+    """A parent link, for the family's volunteer (admins: any family) or its caregiver."""
+    runtime = runtime_of(context)
+    actor = caller.person
+    if actor is None or caller.role == "stranger":
+        return False
+    family = await runtime.db.run(lambda c: families.get(c, family_id))
+    if family is None:
+        return False
+    allowed = (
+        caller.is_volunteer
+        and onboarding_service.may_manage(family, actor, is_admin=caller.is_admin)
+    ) or (caller.role == "caregiver" and actor.family_id == family.id)
+    if not allowed:
+        return False
+    link = await runtime.db.tx(
+        lambda c: svc.invite(
+            c, family, actor=actor, now=runtime.ts(), expire_days=runtime.config.invites.expire_days
+        )
+    )
+    await query.answer()
+    until = datetime.fromtimestamp(link.expires_at, runtime.config.locale.zone)
+    text = runtime.content.ui(
+        "parents.link",
+        actor.lang,
+        pseudonym=link.pseudonym or "",
+        link=f"https://t.me/{context.bot.username}?start={link.token}",
+        until=f"{until:%Y-%m-%d}",
+    )
+    if query.message is not None:
+        await join.send(context, query.message.chat.id, text)
+    log.info("parent link made", extra={"family": family.pseudonym})
+    return True
+
+
+async def _ask(
+    context: Ctx, query: CallbackQuery, caller: Caller, action: str, alert_id: int, parent_id: int
+) -> bool:
+    """The claimer asks Qiao to send the parent the neutral note, or checks its delivery."""
+    runtime = runtime_of(context)
+    actor = caller.person
+    if actor is None or not caller.is_volunteer:
+        return False
+    lang = actor.lang
+    content = runtime.content
+    parent = await runtime.db.run(lambda c: calls.may_ask(c, alert_id, parent_id, actor.id))
+    if parent is None:
+        return False
+    chat_id = query.message.chat.id if query.message else actor.id
+    if action == "st":
+        status = await runtime.db.run(lambda c: calls.call_status(c, alert_id, parent_id))
+        if status is None:
+            return False
+        await query.answer()
+        await join.send(
+            context,
+            chat_id,
+            views.status_text(content, lang, parent, status),
+            views.status_markup(content, lang, alert_id, parent_id),
+        )
+        return True
+    text = content.ui("parents.call_request", parent.lang)
+    result = await runtime.db.tx(
+        lambda c: calls.ask_call_tx(
+            c, alert_id=alert_id, parent_id=parent_id, actor=actor, text=text, now=runtime.ts()
+        )
+    )
+    if result.parent is None:
+        return False
+    await query.answer()
+    if result.outcome == "queued":
+        outbox_sender.wake(context.application)
+    status = await runtime.db.run(lambda c: calls.call_status(c, alert_id, parent_id))
+    await join.send(
+        context,
+        chat_id,
+        views.status_text(content, lang, result.parent, status),
+        views.status_markup(content, lang, alert_id, parent_id),
+    )
+    log.info("parent asked to call", extra={"outcome": result.outcome})
+    return True
+
+
+# --- hooks for other features ------------------------------------------------------------
+
+
+async def offer_call(bot: Bot, runtime: Runtime, alert_id: int, chat_id: int, lang: str) -> None:
+    """After an alert's private details: the claimer may ask the family's parents to call."""
+    alert = await runtime.db.run(lambda c: alerts_repo.get(c, alert_id))
+    if alert is None or alert.family_id is None:
+        return
+    family_id = alert.family_id
+    members = await runtime.db.run(lambda c: repo.parents_of(c, family_id))
+    offer = views.call_offer(runtime.content, lang, alert_id, members)
+    if offer is None:
+        return
+    try:
+        await bot.send_message(chat_id, offer[0], parse_mode=ParseMode.HTML, reply_markup=offer[1])
+    except TelegramError as exc:  # the details arrived; the offer comes again with /details
+        log.warning("parent call offer not sent", extra={"error_type": type(exc).__name__})
+
+
+async def family_text(runtime: Runtime, family_id: int, lang: str) -> Markup:
+    """The parents' section of a volunteer's /family summary."""
+    now = runtime.ts()
+
+    def read(
+        c: sqlite3.Connection,
+    ) -> tuple[list[tuple[Person, str]], list[calls.WeekContact], bool]:
+        return (
+            repo.parents_of(c, family_id),
+            calls.history(c, family_id, now),
+            calls.silent_watch(c, family_id),
+        )
+
+    members, weeks, silent = await runtime.db.run(read)
+    return views.family_section(runtime.content, lang, members, weeks, silent)
+
+
+async def caregiver_family(update: Update, context: Ctx, caller: Caller) -> None:
+    """A caregiver's /family: the button that makes a link for the child's parents."""
+    message = update.effective_message
+    person = caller.person
+    if message is None or person is None or person.family_id is None:
+        return
+    runtime = runtime_of(context)
+    family_id = person.family_id
+    family = await runtime.db.run(lambda c: families.get(c, family_id))
+    if family is None:
+        return
+    keyboard = InlineKeyboardMarkup([[views.invite_button(runtime.content, person.lang, family)]])
+    await join.send(
+        context,
+        message.chat.id,
+        runtime.content.ui("parents.caregiver_family", person.lang),
+        keyboard,
+    )
+
+
+# --- jobs ---------------------------------------------------------------------------------
+
+
+async def remind(app: App, now: datetime) -> None:
+    """Queue the weekly reminders that fell due, then wake the sender."""
+    runtime: Runtime = runtime_of_app(app)
+    ts = int(now.timestamp())
+    content = runtime.content
+    queued = await runtime.db.tx(
+        lambda c: calls.reminders_due_tx(c, ts, lambda p, r: views.reminder(content, p, r, ts))
+    )
+    if queued:
+        log.info("parent reminders queued", extra={"count": queued})
+        outbox_sender.wake(app)
+
+
+async def watch(app: App, now: datetime) -> None:
+    """Three weeks without contact on either side → a watch item (not a card)."""
+    runtime = runtime_of_app(app)
+    ts = int(now.timestamp())
+    raised = await runtime.db.tx(lambda c: calls.watch_tx(c, runtime.content, ts))
+    if raised:
+        log.info("no-contact watch items", extra={"count": raised})
+
+
+def runtime_of_app(app: App) -> Runtime:
+    """The Runtime of a running Application (jobs have no handler context)."""
+    runtime = app.bot_data.get(RUNTIME_KEY)
+    if not isinstance(runtime, Runtime):
+        raise RuntimeError("Qiao runtime is not attached to this Application")
+    return runtime
+
+
+JOBS: list[PeriodicJob] = [
+    PeriodicJob("parents.remind", timedelta(minutes=1), remind),
+    PeriodicJob("parents.watch", timedelta(hours=6), watch),
+]
