@@ -230,3 +230,8 @@ def reading_moments(conn: sqlite3.Connection) -> ReadingMoments:
 def outbox_key_exists(conn: sqlite3.Connection, key: str) -> bool:
     """Whether an outbox item with this dedupe key was ever queued."""
     return conn.execute("SELECT 1 FROM outbox WHERE dedupe_key = ?", (key,)).fetchone() is not None
+
+
+def first_parent_reminder(conn: sqlite3.Connection) -> int | None:
+    """The earliest next weekly-call reminder (`storage.parents.due`)."""
+    return _scalar(conn, "SELECT MIN(next_remind_at) FROM parents")

@@ -210,3 +210,10 @@ def reading(
     if first_told is not None:
         moments.append(_after_quiet(max(first_told, now), zone, quiet))
     return _earliest(moments)
+
+
+def parent_reminders(
+    conn: sqlite3.Connection, content: ContentBundle, config: Config, now: int
+) -> int | None:
+    """Parents' weekly-call reminders: the earliest planned one."""
+    return due.first_parent_reminder(conn)

@@ -66,5 +66,6 @@ DUE: dict[str, DueFn] = {
     "practice-follow-through": _stored(next_due.practice),
     "lesson-nudges": _stored(next_due.lesson_nudges),
     "reading.sweep": _stored(next_due.reading),
+    "parents.remind": _stored(next_due.parent_reminders),
 }
 """Job name → its next due moment; every job that runs more often than hourly is here."""
