@@ -44,7 +44,7 @@ async def _world(tmp: Path, *, step: timedelta | None) -> list[SimMessage]:
         await h.stop()
 
 
-RANDOM = re.compile(r"start=[A-Za-z0-9_-]+|\b[A-Z]-[A-Z]{4}\b")
+RANDOM = re.compile(r"start=[A-Za-z0-9_-]+|\b[A-Z]-[A-Z0-9]{4,5}\b")
 """Invitation tokens and freshly drawn pseudonyms differ from run to run."""
 
 
