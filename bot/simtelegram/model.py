@@ -105,6 +105,8 @@ class SimMessage:
     markup_json: JSON | None = None
     # Kind-specific JSON fields (`photo`, `voice`, `migrate_to_chat_id`, ...).
     extra: JSON = field(default_factory=dict)
+    # An uploaded file's bytes as the bot sent them (documents: tests read the file back).
+    content: bytes | None = None
 
     @property
     def buttons(self) -> list[SimButton]:

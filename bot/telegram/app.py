@@ -26,6 +26,7 @@ from bot.telegram import (
     onboarding,
     outbox_sender,
     reading,
+    report,
     talk,
     voice,
 )
@@ -44,6 +45,7 @@ FEATURES = (
     talk,
     reading,
     emergency,
+    report,
 )
 SETUP_KEY = "qiao.setup"
 
