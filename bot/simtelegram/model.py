@@ -54,6 +54,8 @@ class SimChat:
     migrated_to: int | None = None
     bot_is_member: bool = True
     bot_is_admin: bool = False
+    # The group's admins took away the bot's right to post (getChatMember says "restricted").
+    bot_muted: bool = False
     # The reply keyboard currently shown under the input field (set by the latest message
     # that carried one, cleared by `remove_keyboard`).
     reply_keyboard: list[list[str]] | None = None

@@ -179,6 +179,11 @@ async def _run(app: App, sender: Sender) -> None:
             return
         try:
             await drain(app, runtime.now())
+        except NetworkError as exc:  # one line; the minute job drains again
+            if isinstance(exc, BadRequest):
+                log.exception("background drain failed")
+            else:
+                log.warning("background drain met a network error", extra={"error": str(exc)[:120]})
         except Exception:  # the minute job drains again; a wake-up must never crash the bot
             log.exception("background drain failed")
         if not sender.again:
