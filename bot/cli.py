@@ -116,6 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, default=None, help="write to FILE (mode 0600)")
     export.set_defaults(func=_lazy("bot.ops.cli:export_command"))
 
+    report = sub.add_parser("report", help="the month's report (HTML with charts, and CSV)")
+    report.add_argument("--month", required=True, metavar="YYYY-MM", help="e.g. 2026-11")
+    report.add_argument("--out", type=Path, default=Path("."), metavar="DIR", help="default: .")
+    report.set_defaults(func=_lazy("bot.ops.report:report_command"))
+
     return parser
 
 

@@ -16,6 +16,16 @@ from typing import Any, TextIO
 
 TOKEN_PATTERN = re.compile(r"(?:bot)?\d{5,}:[A-Za-z0-9_-]{20,}")
 REDACTED = "[REDACTED]"
+_START_LINK = re.compile(r"([?&]start(?:group)?=)[A-Za-z0-9_-]+")
+_START_COMMAND = re.compile(r"(/start[ =]+)[A-Za-z0-9_-]{6,}")
+_PERSONAL_FIELD = re.compile(
+    r"""(["'](?:text|caption|first_name|last_name|username|display_name|title|label|note)"""
+    r"""["']\s*:\s*)(["'])(?:\\.|(?!\2).)*\2""",
+    re.DOTALL,
+)
+"""A payload dumped by a library (Telegram's JSON, a Python repr): names, words, captions."""
+_FLOOR = ("telegram", "httpx", "httpcore", "tornado", "aiosqlite", "apscheduler", "matplotlib")
+"""Libraries whose DEBUG records dump whole requests and updates: never below INFO."""
 _STANDARD_ATTRS = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
 _QUIET = {
     "httpx": logging.WARNING,
@@ -29,11 +39,15 @@ _QUIET = {
 
 
 def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
-    """Remove bot tokens (and any given secret strings) from a piece of text."""
+    """Remove bot tokens, the given secrets, invitation payloads and the personal fields of a
+    dumped payload (words, names, captions) from a piece of text."""
     for secret in secrets:
         if secret:
             text = text.replace(secret, REDACTED)
-    return TOKEN_PATTERN.sub(REDACTED, text)
+    text = TOKEN_PATTERN.sub(REDACTED, text)
+    text = _START_LINK.sub(rf"\1{REDACTED}", text)
+    text = _START_COMMAND.sub(rf"\1{REDACTED}", text)
+    return _PERSONAL_FIELD.sub(rf"\1\2{REDACTED}\2", text)
 
 
 class RedactingFilter(logging.Filter):
@@ -51,6 +65,9 @@ class RedactingFilter(logging.Filter):
             message = str(record.msg)
         record.msg = redact(message, self.secrets)
         record.args = None
+        for key, value in list(record.__dict__.items()):
+            if key not in _STANDARD_ATTRS and isinstance(value, str):
+                setattr(record, key, redact(value, self.secrets))
         if record.exc_info and record.exc_info[1] is not None:
             # Formatters print exc_text when it is set, so the traceback is redacted here
             # (always anew: another handler may have cached it unredacted) while exc_info
@@ -117,4 +134,14 @@ def configure(
     root.setLevel(level.upper())
     for name, quiet_level in _QUIET.items():
         logging.getLogger(name).setLevel(quiet_level)
+    for name in _FLOOR:
+        if name not in _QUIET:
+            logging.getLogger(name).setLevel(logging.INFO)
     return handler
+
+
+def secrets_of(config: Any) -> tuple[str, ...]:
+    """The config's secrets every log line must hide: the bot token and the webhook secret."""
+    return tuple(
+        s for s in (config.telegram.token, config.webhook.secret_token) if isinstance(s, str) and s
+    )

@@ -28,7 +28,8 @@ def run_command(args: argparse.Namespace) -> int:
     config = _config(args)
     token = config.require_token()
     startup.check_before_connecting(config)
-    logs.configure(fmt=config.logging.format, level=config.logging.level, secrets=(token,))
+    secrets = (token, *logs.secrets_of(config))
+    logs.configure(fmt=config.logging.format, level=config.logging.level, secrets=secrets)
     lock = DatabaseLock(config.storage.database)
     try:
         lock.acquire()

@@ -27,7 +27,12 @@ def demo_command(args: argparse.Namespace) -> int:
         return asyncio.run(_run_script(lines, echo=True))
     if not sys.stdin.isatty():  # piped commands: behave like a script read from stdin
         return asyncio.run(_run_script(sys.stdin.read().splitlines(), echo=True))
-    return asyncio.run(_interactive())
+    print(BANNER)  # printed here, before anything else: never sent as a chat message
+    try:
+        return asyncio.run(_interactive())
+    except KeyboardInterrupt:  # Ctrl-C: the bot and the temporary database are already closed
+        print("\nbye")
+        return 0
 
 
 async def _run_script(lines: list[str], *, echo: bool) -> int:
@@ -47,15 +52,36 @@ async def _run_script(lines: list[str], *, echo: bool) -> int:
     return 0
 
 
+async def read_line(prompt: str) -> str:
+    """One line from the terminal without a thread: the event loop watches stdin, so Ctrl-C
+    ends the demo at once (a thread blocked in input() would hold the process until Enter)."""
+    loop = asyncio.get_running_loop()
+    answer: asyncio.Future[str] = loop.create_future()
+    fd = sys.stdin.fileno()
+
+    def ready() -> None:
+        line = sys.stdin.readline()
+        if not answer.done():
+            if line:
+                answer.set_result(line.rstrip("\n"))
+            else:
+                answer.set_exception(EOFError())
+
+    print(prompt, end="", flush=True)
+    loop.add_reader(fd, ready)
+    try:
+        return await answer
+    finally:
+        loop.remove_reader(fd)
+
+
 async def _interactive() -> int:
-    print(BANNER)
     with tempfile.TemporaryDirectory(prefix="qiao-demo-") as tmp:
         async with Harness(Path(tmp)) as harness:
             session = DemoSession(harness)
-            loop = asyncio.get_running_loop()
             while True:
                 try:
-                    line = await loop.run_in_executor(None, input, session.prompt)
+                    line = await read_line(session.prompt)
                 except EOFError:
                     break
                 try:

@@ -21,7 +21,8 @@ Commands:
   as NAME          speak as a persona: admin, volunteer, volunteer2, grandma, child, stranger
   say TEXT         send TEXT (any line that is not a command is sent too)
   press N|LABEL    press a button of your newest message with buttons
-  follow           open the newest invitation link shown (sends /start PAYLOAD)
+  follow [ROLE|URL] open an invitation link (sends /start PAYLOAD): the newest one meant
+                   for you, or for ROLE (child, grandparent, volunteer), or the URL given
   send KIND        send a sticker, photo, voice, video_note, document, location or video
   group            print the volunteer group chat;  gsay TEXT  send TEXT in the group
   gpress N|LABEL   press a button in the volunteer group
@@ -33,6 +34,29 @@ Commands:
 Start here: `as admin`, `say /help` shows what a coordinator can do (`/invite volunteer`
 makes a volunteer's link: `as volunteer`, `follow`). Or watch the whole tour first:
 qiao demo --script demo/tour.txt"""
+
+
+ROLE_WORDS = {
+    "child": "child",
+    "grandparent": "caregiver",
+    "grandma": "caregiver",
+    "caregiver": "caregiver",
+    "volunteer": "volunteer",
+    "volunteer2": "volunteer",
+}
+"""`follow ROLE` and the persona speaking: which invitation each means."""
+
+
+def link_role(text_before: str) -> str | None:
+    """Whom a link is for, from the words the bot put before it (zh or en)."""
+    last = text_before.strip().splitlines()[-1] if text_before.strip() else ""
+    if "给孩子" in last or "for child" in last:
+        return "child"
+    if "家长" in last or "caregiver" in last:
+        return "caregiver"
+    if "志愿者" in last or "olunteer" in last:
+        return "volunteer"
+    return None
 
 
 class ExpectationFailed(Exception):
@@ -47,9 +71,16 @@ class Transcript:
     out: Callable[[str], None]
     latest: list[str] = field(default_factory=list)
 
+    links: list[tuple[str | None, str]] = field(default_factory=list)
+    """Every invitation link the bot showed, oldest first: (whom it is for, payload)."""
+
     def on_event(self, action: str, message: SimMessage) -> None:
-        """Print one thing the bot sent, edited or deleted."""
+        """Print one thing the bot sent, edited or deleted; remember the links it showed."""
         who = self.names.get(message.chat_id, str(message.chat_id))
+        if action != "deleted":
+            text = message.plain_text or ""
+            for found in DEEP_LINK.finditer(text):
+                self.links.append((link_role(text[: found.start()]), found.group(1)))
         if action == "deleted":
             line = f"  ✂ [{who}] message #{message.message_id} deleted"
             self.out(line)
@@ -123,16 +154,18 @@ class DemoSession:
         elif verb in ("press", "gpress"):
             target: str | int = int(rest) if rest.isdigit() else rest
             chat = VOLUNTEER_CHAT_ID if verb == "gpress" else None
+            answered = len(h.sim.calls_to("answerCallbackQuery"))
             try:
                 await h.press(self.persona, target, chat_id=chat)
             except LookupError as exc:
                 self.out(f"  ! {exc}")
+            self._print_popups(answered)
+        elif verb == "qiao":  # a shell command (the banner's tour hint) typed at the prompt
+            self.out(f"  ! `{line}` is a command for your terminal: `quit`, then run it there")
         elif verb == "follow":
-            payload = self._newest_link()
-            if payload is None:
-                self.out("  ! no invitation link shown yet")
-                return
-            await h.say(self.persona, f"/start {payload}")
+            payload = self._link_for(rest)
+            if payload is not None:
+                await h.say(self.persona, f"/start {payload}")
         elif verb == "send":
             if rest not in MEDIA_KINDS:
                 self.out(f"  ! send one of: {', '.join(MEDIA_KINDS)}")
@@ -184,13 +217,35 @@ class DemoSession:
             for number, button in enumerate(message.buttons, start=1):
                 self.out(f"    [{number}] {button.text}")
 
-    def _newest_link(self) -> str | None:
-        for block in reversed(self.history + self.transcript.latest):
-            found = DEEP_LINK.findall(block)
-            if found:
-                payload: str = found[-1]
+    def _link_for(self, wanted: str) -> str | None:
+        """The payload `follow` opens: of the URL given, else the newest link for the role
+        named (or the speaking persona's role, falling back to the newest link shown)."""
+        links = self.transcript.links
+        if wanted.startswith(("http://", "https://", "t.me/")):
+            found = DEEP_LINK.search(wanted if "://" in wanted else f"https://{wanted}")
+            if found is None:
+                self.out("  ! that is not an invitation link like https://t.me/BOT?start=…")
+                return None
+            return found.group(1)
+        if wanted and wanted not in ROLE_WORDS:
+            self.out(f"  ! follow a role ({', '.join(sorted(ROLE_WORDS))}) or a link")
+            return None
+        role = ROLE_WORDS.get(wanted or self.persona)
+        for link_role_, payload in reversed(links):
+            if role is None or link_role_ == role:
                 return payload
+        self.out(f"  ! no invitation link for {wanted or role or 'anyone'} shown yet")
         return None
+
+    def _print_popups(self, before: int) -> None:
+        """Print the pop-up texts the bot answered button presses with (answerCallbackQuery)."""
+        for call in self.h.sim.calls_to("answerCallbackQuery")[before:]:
+            text = call.params.get("text")
+            if call.ok and isinstance(text, str) and text:
+                kind = "alert" if call.params.get("show_alert") else "pop-up"
+                line = f"  💬 {kind}: {text}"
+                self.out(line)
+                self.transcript.latest.append(line)
 
     def _expect(self, wanted: str) -> None:
         wanted = shlex.split(wanted)[0] if wanted.startswith(('"', "'")) else wanted

@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from bot import logs
 from bot.config import Config, load_config
 from bot.ops import backup as backups
 from bot.ops import export, health
+from storage import maintenance, settings
+
+T = TypeVar("T")
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -38,8 +44,40 @@ def health_command(args: argparse.Namespace) -> int:
     """Print one line about the bot's health; exit 1 when something needs a human."""
     config = _config(args)
     report = health.check_file(config.storage.database, now=int(_now().timestamp()))
-    print(report.line)
-    return 0 if report.ok else 1
+    problem = _desk_problem(config) if config.telegram.token else None
+    if problem is None:
+        print(report.line)
+        return 0 if report.ok else 1
+    print(f"{report.line}; volunteer chat: {problem}")
+    return 1
+
+
+def _desk_problem(config: Config) -> str | None:
+    """Ask Telegram whether the bot may post in the volunteer chat (one line, or None)."""
+    import asyncio
+
+    from bot.telegram.first_run import desk_verdict
+
+    chat_id = config.people.volunteer_chat_id
+    moved = maintenance_read(config, settings.migrated_volunteer_chat)
+    if moved is not None and moved[0] == chat_id:
+        chat_id = moved[1]
+    tg = config.telegram
+    return asyncio.run(desk_verdict(tg.token, tg.base_url, tg.base_file_url, chat_id))
+
+
+def maintenance_read(config: Config, fn: Callable[[sqlite3.Connection], T]) -> T | None:
+    """One read on the configured database; None when it cannot be read."""
+    try:
+        conn = maintenance.connect(config.storage.database, read_only=True)
+    except sqlite3.Error:
+        return None
+    try:
+        return fn(conn)
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
 
 
 def backup_command(args: argparse.Namespace) -> int:

@@ -28,7 +28,7 @@ from tornado.httpserver import HTTPServer
 from bot.config import Config, ConfigError
 from bot.ops import health
 from bot.runtime import Runtime
-from bot.telegram import inbox
+from bot.telegram import first_run, inbox
 from bot.telegram.context import RUNTIME_KEY, App
 
 log = logging.getLogger(__name__)
@@ -151,7 +151,8 @@ async def serve(
     """
     check_config(config)
     hook = config.webhook
-    await app.initialize()
+    if not await first_run.connect(app, stop):
+        return
     try:
         if app.post_init is not None:
             await app.post_init(app)
@@ -181,6 +182,7 @@ async def serve(
                 )
                 raise WebhookSetupError(type(exc).__name__) from None
             log.info("webhook serving", extra={"port": hook.port, "health": HEALTH_PATH})
+            await first_run.check_desk_at_start(app)
             if ready is not None:
                 ready.set()
             await stop.wait()

@@ -142,3 +142,45 @@ def digest_chart(weeks: Sequence[DigestWeek]) -> bytes:
     axes.set_ylim(0, top * 1.35)
     axes.grid(axis="y", alpha=0.3)
     return _png(figure)
+
+
+@dataclass(frozen=True)
+class ResponseWeek:
+    """One ISO week of the monthly report: check-ins that reached a child and those answered."""
+
+    label: str
+    sent: int
+    answered: int
+
+
+def response_chart(weeks: Sequence[ResponseWeek]) -> bytes:
+    """The check-in response rate per week, as bars from 0 to 100 % (PNG bytes)."""
+    figure, axes = _figure()
+    xs = list(range(len(weeks)))
+    rates = [100.0 * w.answered / w.sent if w.sent else 0.0 for w in weeks]
+    axes.bar(xs, rates, 0.6, color=_ANSWERED_COLOUR)
+    for x, week, rate in zip(xs, weeks, rates, strict=True):
+        axes.text(x, rate + 2, f"{week.answered}/{week.sent}", ha="center", fontsize=7)
+    axes.set_ylim(0, 110)
+    axes.set_xticks(xs)
+    axes.set_xticklabels([w.label for w in weeks], fontsize=7)
+    axes.set_title("Check-in response rate per week (%)", fontsize=9)
+    axes.grid(axis="y", alpha=0.3)
+    return _png(figure)
+
+
+def alerts_chart(rows: Sequence[tuple[str, int, int]]) -> bytes:
+    """Alerts per category, urgent stacked on concern: rows of (label, urgent, concern) (PNG)."""
+    figure, axes = _figure()
+    xs = list(range(len(rows)))
+    concern = [r[2] for r in rows]
+    axes.bar(xs, concern, 0.6, color=_CONCERN_COLOUR, label="concern")
+    axes.bar(xs, [r[1] for r in rows], 0.6, bottom=concern, color=_URGENT_COLOUR, label="urgent")
+    axes.set_xticks(xs)
+    axes.set_xticklabels([r[0] for r in rows], rotation=30, ha="right", fontsize=7)
+    axes.set_title("Alerts per category", fontsize=9)
+    axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.legend(fontsize=7, loc="upper right", frameon=False)
+    axes.set_ylim(0, max([1, *(r[1] + r[2] for r in rows)]) * 1.3)
+    axes.grid(axis="y", alpha=0.3)
+    return _png(figure)

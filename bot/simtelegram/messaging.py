@@ -268,6 +268,8 @@ class Messaging:
         message.file_id = file_id
         message.file_size = size
         message.extra = {kind: _media_json(kind, file_id, unique_id, size, filename, p)}
+        upload = p.get(kind)
+        message.content = upload.content if isinstance(upload, UploadedFile) else None
         self._apply_markup(message, chat, markup)
         self._world.add_message(message)
         return self._world.message_json(message)

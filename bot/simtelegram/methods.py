@@ -18,9 +18,9 @@ from typing import Any
 
 from telegram import Bot
 
-from bot.simtelegram.errors import ApiError, bad_request
+from bot.simtelegram.errors import ApiError, bad_request, forbidden
 from bot.simtelegram.messaging import Messaging
-from bot.simtelegram.model import JSON
+from bot.simtelegram.model import JSON, SimChat
 from bot.simtelegram.updates import UpdateQueue
 from bot.simtelegram.world import World
 
@@ -198,15 +198,18 @@ class BotApi:
         return True
 
     def get_chat(self, p: JSON) -> JSON:
-        """getChat."""
-        return self._world.chat_full_info(self._world.resolve_chat(p.get("chat_id")))
+        """getChat: a group the bot is not in answers 403, as Telegram does."""
+        chat = self._world.resolve_chat(p.get("chat_id"))
+        if chat.kind != "private" and not chat.bot_is_member:
+            raise forbidden(f"bot is not a member of the {chat.kind} chat")
+        return self._world.chat_full_info(chat)
 
     def get_chat_member(self, p: JSON) -> JSON:
-        """getChatMember: "member" or "left" (the bot itself is always a member)."""
+        """getChatMember: "member" or "left"; for the bot itself, its real standing."""
         chat = self._world.resolve_chat(p.get("chat_id"))
         user_id = _int(p.get("user_id"), 0)
         if user_id == self._world.bot.user_id:
-            return {"status": "member", "user": self._world.bot.to_json()}
+            return _bot_member(chat, self._world.bot.to_json())
         user = self._world.users.get(user_id)
         if user is None:
             raise bad_request("user not found")
@@ -221,6 +224,55 @@ class BotApi:
         self._world.writable_chat(chat.chat_id)
         chat.bot_is_member = False
         return True
+
+
+def _bot_member(chat: SimChat, bot: JSON) -> JSON:
+    """The bot's ChatMember in a chat: left, restricted (may not post), admin or member."""
+    if chat.kind != "private" and not chat.bot_is_member:
+        return {"status": "left", "user": bot}
+    if chat.bot_muted:
+        rights = dict.fromkeys(_RESTRICTED_RIGHTS, False)
+        return {"status": "restricted", "user": bot, "is_member": True, "until_date": 0, **rights}
+    if chat.bot_is_admin:
+        rights = dict.fromkeys(_ADMIN_RIGHTS, True)
+        return {"status": "administrator", "user": bot, "is_anonymous": False, **rights}
+    return {"status": "member", "user": bot}
+
+
+_RESTRICTED_RIGHTS = (
+    "can_change_info",
+    "can_invite_users",
+    "can_pin_messages",
+    "can_send_messages",
+    "can_send_polls",
+    "can_send_other_messages",
+    "can_add_web_page_previews",
+    "can_manage_topics",
+    "can_send_audios",
+    "can_send_documents",
+    "can_send_photos",
+    "can_send_videos",
+    "can_send_video_notes",
+    "can_send_voice_notes",
+    "can_edit_tag",
+    "can_react_to_messages",
+)
+_ADMIN_RIGHTS = (
+    "can_be_edited",
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+    "can_post_messages",
+    "can_edit_messages",
+    "can_pin_messages",
+)
 
 
 def _int(value: object, default: int) -> int:

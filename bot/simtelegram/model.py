@@ -54,6 +54,8 @@ class SimChat:
     migrated_to: int | None = None
     bot_is_member: bool = True
     bot_is_admin: bool = False
+    # The group's admins took away the bot's right to post (getChatMember says "restricted").
+    bot_muted: bool = False
     # The reply keyboard currently shown under the input field (set by the latest message
     # that carried one, cleared by `remove_keyboard`).
     reply_keyboard: list[list[str]] | None = None
@@ -105,6 +107,8 @@ class SimMessage:
     markup_json: JSON | None = None
     # Kind-specific JSON fields (`photo`, `voice`, `migrate_to_chat_id`, ...).
     extra: JSON = field(default_factory=dict)
+    # An uploaded file's bytes as the bot sent them (documents: tests read the file back).
+    content: bytes | None = None
 
     @property
     def buttons(self) -> list[SimButton]:

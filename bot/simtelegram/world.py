@@ -103,6 +103,8 @@ class World:
                 chat.kind, "channel chat"
             )
             raise forbidden(f"bot is not a member of the {noun}")
+        elif chat.bot_muted:
+            raise bad_request("not enough rights to send text messages to the chat")
         return chat
 
     def _lookup(self, raw: object) -> SimChat | None:

@@ -27,6 +27,7 @@ from bot.telegram import (
     outbox_sender,
     parents,
     reading,
+    report,
     talk,
     voice,
 )
@@ -46,6 +47,7 @@ FEATURES = (
     talk,
     reading,
     emergency,
+    report,
 )
 SETUP_KEY = "qiao.setup"
 

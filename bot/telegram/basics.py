@@ -21,6 +21,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.telegram import first_run
 from bot.telegram.context import App, Ctx, caller_of, runtime_of
 
 log = logging.getLogger(__name__)
@@ -154,11 +155,17 @@ async def on_error(update: object, context: Ctx) -> None:
     """Log the failure without personal data, and never leave a person without an answer."""
     error = context.error
     update_id = update.update_id if isinstance(update, Update) else None
-    log.error(
-        "handler failed",
-        exc_info=error,
-        extra={"update_id": update_id, "error_type": type(error).__name__},
-    )
+    if first_run.is_network(error):  # Telegram out of reach: one line, not a traceback
+        log.warning(
+            f"network error while handling an update ({first_run.reason(error)})",
+            extra={"update_id": update_id, "error_type": type(error).__name__},
+        )
+    else:
+        log.error(
+            "handler failed",
+            exc_info=error,
+            extra={"update_id": update_id, "error_type": type(error).__name__},
+        )
     if not isinstance(update, Update):
         return
     await _tell_about_error(update, context)  # never raises

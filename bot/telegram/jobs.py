@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from telegram.error import BadRequest, NetworkError
 from telegram.ext import ContextTypes
 
 from bot.telegram.context import App, Ctx, runtime_of
@@ -50,5 +51,13 @@ async def run_job(app: App, job: PeriodicJob, now: datetime) -> None:
     """Run one job; a failure is logged and retried next interval, never raised."""
     try:
         await job.run(app, now)
+    except NetworkError as exc:
+        if isinstance(exc, BadRequest):  # Telegram answered: a bug of ours, with its traceback
+            log.exception("periodic job failed", extra={"job": job.name})
+            return
+        log.warning(  # Telegram out of reach: one line; the next run retries
+            f"periodic job met a network error ({type(exc).__name__}: {str(exc)[:120]})",
+            extra={"job": job.name},
+        )
     except Exception:  # a job must not die: the next run picks up what is still due
         log.exception("periodic job failed", extra={"job": job.name})

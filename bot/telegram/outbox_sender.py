@@ -24,8 +24,9 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -178,6 +179,11 @@ async def _run(app: App, sender: Sender) -> None:
             return
         try:
             await drain(app, runtime.now())
+        except NetworkError as exc:  # one line; the minute job drains again
+            if isinstance(exc, BadRequest):
+                log.exception("background drain failed")
+            else:
+                log.warning("background drain met a network error", extra={"error": str(exc)[:120]})
         except Exception:  # the minute job drains again; a wake-up must never crash the bot
             log.exception("background drain failed")
         if not sender.again:
@@ -324,15 +330,8 @@ async def _attempt(app: App, item: OutboxItem, ts: int) -> str:
         return "skip"  # the handler that queued it sent it, or is sending it
     chat_id = await _resolve(app, item.target)
     card = item.kind == "alert"
-    slow: dict[str, float] = {"read_timeout": CARD_READ_TIMEOUT} if card else {}
     try:
-        message = await app.bot.send_message(
-            chat_id,
-            text,
-            parse_mode=parse_mode,
-            reply_markup=keyboard(payload.get("buttons")),
-            **slow,
-        )
+        message = await _send(app.bot, chat_id, payload, text, parse_mode, slow=card)
     except ChatMigrated as exc:
         new_id = exc.new_chat_id
         if item.target != outbox.VOLUNTEERS:
@@ -376,6 +375,40 @@ async def _attempt(app: App, item: OutboxItem, ts: int) -> str:
 
     await db.tx(mark)
     return "sent"
+
+
+async def _send(
+    bot: Bot,
+    chat_id: int,
+    payload: dict[str, Any],
+    text: str,
+    parse_mode: str | None,
+    *,
+    slow: bool,
+) -> Message:
+    """A message, or a file (`document`: the monthly report) with the text as its caption."""
+    document = payload.get("document")
+    if isinstance(document, dict):
+        return await bot.send_document(
+            chat_id,
+            str(document["content"]).encode("utf-8"),
+            filename=str(document["filename"]),
+            caption=text or None,
+            parse_mode=parse_mode if text else None,
+            read_timeout=CARD_READ_TIMEOUT,
+            write_timeout=CARD_READ_TIMEOUT,
+        )
+    if slow:
+        return await bot.send_message(
+            chat_id,
+            text,
+            parse_mode=parse_mode,
+            reply_markup=keyboard(payload.get("buttons")),
+            read_timeout=CARD_READ_TIMEOUT,
+        )
+    return await bot.send_message(
+        chat_id, text, parse_mode=parse_mode, reply_markup=keyboard(payload.get("buttons"))
+    )
 
 
 async def _bad_request(app: App, item: OutboxItem, exc: BadRequest, ts: int, *, plain: bool) -> str:

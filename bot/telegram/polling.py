@@ -14,11 +14,12 @@ import contextlib
 import logging
 import signal
 import sqlite3
+from collections.abc import Callable
 
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError
 
-from bot.telegram import inbox
+from bot.telegram import first_run, inbox
 from bot.telegram.context import App
 from bot.telegram.retry import backoff_seconds, retry_seconds
 
@@ -105,13 +106,21 @@ async def _drop_webhook(app: App, stop: asyncio.Event) -> None:
             await _pause(stop, min(backoff_seconds(failures), 60))
 
 
-async def serve(app: App, stop: asyncio.Event, *, ready: asyncio.Event | None = None) -> None:
+async def serve(
+    app: App,
+    stop: asyncio.Event,
+    *,
+    ready: asyncio.Event | None = None,
+    backoff: Callable[[int], float] = first_run.start_backoff,
+) -> None:
     """Run the Application with inbox polling until `stop` is set (or the token is refused).
 
-    Stored updates left from the last run are handed over before anything new is fetched.
-    At a stop, updates not begun stay in the inbox for the next start.
+    Telegram out of reach at start is retried (`backoff`), one line each. Stored updates
+    left from the last run are handed over before anything new is fetched. At a stop,
+    updates not begun stay in the inbox for the next start.
     """
-    await app.initialize()
+    if not await first_run.connect(app, stop, backoff=backoff):
+        return
     try:
         if app.post_init is not None:
             await app.post_init(app)
@@ -120,6 +129,7 @@ async def serve(app: App, stop: asyncio.Event, *, ready: asyncio.Event | None = 
         try:
             await inbox.hand_over(app, await inbox.waiting_updates(app))
             await _drop_webhook(app, stop)
+            await first_run.check_desk_at_start(app)
             poller = asyncio.create_task(poll(app, stop), name="qiao-inbox-poll")
             if ready is not None:
                 ready.set()
