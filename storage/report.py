@@ -13,11 +13,6 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-PARENTS_TABLE_PREFIX = "parent"
-"""HOOK for the parents feature (being built in parallel): its tables' names start with this.
-Until one exists the report says "not yet enabled"; `parents_contact` is where its figure goes."""
-
-
 def snapshot(conn: sqlite3.Connection, fn: Callable[[sqlite3.Connection], T]) -> T:
     """Run `fn` in one deferred (read) transaction: consistent figures, no write lock held."""
     conn.execute("BEGIN")
@@ -97,19 +92,6 @@ def unreachable_families(conn: sqlite3.Connection, end: int) -> list[tuple[str, 
     return [(str(r[0]), str(r[1])) for r in cur.fetchall()]
 
 
-def parents_enabled(conn: sqlite3.Connection) -> bool:
-    """HOOK: whether the parents feature's tables exist in this database."""
-    row = conn.execute(
-        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name LIKE ?",
-        (f"{PARENTS_TABLE_PREFIX}%",),
-    ).fetchone()
-    return int(row[0]) > 0
-
-
-def parents_contact(conn: sqlite3.Connection, start: int, end: int) -> tuple[int, int] | None:
-    """HOOK: (families whose parents were in contact, families asked) for the month.
-
-    The parents feature owns the figure; until it fills this in, None ("not yet enabled").
-    """
-    del conn, start, end
-    return None
+def parents_joined(conn: sqlite3.Connection) -> bool:
+    """Whether any parent has joined a family (the contact rate means nothing before)."""
+    return conn.execute("SELECT 1 FROM parent_families LIMIT 1").fetchone() is not None

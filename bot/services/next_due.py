@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from bot.config import Config, QuietHoursConfig
 from bot.content import ContentBundle
 from bot.levels import RiskLevel
-from bot.services import digest, schedule
+from bot.services import digest, report, report_delivery, schedule
 from bot.services.alerts import COORDINATORS, REPOST
 from bot.services.checkins import SHARED_FINISHED_SECONDS, SHARED_IDLE_SECONDS
 from bot.services.follow_through import EXPIRE_AFTER_SECONDS
@@ -217,3 +217,21 @@ def parent_reminders(
 ) -> int | None:
     """Parents' weekly-call reminders: the earliest planned one."""
     return due.first_parent_reminder(conn)
+
+
+def monthly_report(
+    conn: sqlite3.Connection, content: ContentBundle, config: Config, now: int
+) -> int | None:
+    """The monthly report: now while a reachable coordinator still waits for the due month's,
+    else the next 1st at the sending time."""
+    zone = config.locale.zone
+    local = schedule.local_time(now, zone)
+    waiting = report_delivery.waiting_tx(conn, report.due_month(local, zone), config.people.admins)
+    if waiting is not None and waiting.coordinators:
+        return now
+    first = local.date().replace(day=1)
+    for start in (first, (first + timedelta(days=32)).replace(day=1)):
+        send = datetime.combine(start.replace(day=report.SEND_DAY), report.SEND_TIME, zone)
+        if send > local:
+            return int(send.timestamp())
+    raise AssertionError("next month's sending time lies ahead")  # pragma: no cover

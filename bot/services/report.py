@@ -28,6 +28,7 @@ from bot.levels import RiskLevel
 from bot.risk.categories import category_label
 from bot.services import charts
 from bot.services.charts import ResponseWeek
+from bot.services.parent_calls import contact_by_village
 from storage import alerts
 from storage import report as store
 
@@ -137,7 +138,8 @@ class MonthReport:
     resolve: Delays
     unreachable: list[tuple[str, str]]
     parents_contact: tuple[int, int] | None
-    """HOOK: (families in contact, families asked); None until the parents feature fills it."""
+    """(family-weeks with contact, family-weeks) over the month's weeks, as the digest counts
+    them (either side said they talked); None while no parent has joined."""
 
     @property
     def alerts_total(self) -> int:
@@ -162,8 +164,9 @@ def collect_tx(conn: sqlite3.Connection, month: Month) -> MonthReport:
         for level, category, count in store.alerts_by_level_category(conn, month.start, month.end)
     ]
     contact = None
-    if store.parents_enabled(conn):
-        contact = store.parents_contact(conn, month.start, month.end)
+    if store.parents_joined(conn):
+        villages = [v for period, _ in weeks_of(month) for v in contact_by_village(conn, period)]
+        contact = (sum(v.contacted for v in villages), sum(v.families for v in villages))
     return MonthReport(
         month=month,
         enrolment=store.enrolment(conn, month.start, month.end),
@@ -254,11 +257,11 @@ def to_csv(report: MonthReport) -> str:
     for pseudonym, label in report.unreachable:
         writer.writerow(["unreachable", pseudonym, label])
     if report.parents_contact is None:
-        writer.writerow(["parents_contact", "rate", "not yet enabled"])
+        writer.writerow(["parents_contact", "rate", "no parent has joined"])
     else:
         talked, asked = report.parents_contact
-        writer.writerow(["parents_contact", "families_in_contact", talked])
-        writer.writerow(["parents_contact", "families_asked", asked])
+        writer.writerow(["parents_contact", "family_weeks_in_contact", talked])
+        writer.writerow(["parents_contact", "family_weeks", asked])
     return out.getvalue()
 
 

@@ -67,5 +67,6 @@ DUE: dict[str, DueFn] = {
     "lesson-nudges": _stored(next_due.lesson_nudges),
     "reading.sweep": _stored(next_due.reading),
     "parents.remind": _stored(next_due.parent_reminders),
+    "report.monthly": _stored(next_due.monthly_report),
 }
 """Job name → its next due moment; every job that runs more often than hourly is here."""

@@ -114,7 +114,7 @@ def test_ctrl_c_ends_the_interactive_demo() -> None:
     out = b""
     try:
         while b"grandma> " not in out:  # the bot is up and waits for a line
-            chunk = process.stdout.read1(4096)
+            chunk = os.read(process.stdout.fileno(), 4096)
             assert chunk, out.decode()
             out += chunk
         process.send_signal(signal.SIGINT)

@@ -67,12 +67,19 @@ async def _finish_lesson(h: Harness, person_id: int, lesson_id: str) -> None:
     now = h.runtime.ts()
 
     def write(conn: sqlite3.Connection) -> None:
-        args = {"person_id": person_id, "lesson_id": lesson_id}
-        lessons.start(conn, **args, version=1, follow_up_of=None, now=now)
+        who, which = person_id, lesson_id
+        lessons.start(conn, person_id=who, lesson_id=which, version=1, follow_up_of=None, now=now)
         lessons.move(
-            conn, **args, from_stage="step", from_step=0, to_stage="practice", to_step=0, now=now
+            conn,
+            person_id=who,
+            lesson_id=which,
+            from_stage="step",
+            from_step=0,
+            to_stage="practice",
+            to_step=0,
+            now=now,
         )
-        lessons.finish(conn, **args, now=now)
+        lessons.finish(conn, person_id=who, lesson_id=which, now=now)
 
     await h.runtime.db.tx(write)
 

@@ -73,9 +73,11 @@ async def test_html_and_csv_hold_no_names_and_no_words(h: Harness, november: See
         assert "F-TSTC" in text
         assert "南村" in text
     assert html.count('src="data:image/png;base64,iVBOR') == 2
-    assert "尚未启用" in html
-    assert "Not yet enabled" in html
-    assert ["parents_contact", "rate", "not yet enabled"] in list(csv.reader(io.StringIO(rows)))
+    assert "还没有家长加入" in html
+    assert "No parent has joined yet" in html
+    assert ["parents_contact", "rate", "no parent has joined"] in list(
+        csv.reader(io.StringIO(rows))
+    )
 
 
 async def test_labels_are_escaped(h: Harness, november: Seeded) -> None:
