@@ -16,15 +16,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.runtime import Runtime
 from bot.services import alerts as svc
@@ -35,6 +33,7 @@ from bot.telegram.callbacks import CallbackDataError, pack, pattern, unpack
 from bot.telegram.context import RUNTIME_KEY, App, Ctx, caller_of, runtime_of
 from bot.telegram.jobs import PeriodicJob
 from bot.telegram.outbox_sender import drain, edit_card
+from bot.telegram.press import final
 from storage import people
 
 log = logging.getLogger(__name__)
@@ -53,26 +52,13 @@ _DIGEST_LOGGED = "alerts.digest_unreachable_logged"
 def register(app: App) -> None:
     """Add the alert desk's handlers (group 0, after the other features)."""
     messages = filters.UpdateType.MESSAGE  # not edits, not channel posts (they have no sender)
-    app.add_handler(CallbackQueryHandler(_final(on_claim), pattern=pattern(svc.CLAIM)))
-    app.add_handler(CallbackQueryHandler(_final(on_resolve_button), pattern=pattern(svc.RESOLVE)))
-    app.add_handler(CallbackQueryHandler(_final(on_outcome), pattern=pattern(svc.OUTCOME)))
-    app.add_handler(CommandHandler("note", _final(on_note), filters=messages))
-    app.add_handler(CommandHandler("resolve", _final(on_resolve_command), filters=messages))
-    app.add_handler(CommandHandler("alerts", _final(on_list), filters=messages))
-    app.add_handler(CommandHandler("details", _final(on_details), filters=messages))
-
-
-Handler = Callable[[Update, Ctx], Coroutine[Any, Any, None]]
-
-
-def _final(handler: Handler) -> Handler:
-    """Once the desk handled an update, the fallbacks must not answer it a second time."""
-
-    async def run(update: Update, context: Ctx) -> None:
-        await handler(update, context)
-        raise ApplicationHandlerStop
-
-    return run
+    app.add_handler(CallbackQueryHandler(final(on_claim), pattern=pattern(svc.CLAIM)))
+    app.add_handler(CallbackQueryHandler(final(on_resolve_button), pattern=pattern(svc.RESOLVE)))
+    app.add_handler(CallbackQueryHandler(final(on_outcome), pattern=pattern(svc.OUTCOME)))
+    app.add_handler(CommandHandler("note", final(on_note), filters=messages))
+    app.add_handler(CommandHandler("resolve", final(on_resolve_command), filters=messages))
+    app.add_handler(CommandHandler("alerts", final(on_list), filters=messages))
+    app.add_handler(CommandHandler("details", final(on_details), filters=messages))
 
 
 async def escalate(app: App, now: datetime) -> None:

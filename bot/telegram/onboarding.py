@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from telegram import (
     Bot,
@@ -27,7 +26,6 @@ from telegram import (
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
-    ApplicationHandlerStop,
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
@@ -44,6 +42,7 @@ from bot.telegram import emergency, parents
 from bot.telegram.callbacks import CallbackDataError, pack, pattern, unpack
 from bot.telegram.context import App, Caller, Ctx, caller_of, runtime_of
 from bot.telegram.jobs import PeriodicJob
+from bot.telegram.press import final
 from storage import erasure, families, people
 from storage.families import Family
 from storage.people import Person
@@ -89,38 +88,25 @@ ADDRESSES = ("grandma", "grandpa", "waipo", "waigong", "laolao", "laoye", "other
 and 姥姥/姥爷 in the north (Shandong, Henan); "other" stores no name (texts use a neutral one)."""
 AGE_BUTTONS = {"young": "10-12", "older": "13-16"}
 
-HandlerFn = Callable[[Update, Ctx], Coroutine[Any, Any, None]]
-
 
 def register(app: App) -> None:
     """Add this feature's handlers to the Application (group 0, tried before the others)."""
     private = filters.ChatType.PRIVATE
     with_payload = filters.Regex(r"^/start(@\w+)?\s+\S")
     handlers: list[BaseHandler[Update, Ctx, None]] = [
-        CommandHandler("start", _final(open_link), filters=private & with_payload),
-        CommandHandler("invite", _final(invite)),
-        CommandHandler("newfamily", _final(new_family)),
-        CommandHandler("family", _final(family)),
-        CommandHandler("nickname", _final(nickname)),
-        CommandHandler("erase", _final(erase)),
-        CommandHandler("stop", _final(stop), filters=private),
-        CommandHandler("resume", _final(resume), filters=private),
-        CommandHandler("deleteme", _final(deleteme), filters=private),
-        CallbackQueryHandler(_final(on_button), pattern=pattern(PREFIX)),
+        CommandHandler("start", final(open_link), filters=private & with_payload),
+        CommandHandler("invite", final(invite)),
+        CommandHandler("newfamily", final(new_family)),
+        CommandHandler("family", final(family)),
+        CommandHandler("nickname", final(nickname)),
+        CommandHandler("erase", final(erase)),
+        CommandHandler("stop", final(stop), filters=private),
+        CommandHandler("resume", final(resume), filters=private),
+        CommandHandler("deleteme", final(deleteme), filters=private),
+        CallbackQueryHandler(final(on_button), pattern=pattern(PREFIX)),
     ]
     for handler in handlers:
         app.add_handler(handler)
-
-
-def _final(fn: HandlerFn) -> HandlerFn:
-    """An update onboarding handled is finished: the fallbacks in later groups must not run."""
-
-    async def run(update: Update, context: Ctx) -> None:
-        await fn(update, context)
-        raise ApplicationHandlerStop
-
-    run.__doc__ = fn.__doc__
-    return run
 
 
 # --- command menus -----------------------------------------------------------------------

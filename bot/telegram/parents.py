@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
-from typing import Any
 
 from markupsafe import Markup
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.runtime import Runtime
 from bot.services import onboarding as onboarding_service
@@ -31,6 +29,7 @@ from bot.telegram import parent_views as views
 from bot.telegram.callbacks import CallbackDataError, pattern, unpack
 from bot.telegram.context import RUNTIME_KEY, App, Caller, Ctx, caller_of, runtime_of
 from bot.telegram.jobs import PeriodicJob
+from bot.telegram.press import final
 from storage import alerts as alerts_repo
 from storage import families
 from storage import parents as repo
@@ -46,23 +45,9 @@ show = join.show
 def register(app: App) -> None:
     """The parents' commands and buttons (before the fallbacks)."""
     private = filters.ChatType.PRIVATE
-    app.add_handler(CommandHandler("calltime", _final(calltime), filters=private))
-    app.add_handler(CommandHandler("sharing", _final(sharing), filters=private))
-    app.add_handler(CallbackQueryHandler(_final(on_button), pattern=pattern(PREFIX)))
-
-
-HandlerFn = Callable[[Update, Ctx], Coroutine[Any, Any, None]]
-
-
-def _final(fn: HandlerFn) -> HandlerFn:
-    """A press or command handled here is finished: the fallbacks must not answer again."""
-
-    async def run(update: Update, context: Ctx) -> None:
-        await fn(update, context)
-        raise ApplicationHandlerStop
-
-    run.__doc__ = fn.__doc__
-    return run
+    app.add_handler(CommandHandler("calltime", final(calltime), filters=private))
+    app.add_handler(CommandHandler("sharing", final(sharing), filters=private))
+    app.add_handler(CallbackQueryHandler(final(on_button), pattern=pattern(PREFIX)))
 
 
 # --- commands -----------------------------------------------------------------------------

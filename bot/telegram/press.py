@@ -68,6 +68,18 @@ PressHandler = Callable[[Pressed, Ctx], Awaitable[None]]
 Handler = Callable[[Update, Ctx], Coroutine[Any, Any, None]]
 
 
+def final(handle: Handler) -> Handler:
+    """An update this handler took is finished: fallbacks in later groups must not answer it
+    again (the one way Qiao stops propagation)."""
+
+    @functools.wraps(handle)
+    async def handler(update: Update, context: Ctx) -> None:
+        await handle(update, context)
+        raise ApplicationHandlerStop
+
+    return handler
+
+
 def press(
     prefix: str,
     arity: int,
