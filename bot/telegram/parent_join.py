@@ -71,46 +71,53 @@ async def show(context: Ctx, chat_id: int, screen: Screen) -> None:
         await send(context, chat_id, text, rows(runtime, "zh", "lang", choices))
 
 
+_CHOICES: dict[str, tuple[str, str, list[tuple[str, str]], int]] = {
+    "parent_consent": (
+        "parents.consent",
+        "ok",
+        [("onboarding.button.agree", "y"), ("onboarding.button.decline", "n")],
+        2,
+    ),
+    "parent_relation": (
+        "parents.relation.prompt",
+        "rel",
+        [(f"parents.relation.{r}", r) for r in svc.RELATIONS],
+        2,
+    ),
+    "parent_zone": (
+        "parents.zone.prompt",
+        "tz",
+        [(f"parents.zone.{i}", str(i)) for i in range(len(svc.ZONES))],
+        2,
+    ),
+    "parent_quiet": (
+        "parents.quiet.prompt",
+        "qt",
+        [(f"parents.quiet.{i}", str(i)) for i in range(len(svc.QUIET))],
+        1,
+    ),
+}
+"""Join screens that are one question with fixed choices: prompt, press action, (label key,
+value) pairs, buttons per row."""
+
+
 async def show_step(context: Ctx, chat_id: int, step: svc.Step) -> None:
     """Show the screen a join press led to."""
     runtime = runtime_of(context)
     content = runtime.content
     lang = step.person.lang
     name = step.screen
-    if name == "parent_consent":
-        choices = [("onboarding.button.agree", "y"), ("onboarding.button.decline", "n")]
+    choice = _CHOICES.get(name)
+    if choice is not None:
+        prompt, action, choices, width = choice
         await send(
             context,
             chat_id,
-            content.ui("parents.consent", lang),
-            rows(runtime, lang, "ok", choices),
+            content.ui(prompt, lang),
+            rows(runtime, lang, action, choices, width=width),
         )
     elif name == "parent_declined":
         await send(context, chat_id, content.ui("parents.declined", lang))
-    elif name == "parent_relation":
-        choices = [(f"parents.relation.{r}", r) for r in svc.RELATIONS]
-        await send(
-            context,
-            chat_id,
-            content.ui("parents.relation.prompt", lang),
-            rows(runtime, lang, "rel", choices),
-        )
-    elif name == "parent_zone":
-        choices = [(f"parents.zone.{i}", str(i)) for i in range(len(svc.ZONES))]
-        await send(
-            context,
-            chat_id,
-            content.ui("parents.zone.prompt", lang),
-            rows(runtime, lang, "tz", choices),
-        )
-    elif name == "parent_quiet":
-        choices = [(f"parents.quiet.{i}", str(i)) for i in range(len(svc.QUIET))]
-        await send(
-            context,
-            chat_id,
-            content.ui("parents.quiet.prompt", lang),
-            rows(runtime, lang, "qt", choices, width=1),
-        )
     elif name == "parent_day":
         await send(
             context,
