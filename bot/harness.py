@@ -116,9 +116,10 @@ class Harness:
             raise RuntimeError("harness not started")
         return self._runtime
 
-    async def start(self) -> None:
-        """Build and initialise the Application against the simulated Telegram."""
-        app = build_application(
+    def application(self) -> App:
+        """A new, unstarted Application on this world's config, clock and simulated Telegram
+        (for tests that run it as `qiao run` would: polling, the webhook server)."""
+        return build_application(
             self.config,
             self.clock,
             request=self.sim.request(),
@@ -126,6 +127,10 @@ class Harness:
             content_root=self.content_root,
             schedule_jobs=False,
         )
+
+    async def start(self) -> None:
+        """Build and initialise the Application against the simulated Telegram."""
+        app = self.application()
         self._runtime = await start_offline(app)
         self._app = app
         for job in self.jobs:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 from bot.harness import VOLUNTEER_CHAT_ID, Harness
+from bot.telegram import polling
+from bot.telegram.context import App
 
 URGENT_WORDS = "我不想活了"
 CRISIS_NUMBER = "12356"
@@ -33,3 +38,34 @@ async def count(h: Harness, sql: str, *args: object) -> int:
 async def waiting(h: Harness) -> int:
     """Updates stored in the inbox and not handled yet."""
     return await count(h, "SELECT COUNT(*) FROM inbox WHERE handled_at IS NULL")
+
+
+WAIT_SECONDS = 30.0
+"""A generous bound on how long the polling bot may take to start or stop."""
+
+
+@asynccontextmanager
+async def polling_bot(
+    h: Harness, *, backoff: Callable[[int], float] | None = None
+) -> AsyncIterator[App]:
+    """The bot polling the harness's simulated Telegram as `qiao run` does, until exit (the
+    harness's own Application is stopped first; `backoff` replaces start-up retry waits)."""
+    await h.stop()
+    app = h.application()
+    stop, ready = asyncio.Event(), asyncio.Event()
+    if backoff is None:
+        task = asyncio.create_task(polling.serve(app, stop, ready=ready))
+    else:
+        task = asyncio.create_task(polling.serve(app, stop, ready=ready, backoff=backoff))
+    waiting = asyncio.create_task(ready.wait())
+    # FIRST_COMPLETED: serving ends only at stop, so waiting for both would sit out the bound.
+    await asyncio.wait({task, waiting}, timeout=WAIT_SECONDS, return_when=asyncio.FIRST_COMPLETED)
+    waiting.cancel()
+    if task.done():  # serving ended before it was ready: show why
+        task.result()
+    try:
+        assert ready.is_set(), "the bot did not start"
+        yield app
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, WAIT_SECONDS)

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 
 from bot.harness import Harness
-from bot.telegram import polling
-from bot.telegram.app import build_application
-from bot.telegram.context import RUNTIME_KEY, App
+from bot.telegram.context import RUNTIME_KEY
 from tests.factories import make_family
-from tests.inbox.support import URGENT_WORDS, crisis_replies
+from tests.inbox.support import URGENT_WORDS, crisis_replies, polling_bot
 
 CHILD = 1004
 WAIT_SECONDS = 30.0
@@ -24,32 +21,6 @@ async def until(condition: Callable[[], bool]) -> None:
             return
         await asyncio.sleep(0.02)
     raise AssertionError("condition not reached")
-
-
-@asynccontextmanager
-async def polling_bot(h: Harness) -> AsyncIterator[App]:
-    """The bot polling the harness's simulated Telegram, as `qiao run` does, until exit."""
-    app = build_application(
-        h.config,
-        h.clock,
-        request=h.sim.request(),
-        updates_request=h.sim.request(),
-        content_root=h.content_root,
-        schedule_jobs=False,
-    )
-    stop, ready = asyncio.Event(), asyncio.Event()
-    task = asyncio.create_task(polling.serve(app, stop, ready=ready))
-    waiting = asyncio.create_task(ready.wait())
-    # FIRST_COMPLETED: serving ends only at stop, so waiting for both would sit out the bound.
-    await asyncio.wait({task, waiting}, timeout=WAIT_SECONDS, return_when=asyncio.FIRST_COMPLETED)
-    waiting.cancel()
-    if task.done():  # serving ended before it was ready: show why
-        task.result()
-    try:
-        yield app
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, WAIT_SECONDS)
 
 
 async def test_polled_update_is_stored_handled_and_confirmed(harness: Harness) -> None:

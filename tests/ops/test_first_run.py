@@ -11,8 +11,6 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,39 +20,13 @@ from bot.cli import main
 from bot.harness import VOLUNTEER_CHAT_ID, Harness, sim_config
 from bot.simtelegram import Fault
 from bot.simtelegram.http import StandIn
-from bot.telegram import polling
-from bot.telegram.app import build_application
 from bot.telegram.context import App
 from bot.telegram.jobs import PeriodicJob, run_job
+from tests.inbox.support import polling_bot
 from tests.ops.test_startup import REPO, SAFETY_NET_S, TOKEN
 
 WAIT = 30.0
 STRANGER = 1005
-
-
-@asynccontextmanager
-async def polling_bot(h: Harness) -> AsyncIterator[App]:
-    """The bot polling the harness's simulated Telegram as `qiao run` does, fast retries."""
-    await h.stop()
-    app = build_application(
-        h.config,
-        h.clock,
-        request=h.sim.request(),
-        updates_request=h.sim.request(),
-        content_root=h.content_root,
-        schedule_jobs=False,
-    )
-    stop, ready = asyncio.Event(), asyncio.Event()
-    task = asyncio.create_task(polling.serve(app, stop, ready=ready, backoff=lambda _: 0.01))
-    started = asyncio.create_task(ready.wait())
-    await asyncio.wait({task, started}, timeout=WAIT, return_when=asyncio.FIRST_COMPLETED)
-    started.cancel()
-    try:
-        assert ready.is_set(), "the bot did not start"
-        yield app
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, WAIT)
 
 
 def lines(caplog: pytest.LogCaptureFixture, words: str) -> list[logging.LogRecord]:
@@ -67,7 +39,7 @@ async def test_no_network_at_start_is_retried_one_line_each(
     """getMe failing twice gives two one-line warnings with the attempt, then the bot runs."""
     harness.sim.fail_next("getMe", Fault.network_error(), times=2)
     with caplog.at_level(logging.INFO):
-        async with polling_bot(harness):
+        async with polling_bot(harness, backoff=lambda _: 0.01):
             pass
     retries = lines(caplog, "cannot reach Telegram")
     assert [("retry 1" in r.getMessage(), "retry 2" in r.getMessage()) for r in retries] == [
@@ -153,7 +125,7 @@ async def test_start_names_a_volunteer_chat_alerts_cannot_reach(
     group.bot_is_member = setup != "removed"
     group.bot_muted = setup == "muted"
     with caplog.at_level(logging.INFO):
-        async with polling_bot(h):
+        async with polling_bot(h, backoff=lambda _: 0.01):
             pass
     errors = [r for r in caplog.records if r.levelno == logging.ERROR]
     assert len(errors) == 1, [r.getMessage() for r in errors]
@@ -166,7 +138,7 @@ async def test_start_is_quiet_when_the_bot_may_post(
 ) -> None:
     """A volunteer group the bot is in gives no error at start (getChat and getChatMember asked)."""
     with caplog.at_level(logging.INFO):
-        async with polling_bot(harness):
+        async with polling_bot(harness, backoff=lambda _: 0.01):
             pass
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert harness.sim.calls_to("getChat")

@@ -17,7 +17,6 @@ from bot.config import ConfigError
 from bot.harness import Harness, sim_config
 from bot.ops import webhook_server
 from bot.simtelegram import Fault
-from bot.telegram.app import build_application
 from bot.telegram.context import RUNTIME_KEY
 from storage import outbox
 
@@ -152,14 +151,7 @@ async def test_serve_registers_the_webhook_and_handles_updates(tmp_path: Path) -
         },
     )
     world = Harness(tmp_path, config=config)
-    app = build_application(
-        config,
-        world.clock,
-        request=world.sim.request(),
-        updates_request=world.sim.request(),
-        content_root=world.content_root,
-        schedule_jobs=False,
-    )
+    app = world.application()
     stop, ready = asyncio.Event(), asyncio.Event()
     serving = asyncio.create_task(webhook_server.serve(app, config, stop, ready=ready))
     await asyncio.wait_for(ready.wait(), timeout=120)
@@ -196,14 +188,7 @@ async def test_serve_stops_cleanly_when_telegram_refuses_the_webhook(tmp_path: P
         },
     )
     world = Harness(tmp_path, config=config)
-    app = build_application(
-        config,
-        world.clock,
-        request=world.sim.request(),
-        updates_request=world.sim.request(),
-        content_root=world.content_root,
-        schedule_jobs=False,
-    )
+    app = world.application()
     world.sim.fail_next("setWebhook", Fault.server_error())
     with pytest.raises(webhook_server.WebhookSetupError):
         await webhook_server.serve(app, config, asyncio.Event())
@@ -263,14 +248,7 @@ async def test_serve_handles_stored_updates_before_new_ones(tmp_path: Path) -> N
     await world.start()
     await world.store(world.sim.user_sends(1005, "/start"))  # stored, then the process died
     await world.stop()
-    app = build_application(
-        config,
-        world.clock,
-        request=world.sim.request(),
-        updates_request=world.sim.request(),
-        content_root=world.content_root,
-        schedule_jobs=False,
-    )
+    app = world.application()
     stop, ready = asyncio.Event(), asyncio.Event()
     serving = asyncio.create_task(webhook_server.serve(app, config, stop, ready=ready))
     await asyncio.wait_for(ready.wait(), timeout=120)

@@ -9,7 +9,7 @@ from telegram.error import RetryAfter
 
 from bot.harness import Harness
 from bot.simtelegram import Fault
-from bot.telegram.app import build_application, start_offline, stop_offline
+from bot.telegram.app import start_offline, stop_offline
 from tests.checkins.support import CHILD, advance_to
 from tests.factories import make_family
 
@@ -44,14 +44,7 @@ async def test_a_429_on_the_press_answer_does_not_stall_the_check_in(harness: Ha
 async def test_flood_control_on_the_command_menu_does_not_stop_start_up(tmp_path: Path) -> None:
     """A 429 on setMyCommands while starting leaves a running bot (the menu is cosmetic)."""
     h = Harness(tmp_path)
-    app = build_application(
-        h.config,
-        h.clock,
-        request=h.sim.request(),
-        updates_request=h.sim.request(),
-        content_root=h.content_root,
-        schedule_jobs=False,
-    )
+    app = h.application()
     h.sim.fail_next("setMyCommands", Fault.retry_after(30))
     refused: RetryAfter | None = None
     try:
