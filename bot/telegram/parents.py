@@ -26,10 +26,10 @@ from bot.services import parents as svc
 from bot.telegram import outbox_sender
 from bot.telegram import parent_join as join
 from bot.telegram import parent_views as views
-from bot.telegram.callbacks import CallbackDataError, pattern, unpack
+from bot.telegram.callbacks import pattern
 from bot.telegram.context import RUNTIME_KEY, App, Caller, Ctx, caller_of, runtime_of
 from bot.telegram.jobs import PeriodicJob
-from bot.telegram.press import final
+from bot.telegram.press import STALE, Pressed, final, number_parts, press
 from storage import alerts as alerts_repo
 from storage import families
 from storage import parents as repo
@@ -47,7 +47,7 @@ def register(app: App) -> None:
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("calltime", final(calltime), filters=private))
     app.add_handler(CommandHandler("sharing", final(sharing), filters=private))
-    app.add_handler(CallbackQueryHandler(final(on_button), pattern=pattern(PREFIX)))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=pattern(PREFIX)))
 
 
 # --- commands -----------------------------------------------------------------------------
@@ -123,26 +123,17 @@ def _sharing_screen(runtime: Runtime, child: Person, on: bool) -> tuple[str, Inl
 # --- buttons ------------------------------------------------------------------------------
 
 
-async def on_button(update: Update, context: Ctx) -> None:
-    """Every `pa:` press: decode, check against the presser and the stored state, act."""
-    query = update.callback_query
-    if query is None:
-        return
-    caller = await caller_of(update, context)
+@press(PREFIX, 3, valid=number_parts(1))
+async def on_button(p: Pressed, context: Ctx) -> None:
+    """Every `pa:` press: check against the presser and the stored state, act."""
+    query, caller = p.query, p.caller
     message = query.message
-    try:
-        press = unpack(query.data, PREFIX, 3)
-        target = press.int_part(1)
-    except CallbackDataError:
-        await _stale(query, context, caller.lang)
-        return
-    if message is None or message.chat.type != ChatType.PRIVATE:
-        await _stale(query, context, caller.lang)
-        return
-    action, value = press.parts[0], press.parts[2]
+    action, target, value = p.data.parts[0], p.data.int_part(1), p.data.parts[2]
     handled = False
-    if action in join.ACTIONS and target == 0:
-        handled = await join.press(update, context, query, action, value)
+    if message is None or message.chat.type != ChatType.PRIVATE:
+        handled = False  # parents' buttons work only in their private chat
+    elif action in join.ACTIONS and target == 0:
+        handled = await join.press(p.update, context, query, action, value)
     elif action == "talk":
         handled = await _talk(context, query, caller, target, value)
     elif action == "share":
@@ -154,12 +145,8 @@ async def on_button(update: Update, context: Ctx) -> None:
     elif action in ("ask", "st") and value.isdigit():
         handled = await _ask(context, query, caller, action, target, int(value))
     if not handled:
-        await _stale(query, context, caller.lang)
-
-
-async def _stale(query: CallbackQuery, context: Ctx, lang: str) -> None:
-    log.info("parents press refused")
-    await query.answer(runtime_of(context).content.ui_label("basics.stale_button", lang))
+        log.info("parents press refused")
+        await p.answer(STALE)
 
 
 async def _talk(

@@ -39,7 +39,12 @@ class Pressed:
     chat_id: int
     data: Callback
     runtime: Runtime
-    update_id: int
+    update: Update
+
+    @property
+    def update_id(self) -> int:
+        """The update's id, for log lines."""
+        return self.update.update_id
 
     @property
     def lang(self) -> str:
@@ -112,7 +117,7 @@ def press(
                 with contextlib.suppress(TelegramError):
                     await query.answer(runtime.content.ui_label(stale, lang))
                 raise ApplicationHandlerStop from None
-            pressed = Pressed(query, caller, user.id, chat.id, data, runtime, update.update_id)
+            pressed = Pressed(query, caller, user.id, chat.id, data, runtime, update)
             await handle(pressed, context)
             raise ApplicationHandlerStop
 
