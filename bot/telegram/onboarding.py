@@ -39,10 +39,10 @@ from bot.services import erasure as erasure_service
 from bot.services import onboarding as service
 from bot.services.onboarding import Link, Screen
 from bot.telegram import emergency, parents
-from bot.telegram.callbacks import CallbackDataError, pack, pattern, unpack
+from bot.telegram.callbacks import pack, pattern
 from bot.telegram.context import App, Caller, Ctx, caller_of, runtime_of
 from bot.telegram.jobs import PeriodicJob
-from bot.telegram.press import final
+from bot.telegram.press import Pressed, final, number_parts, press
 from storage import erasure, families, people
 from storage.families import Family
 from storage.people import Person
@@ -103,7 +103,7 @@ def register(app: App) -> None:
         CommandHandler("stop", final(stop), filters=private),
         CommandHandler("resume", final(resume), filters=private),
         CommandHandler("deleteme", final(deleteme), filters=private),
-        CallbackQueryHandler(final(on_button), pattern=pattern(PREFIX)),
+        CallbackQueryHandler(on_button, pattern=pattern(PREFIX)),
     ]
     for handler in handlers:
         app.add_handler(handler)
@@ -454,25 +454,16 @@ async def _show_finished(context: Ctx, chat_id: int, screen: Screen, caregiver: 
 # --- buttons -----------------------------------------------------------------------------
 
 
-async def on_button(update: Update, context: Ctx) -> None:
-    """Every `ob:` press: decode strictly, let the service check it, then show what follows."""
-    query = update.callback_query
-    if query is None:
-        return
-    runtime = runtime_of(context)
+@press(PREFIX, 3, valid=number_parts(1))
+async def on_button(p: Pressed, context: Ctx) -> None:
+    """Every `ob:` press: let the service check it, then show what follows."""
+    update, query, caller, runtime = p.update, p.query, p.caller, p.runtime
     content = runtime.content
-    caller = await caller_of(update, context)
     message = query.message
-    try:
-        press = unpack(query.data, PREFIX, 3)
-        target = press.int_part(1)
-    except CallbackDataError:
-        await _stale(query, context, caller.lang)
-        return
     if message is None:
         await _stale(query, context, caller.lang)
         return
-    action, value = press.parts[0], press.parts[2]
+    action, target, value = p.data.parts[0], p.data.int_part(1), p.data.parts[2]
     chat_id = message.chat.id
     user = query.from_user
     now = runtime.ts()
