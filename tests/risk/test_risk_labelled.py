@@ -36,6 +36,9 @@ FIRST_RUN_SHA256 = {
     "2026-12-adults-3.jsonl": "f17a1cd0fdc7a5055f5022411d6a1f1875f08ad1d077373f8fa4d170709d9c71",
     "2026-12-children-4.jsonl": "a0dadbddeb2dd51c3793d7955956a0da48d74d9de32a8c1b6e568265d01d439b",
     "2026-12-children-5.jsonl": "44ea417ab17ccb70f335c14fb57d5f39632a8868ebb7ffdf03cdef42a803bb6e",
+    # Round 11's first run on fresh blind batches (lead, docs/risk-rules.md), folded in round 12.
+    "2026-12-adults-4.jsonl": "6d26e27b327ab55f0df4fe2fa9823904a04ae69dd0452848fe4d1044190af69e",
+    "2026-12-children-6.jsonl": "00d9f7a34ba320a5c82b3c4ca3feee672edc5e77cf742d308c4d7f5b21c3915e",
 }
 
 
