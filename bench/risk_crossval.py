@@ -116,11 +116,21 @@ def report(rows: Sequence[Row], budget: float) -> dict[str, object]:
             "sweep": {str(t): scores(held, t) for t in SWEEP},
         }
     every = [r for r in rows if r.file in blind]
+    # Adults' everyday worries are raised by the model more often than children's lines,
+    # so the figures are also given per writer (round 12).
+    by_writer = {
+        writer: {
+            str(t): scores([r for r in every if r.example.writer.value == writer], t)
+            for t in (None, *SWEEP)
+        }
+        for writer in ("child", "adult")
+    }
     return {
         "shipped_threshold": THRESHOLD,
         "threshold_on_all_files": choose_threshold(rows, budget),
         "folds": folds,
         "all_blind": {str(t): scores(every, t) for t in (None, *SWEEP)},
+        "by_writer": by_writer,
     }
 
 
@@ -155,6 +165,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("all blind files together")
     for t, s in every.items():
         print("  " + _line("rules only" if t == "None" else f"rules + model {t}", s))
+    by_writer = result["by_writer"]
+    assert isinstance(by_writer, dict)
+    for writer, sweep in by_writer.items():
+        print(f"all blind files, {writer} writers")
+        for t, s in sweep.items():
+            print("  " + _line("rules only" if t == "None" else f"rules + model {t}", s))
     print(f"threshold chosen on all files (budget {args.harmless_budget}):", end=" ")
     print(result["threshold_on_all_files"])
     if args.json:

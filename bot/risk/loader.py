@@ -33,7 +33,17 @@ RULE_KEYS = frozenset(
 REPORTERS = ("child", "adult")
 RULE_KEYS_OPTIONAL_TEXT = frozenset({"note"})
 TOP_KEYS = frozenset(
-    {"sets", "rules", "pinyin", "pinyin_words", "fold", "filler", "negation", "en_words"}
+    {
+        "sets",
+        "rules",
+        "pinyin",
+        "pinyin_words",
+        "pinyin_syllables",
+        "fold",
+        "filler",
+        "negation",
+        "en_words",
+    }
 )
 _LINE = "__line__"
 
@@ -78,6 +88,7 @@ class RuleFiles:
     en_words: dict[str, str] = field(default_factory=dict)
     folds: dict[str, str] = field(default_factory=dict)
     pinyin_words: dict[str, str] = field(default_factory=dict)
+    pinyin_syllables: list[str] = field(default_factory=list)
     fillers: list[str] = field(default_factory=list)
     set_where: dict[str, str] = field(default_factory=dict)
 
@@ -146,6 +157,12 @@ def _read_file(path: Path, out: RuleFiles, seen_ids: dict[str, str]) -> None:
     _read_en_words(path, data.get("en_words"), out)
     _read_text_map(path, data.get("fold"), "fold", out.folds)
     _read_text_map(path, data.get("pinyin_words"), "pinyin_words", out.pinyin_words)
+    if data.get("pinyin_syllables") is not None:
+        syllables = _strings(data["pinyin_syllables"], str(path), "pinyin_syllables")
+        for syllable in syllables:
+            if not (syllable.isascii() and syllable.isalpha()):
+                raise RiskRulesError(f"{path}: pinyin_syllables {syllable!r} must be Latin letters")
+        out.pinyin_syllables.extend(s.lower() for s in syllables)
     if data.get("filler") is not None:
         out.fillers.extend(_strings(data["filler"], str(path), "filler"))
     rules = data.get("rules")

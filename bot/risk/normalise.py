@@ -163,6 +163,12 @@ class ChineseNormaliser:
     of Latin letters that splits completely into such words, two characters or more, is
     replaced by them, so `wo bu xiang huo le` reads 我不想活了. Runs that do not split
     completely (English words) are left alone.
+
+    `syllables` are the other syllables of Mandarin. Whole sentences typed in pinyin mix
+    risk words with everyday ones (`zhe ci bu shi shuo zhe wan de`), so a run may also
+    split into risk words and syllables, provided it holds at least two risk words; each
+    syllable then reads as UNKNOWN, a mark no list contains, so it can fill a gap but
+    never complete a phrase or an exception.
     """
 
     def __init__(
@@ -170,6 +176,7 @@ class ChineseNormaliser:
         folds: Mapping[str, str],
         pinyin_words: Mapping[str, str],
         fillers: Iterable[str] = (),
+        syllables: Iterable[str] = (),
     ) -> None:
         self._folds = {zh_view(k): zh_view(v) for k, v in folds.items() if zh_view(k)}
         dropped = sorted({zh_view(f) for f in fillers} - {""}, key=lambda f: (-len(f), f))
@@ -177,7 +184,8 @@ class ChineseNormaliser:
         keys = sorted(self._folds, key=lambda k: (-len(k), k))
         self._fold_re = re.compile("|".join(re.escape(k) for k in keys)) if keys else None
         self._words = {k.lower(): zh_view(v) for k, v in pinyin_words.items() if k.isalpha()}
-        self._longest = max((len(k) for k in self._words), default=0)
+        self._syllables = frozenset(s.lower() for s in syllables if s.isalpha()) - set(self._words)
+        self._longest = max((len(k) for k in (*self._words, *self._syllables)), default=0)
 
     def view(self, text: str) -> str:
         """`zh_view`, then pinyin runs and folds: `俺 不 想 活 了` -> `我不想活了`."""
@@ -206,23 +214,36 @@ class ChineseNormaliser:
         words = self._split(run)
         if words is None:
             return run
-        chars = "".join(self._words[w] for w in words)
+        known = [w for w in words if w in self._words]
+        if len(known) < len(words) and len(known) < 2:
+            return run
+        chars = "".join(self._words.get(w, UNKNOWN) for w in words)
         return chars if len(chars) >= 2 else run
 
     def _split(self, run: str) -> list[str] | None:
-        """The fewest dictionary words that spell `run` exactly, or None."""
-        best: list[list[str] | None] = [None] * (len(run) + 1)
-        best[0] = []
+        """The split of `run` into dictionary words and syllables with the fewest syllables
+        (then the fewest pieces), or None when it does not split completely."""
+        best: list[tuple[int, int, list[str]] | None] = [None] * (len(run) + 1)
+        best[0] = (0, 0, [])
         for end in range(1, len(run) + 1):
             for start in range(max(0, end - self._longest), end):
                 prefix = best[start]
                 piece = run[start:end]
-                if prefix is not None and piece in self._words:
-                    candidate = [*prefix, piece]
-                    current = best[end]
-                    if current is None or len(candidate) < len(current):
-                        best[end] = candidate
-        return best[len(run)]
+                if prefix is None:
+                    continue
+                if piece in self._words:
+                    candidate = (prefix[0], prefix[1] + 1, [*prefix[2], piece])
+                elif piece in self._syllables:
+                    candidate = (prefix[0] + 1, prefix[1] + 1, [*prefix[2], piece])
+                else:
+                    continue
+                current = best[end]
+                if current is None or candidate[:2] < current[:2]:
+                    best[end] = candidate
+        found = best[len(run)]
+        return None if found is None else found[2]
 
 
 _LATIN_RUN = re.compile(r"[a-z]+")
+# What a pinyin syllable outside the risk words reads as: no phrase list contains it.
+UNKNOWN = "\u25a1"

@@ -37,7 +37,9 @@ class RiskRules:
     def __init__(self, files: RuleFiles) -> None:
         self._learned: LearnedOpinion | None = None
         self._english = EnglishNormaliser(files.en_words)
-        self._chinese = ChineseNormaliser(files.folds, files.pinyin_words, files.fillers)
+        self._chinese = ChineseNormaliser(
+            files.folds, files.pinyin_words, files.fillers, files.pinyin_syllables
+        )
         compiler = Compiler(files.sets, files.pinyin, self._english, self._chinese.view)
         self._rules: list[_Rule] = [self._compile_rule(compiler, spec) for spec in files.rules]
         self._english.learn(compiler.english_words | set(files.en_words))

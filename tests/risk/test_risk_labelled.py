@@ -26,6 +26,8 @@ OWN = Path(__file__).parent / "own_issue12.jsonl"
 OWN_R10 = Path(__file__).parent / "own_round10.jsonl"
 # Round 11: our own variations of the frames the three fresh batches showed, with look-alikes.
 OWN_R11 = Path(__file__).parent / "own_round11.jsonl"
+# Round 12: our own variations of what round 11's fresh batches missed or raised wrongly.
+OWN_R12 = Path(__file__).parent / "own_round12.jsonl"
 FIRST_RUN_SHA256 = {
     "2026-12-adults-1.jsonl": "031aeb11310a7d1564d5146fab2bec922ea6ddb38ab9c0f66c40cea41d1df043",
     "2026-12-adults-2.jsonl": "2c2d7d45aa1bc9ad93accea3e561bd8b8291fbbddc56bae8cfaa9ee5406a7ee4",
@@ -36,11 +38,14 @@ FIRST_RUN_SHA256 = {
     "2026-12-adults-3.jsonl": "f17a1cd0fdc7a5055f5022411d6a1f1875f08ad1d077373f8fa4d170709d9c71",
     "2026-12-children-4.jsonl": "a0dadbddeb2dd51c3793d7955956a0da48d74d9de32a8c1b6e568265d01d439b",
     "2026-12-children-5.jsonl": "44ea417ab17ccb70f335c14fb57d5f39632a8868ebb7ffdf03cdef42a803bb6e",
+    # Round 11's first run on fresh blind batches (lead, docs/risk-rules.md), folded in round 12.
+    "2026-12-adults-4.jsonl": "6d26e27b327ab55f0df4fe2fa9823904a04ae69dd0452848fe4d1044190af69e",
+    "2026-12-children-6.jsonl": "00d9f7a34ba320a5c82b3c4ca3feee672edc5e77cf742d308c4d7f5b21c3915e",
 }
 
 
 @pytest.mark.parametrize(
-    "path", [LABELLED, *BLIND, *DECEMBER, OWN, OWN_R10, OWN_R11], ids=lambda p: p.name
+    "path", [LABELLED, *BLIND, *DECEMBER, OWN, OWN_R10, OWN_R11, OWN_R12], ids=lambda p: p.name
 )
 def test_every_urgent_message_is_caught_and_no_ordinary_one_pages_anyone(path: Path) -> None:
     """Urgent recall is 1.0 and no `none` message is assessed concern or urgent."""
@@ -70,7 +75,7 @@ def test_the_december_batches_are_the_files_first_run() -> None:
     assert digests == FIRST_RUN_SHA256
 
 
-@pytest.mark.parametrize("path", [OWN_R10, OWN_R11], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [OWN_R10, OWN_R11, OWN_R12], ids=lambda p: p.name)
 def test_own_cases_cover_every_writer_and_language_with_harmless_look_alikes(path: Path) -> None:
     """Our own cases: urgent and harmless lines by children and adults, in both languages."""
     examples = read_examples(path)

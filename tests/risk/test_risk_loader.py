@@ -236,11 +236,12 @@ def test_the_compact_view_never_defeats_an_exception(tmp_path: Path) -> None:
         (rule(patterns=None, all="[[x], [y]]", window="0"), "whole number above 0"),
         (rule(fallback="maybe"), "'fallback' must be true or false"),
         ("pinyin_words:\n  '自杀': x\n" + rule(), "must be Latin letters"),
+        ("pinyin_syllables: [shi, '是']\n" + rule(), "pinyin_syllables '是' must be Latin letters"),
         ("fold:\n  俺: []\n" + rule(), "must map to text"),
     ],
 )
 def test_new_keys_are_checked_with_file_and_line(tmp_path: Path, text: str, message: str) -> None:
-    """window, fallback, fold and pinyin_words mistakes stop loading with a reason."""
+    """Mistakes in window, fallback, fold and the pinyin tables stop loading with a reason."""
     write(tmp_path, "rules.yaml", text)
     with pytest.raises(RiskRulesError, match=message):
         RiskRules.load(tmp_path)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.risk.normalise import ChineseNormaliser, EnglishNormaliser, base_form, zh_view
+from bot.levels import RiskLevel
+from bot.risk.normalise import UNKNOWN, ChineseNormaliser, EnglishNormaliser, base_form, zh_view
+from bot.risk.rules import RiskRules
 
 ENGLISH = EnglishNormaliser({"dont": "do not", "wanna": "want to", "im": "i am"})
 
@@ -92,6 +94,22 @@ def test_a_run_of_pinyin_is_read_as_characters_only_when_it_splits_completely() 
     assert CHINESE.view("woxiangsi") == "我想死"
     assert CHINESE.view("hello world") == "helloworld"
     assert CHINESE.view("si") == "si"
+
+
+def test_a_pinyin_sentence_with_everyday_syllables_keeps_its_risk_words() -> None:
+    """Everyday syllables around two risk words read as a blank mark; too few risk words
+    leave the letters alone, so English and short words such as emo are untouched."""
+    rules = RiskRules.load()
+    view = rules.views("wo zhen de bu xiang huo le zhe ci bu shi shuo zhe wan de")[0]
+    assert view.startswith("我真的不想活了")
+    assert UNKNOWN in view
+    assert "玩" not in view
+    assert rules.views("emo")[0] == "emo"
+    assert rules.views("zhong guo ren")[0] == "zhongguoren"
+    assert rules.views("what is the least painful way")[0] == "whatistheleastpainfulway"
+    assert rules.assess_rules("wo zhen de bu xiang huo le zhe ci bu shi shuo zhe wan de").level == (
+        RiskLevel.URGENT
+    )
 
 
 def test_the_compact_view_drops_filler_words_only() -> None:
