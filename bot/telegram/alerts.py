@@ -29,11 +29,11 @@ from bot.services import alerts as svc
 from bot.services import charts, digest
 from bot.services.alerts import Actor, Details, Edit
 from bot.telegram import parents
-from bot.telegram.callbacks import CallbackDataError, pack, pattern, unpack
+from bot.telegram.callbacks import pack, pattern
 from bot.telegram.context import RUNTIME_KEY, App, Ctx, caller_of, runtime_of
 from bot.telegram.jobs import PeriodicJob
 from bot.telegram.outbox_sender import drain, edit_card
-from bot.telegram.press import final
+from bot.telegram.press import Pressed, final, number_parts, press
 from storage import people
 
 log = logging.getLogger(__name__)
@@ -52,9 +52,9 @@ _DIGEST_LOGGED = "alerts.digest_unreachable_logged"
 def register(app: App) -> None:
     """Add the alert desk's handlers (group 0, after the other features)."""
     messages = filters.UpdateType.MESSAGE  # not edits, not channel posts (they have no sender)
-    app.add_handler(CallbackQueryHandler(final(on_claim), pattern=pattern(svc.CLAIM)))
-    app.add_handler(CallbackQueryHandler(final(on_resolve_button), pattern=pattern(svc.RESOLVE)))
-    app.add_handler(CallbackQueryHandler(final(on_outcome), pattern=pattern(svc.OUTCOME)))
+    app.add_handler(CallbackQueryHandler(on_claim, pattern=pattern(svc.CLAIM)))
+    app.add_handler(CallbackQueryHandler(on_resolve_button, pattern=pattern(svc.RESOLVE)))
+    app.add_handler(CallbackQueryHandler(on_outcome, pattern=pattern(svc.OUTCOME)))
     app.add_handler(CommandHandler("note", final(on_note), filters=messages))
     app.add_handler(CommandHandler("resolve", final(on_resolve_command), filters=messages))
     app.add_handler(CommandHandler("alerts", final(on_list), filters=messages))
@@ -152,28 +152,15 @@ async def _who(update: Update, context: Ctx) -> _Who:
     return _Who(None, runtime.content.language(caller.lang))
 
 
-def _alert_id(data: str | None, prefix: str) -> int | None:
-    try:
-        return unpack(data, prefix, 1).int_part(0)
-    except CallbackDataError:
-        return None
-
-
 # --- "I'll take it" ------------------------------------------------------------------------
 
 
-async def on_claim(update: Update, context: Ctx) -> None:
+@press(svc.CLAIM, 1, valid=number_parts(0))
+async def on_claim(p: Pressed, context: Ctx) -> None:
     """Claim an alert: one winner; the claimer gets the details privately."""
-    query = update.callback_query
-    if query is None:
-        return
-    runtime = runtime_of(context)
+    query, runtime, alert_id = p.query, p.runtime, p.data.int_part(0)
     ui = runtime.content.ui_label
-    who = await _who(update, context)
-    alert_id = _alert_id(query.data, svc.CLAIM)
-    if alert_id is None:
-        await query.answer(ui("basics.stale_button", who.lang))
-        return
+    who = await _who(p.update, context)
     if who.actor is None:
         await query.answer(ui("alerts.claim.not_volunteer", who.lang), show_alert=True)
         return
@@ -456,18 +443,12 @@ def _refusal(runtime: Runtime, result: svc.ResolveResult, lang: str, alert_id: i
     return ui("alerts.unknown", lang, code=code)
 
 
-async def on_resolve_button(update: Update, context: Ctx) -> None:
+@press(svc.RESOLVE, 1, valid=number_parts(0))
+async def on_resolve_button(p: Pressed, context: Ctx) -> None:
     """ "Resolved" on a card: the outcome question goes to the presser's private chat."""
-    query = update.callback_query
-    if query is None:
-        return
-    runtime = runtime_of(context)
+    query, runtime, alert_id = p.query, p.runtime, p.data.int_part(0)
     ui = runtime.content.ui_label
-    who = await _who(update, context)
-    alert_id = _alert_id(query.data, svc.RESOLVE)
-    if alert_id is None:
-        await query.answer(ui("basics.stale_button", who.lang))
-        return
+    who = await _who(p.update, context)
     if who.actor is None:
         await query.answer(ui("alerts.resolve.not_volunteer", who.lang), show_alert=True)
         return
@@ -525,21 +506,14 @@ async def on_resolve_command(update: Update, context: Ctx) -> None:
         )
 
 
-async def on_outcome(update: Update, context: Ctx) -> None:
+@press(svc.OUTCOME, 2, valid=lambda d: number_parts(0)(d) and d.parts[1] in svc.OUTCOMES)
+async def on_outcome(p: Pressed, context: Ctx) -> None:
     """An outcome chosen in private: close the alert and show it on every card."""
-    query = update.callback_query
-    if query is None:
-        return
-    runtime = runtime_of(context)
+    query, runtime = p.query, p.runtime
+    alert_id, outcome = p.data.int_part(0), p.data.parts[1]
     ui = runtime.content.ui_label
-    who = await _who(update, context)
-    try:
-        press = unpack(query.data, svc.OUTCOME, 2)
-        alert_id, outcome = press.int_part(0), press.parts[1]
-    except CallbackDataError:
-        await query.answer(ui("basics.stale_button", who.lang))
-        return
-    if who.actor is None or outcome not in svc.OUTCOMES:
+    who = await _who(p.update, context)
+    if who.actor is None:
         await query.answer(ui("basics.stale_button", who.lang))
         return
     actor, now = who.actor, runtime.ts()
