@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from bot import logs
 from bot.demo.session import HELP, DemoSession, ExpectationFailed
@@ -52,9 +54,10 @@ async def _run_script(lines: list[str], *, echo: bool) -> int:
     return 0
 
 
-async def read_line(prompt: str) -> str:
+async def read_line(prompt: str, interrupted: asyncio.Event | None = None) -> str:
     """One line from the terminal without a thread: the event loop watches stdin, so Ctrl-C
-    ends the demo at once (a thread blocked in input() would hold the process until Enter)."""
+    ends the demo at once (a thread blocked in input() would hold the process until Enter).
+    EOFError at the end of input or once `interrupted` is set."""
     loop = asyncio.get_running_loop()
     answer: asyncio.Future[str] = loop.create_future()
     fd = sys.stdin.fileno()
@@ -69,27 +72,45 @@ async def read_line(prompt: str) -> str:
 
     print(prompt, end="", flush=True)
     loop.add_reader(fd, ready)
+    stop: asyncio.Task[bool] | None = None
+    if interrupted is not None:
+        stop = asyncio.ensure_future(interrupted.wait())
     try:
+        if stop is not None:
+            waiting: set[asyncio.Future[Any]] = {answer, stop}
+            await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            if not answer.done():
+                raise EOFError
         return await answer
     finally:
         loop.remove_reader(fd)
+        if stop is not None:
+            stop.cancel()
 
 
 async def _interactive() -> int:
-    with tempfile.TemporaryDirectory(prefix="qiao-demo-") as tmp:
-        async with Harness(Path(tmp)) as harness:
-            session = DemoSession(harness)
-            while True:
-                try:
-                    line = await read_line(session.prompt)
-                except EOFError:
-                    break
-                try:
-                    if not await session.execute(line):
+    # Ctrl-C sets an event instead of cancelling whatever the bot is doing: the demo then
+    # leaves by the same door as the end of input (the bot stops, the folder is removed).
+    interrupted = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGINT, interrupted.set)
+    try:
+        with tempfile.TemporaryDirectory(prefix="qiao-demo-") as tmp:
+            async with Harness(Path(tmp)) as harness:
+                session = DemoSession(harness)
+                while not interrupted.is_set():
+                    try:
+                        line = await read_line(session.prompt, interrupted)
+                    except EOFError:
                         break
-                except ExpectationFailed as exc:
-                    print(f"  ✗ {exc}")
-    print("bye")
+                    try:
+                        if not await session.execute(line):
+                            break
+                    except ExpectationFailed as exc:
+                        print(f"  ✗ {exc}")
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
+    print("\nbye" if interrupted.is_set() else "bye")
     return 0
 
 
