@@ -14,6 +14,7 @@ import contextlib
 import json
 import logging
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -42,11 +43,11 @@ from bot.services.reading import Options as ReadingOptions
 from bot.services.schedule import hhmm
 from bot.services.store_faults import Kept, press_level, text_level
 from bot.telegram import crisis
-from bot.telegram.callbacks import CallbackDataError, unpack
 from bot.telegram.callbacks import pattern as data_pattern
 from bot.telegram.context import RUNTIME_KEY, App, Ctx, runtime_of
 from bot.telegram.jobs import PeriodicJob
 from bot.telegram.outbox_sender import drain, wake
+from bot.telegram.press import Pressed, number_parts, press
 from bot.telegram.retry import retry_seconds
 from bot.telegram.store_faults import JOB as STORE_KEPT_JOB
 from bot.telegram.store_faults import on_store_failure
@@ -412,19 +413,12 @@ async def _refuse_press(update: Update, runtime: Runtime, refusal: svc.Refusal) 
     raise ApplicationHandlerStop
 
 
-async def on_answer(update: Update, context: Ctx) -> None:
+@press(svc.ANSWER, 3, valid=number_parts(0))
+async def on_answer(p: Pressed, context: Ctx) -> None:
     """A check-in answer button (or skip): stored, assessed, answered, next question."""
-    runtime = runtime_of(context)
-    query = update.callback_query
-    user, chat = update.effective_user, update.effective_chat
-    if query is None or user is None or chat is None:
-        return
-    try:
-        data = unpack(query.data, svc.ANSWER, 3)
-        session_id = data.int_part(0)
-    except CallbackDataError:
-        await _refuse_press(update, runtime, svc.Refusal("basics.stale_button"))
-        return
+    runtime, query, data = p.runtime, p.query, p.data
+    user, chat = query.from_user, _Chat(p.chat_id)
+    session_id = data.int_part(0)
     now = runtime.now()
     pressed = query.message.message_id if query.message is not None else None
     try:
@@ -464,12 +458,10 @@ async def on_answer(update: Update, context: Ctx) -> None:
             await context.bot.send_message(chat.id, note, parse_mode=ParseMode.HTML)
         raise ApplicationHandlerStop from None
     if isinstance(result, svc.Refusal):
-        await _refuse_press(update, runtime, result)
+        await p.answer(result.key, result.lang)
         return
-    with contextlib.suppress(TelegramError):  # the answer is stored: the next question must come
-        await query.answer()
+    await p.answer()  # the answer is stored: the next question must come
     await _continue(context.application, runtime, result, now, keep=query.data)
-    raise ApplicationHandlerStop
 
 
 async def _continue(
@@ -608,31 +600,23 @@ async def on_text(update: Update, context: Ctx) -> None:
     raise ApplicationHandlerStop
 
 
+@dataclass(frozen=True)
+class _Chat:
+    """The pressed message's chat, as far as these handlers need it."""
+
+    id: int
+
+
 def _lang(user: User) -> str:
     """The language to use when the database cannot tell: the Telegram app's, zh by default."""
     return "en" if (user.language_code or "").startswith("en") else "zh"
 
 
-async def _session_of_press(update: Update, runtime: Runtime, prefix: str) -> int | None:
-    """The session id a one-part press names, or None after refusing a malformed one."""
-    query = update.callback_query
-    try:
-        return unpack(query.data if query else None, prefix, 1).int_part(0)
-    except CallbackDataError:
-        await _refuse_press(update, runtime, svc.Refusal("basics.stale_button"))
-        return None
-
-
-async def on_take_phone(update: Update, context: Ctx) -> None:
+@press(svc.GO, 1, valid=number_parts(0))
+async def on_take_phone(p: Pressed, context: Ctx) -> None:
     """ "I'm …" on a shared phone: the check-in opens (or resumes) for that child."""
-    runtime = runtime_of(context)
-    query = update.callback_query
-    user, chat = update.effective_user, update.effective_chat
-    if query is None or user is None or chat is None:
-        return
-    session_id = await _session_of_press(update, runtime, svc.GO)
-    if session_id is None:
-        return
+    runtime, session_id = p.runtime, p.data.int_part(0)
+    user, chat = p.query.from_user, _Chat(p.chat_id)
     ts = runtime.ts()
     result = await runtime.db.tx(
         partial(
@@ -645,10 +629,9 @@ async def on_take_phone(update: Update, context: Ctx) -> None:
         )
     )
     if isinstance(result, svc.Refusal):
-        await _refuse_press(update, runtime, result)
+        await p.answer(result.key, result.lang)
         return
-    with contextlib.suppress(TelegramError):  # the hand-over is stored: the question must come
-        await query.answer()
+    await p.answer()  # the hand-over is stored: the question must come
     sent = await _send(context.application, result.chat_id, result.message)
     await runtime.db.tx(
         partial(
@@ -663,16 +646,11 @@ async def on_take_phone(update: Update, context: Ctx) -> None:
     raise ApplicationHandlerStop
 
 
-async def on_tidy(update: Update, context: Ctx) -> None:
+@press(svc.TIDY, 1, valid=number_parts(0))
+async def on_tidy(p: Pressed, context: Ctx) -> None:
     """The tidy-up button: delete the whole exchange from this chat now."""
-    runtime = runtime_of(context)
-    query = update.callback_query
-    user, chat = update.effective_user, update.effective_chat
-    if query is None or user is None or chat is None:
-        return
-    session_id = await _session_of_press(update, runtime, svc.TIDY)
-    if session_id is None:
-        return
+    runtime, query, session_id = p.runtime, p.query, p.data.int_part(0)
+    user, chat = query.from_user, _Chat(p.chat_id)
     ts = runtime.ts()
     pressed = query.message.message_id if query.message is not None else None
     result = await runtime.db.tx(
@@ -686,7 +664,7 @@ async def on_tidy(update: Update, context: Ctx) -> None:
         )
     )
     if isinstance(result, svc.Refusal):
-        await _refuse_press(update, runtime, result)
+        await p.answer(result.key, result.lang)
         return
     lang = result.home.child.lang
     await query.answer(runtime.content.ui_label("checkins.tidy_done", lang))
@@ -758,29 +736,22 @@ async def checkin_time_command(update: Update, context: Ctx) -> None:
     raise ApplicationHandlerStop
 
 
-async def on_day(update: Update, context: Ctx) -> None:
+@press(svc.DAY, 2, valid=number_parts(0, 1))
+async def on_day(p: Pressed, context: Ctx) -> None:
     """A weekday press: offer the times."""
-    await _slot_press(update, context, svc.DAY, 2)
+    await _slot_press(p, None)
 
 
-async def on_time(update: Update, context: Ctx) -> None:
+@press(svc.TIME, 3, valid=number_parts(0, 1, 2))
+async def on_time(p: Pressed, context: Ctx) -> None:
     """A time press: store the new slot and the next due moment."""
-    await _slot_press(update, context, svc.TIME, 3)
+    await _slot_press(p, p.data.int_part(2))
 
 
-async def _slot_press(update: Update, context: Ctx, prefix: str, arity: int) -> None:
-    runtime = runtime_of(context)
-    query = update.callback_query
-    user, chat = update.effective_user, update.effective_chat
-    if query is None or user is None or chat is None:
-        return
-    try:
-        data = unpack(query.data, prefix, arity)
-        child_id, weekday = data.int_part(0), data.int_part(1)
-        minute = data.int_part(2) if arity == 3 else None
-    except CallbackDataError:
-        await _refuse_press(update, runtime, svc.Refusal("basics.stale_button"))
-        return
+async def _slot_press(p: Pressed, minute: int | None) -> None:
+    runtime, query = p.runtime, p.query
+    user, chat = query.from_user, _Chat(p.chat_id)
+    child_id, weekday = p.data.int_part(0), p.data.int_part(1)
     ts = runtime.ts()
     result = await runtime.db.tx(
         partial(
@@ -794,9 +765,9 @@ async def _slot_press(update: Update, context: Ctx, prefix: str, arity: int) -> 
         )
     )
     if isinstance(result, svc.Refusal):
-        await _refuse_press(update, runtime, result)
+        await p.answer(result.key, result.lang)
         return
-    await query.answer()
+    await p.answer()
     content = runtime.content
     if minute is None:
         out = svc.time_keyboard(content, result, weekday)
@@ -812,7 +783,6 @@ async def _slot_press(update: Update, context: Ctx, prefix: str, arity: int) -> 
         )
     with contextlib.suppress(BadRequest):  # "message is not modified" after a double press
         await query.edit_message_text(out.text, parse_mode=ParseMode.HTML, api_kwargs=_markup(out))
-    raise ApplicationHandlerStop
 
 
 __all__ = ["JOBS", "dispatch", "register", "send_pending", "sweep"]
