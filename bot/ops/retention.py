@@ -10,35 +10,99 @@ went, never which.
 The ids of check-in exchange messages (kept to delete an exchange from the chat) go after
 `EXCHANGE_IDS_DAYS`: Telegram lets a bot delete a message for 48 hours only, and unpruned
 they would be the largest table after a year.
+
+The daily job (`run_batched`) works in small batches, each its own short transaction, and
+yields to the event loop between them: the first run over a year of history blanks millions
+of texts, and an urgent answer arriving meanwhile must wait for one batch, not the run.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
+from dataclasses import dataclass
 
-from storage import audit, maintenance, reading
+from storage import Database, audit, maintenance, reading
 
 log = logging.getLogger(__name__)
 DAY = 24 * 60 * 60
 EXCHANGE_IDS_DAYS = 3
 """Days the message ids of a check-in exchange are kept: Telegram's 48-hour deletion window
 and a day's margin for a deletion retried after downtime."""
+BATCH = 500
+"""Rows one batch transaction changes: a few milliseconds of the connection's time."""
 
 
-def apply_tx(conn: sqlite3.Connection, *, now: int, days: int) -> int:
-    """Blank texts older than `days` and audit the count, forget old exchange message ids;
-    returns how many texts went."""
+@dataclass(frozen=True)
+class Outcome:
+    """What a retention run did."""
+
+    texts_deleted: int
+    exchange_ids_deleted: int
+    batches: int
+
+
+def _check(days: int) -> None:
     if days < 1:
         raise ValueError(f"[retention] child_text_days must be at least 1, got {days}")
-    deleted = maintenance.clear_child_texts(conn, before=now - days * DAY)
-    deleted += reading.forget_before(conn, before=now - days * DAY)
+
+
+def finish_tx(conn: sqlite3.Connection, *, now: int, days: int, deleted: int, pruned: int) -> None:
+    """Audit the run's count of texts (never which) and log it."""
     audit.record(
         conn, at=now, action="retention", actor="system", detail={"texts_deleted": deleted}
     )
-    pruned = maintenance.prune_exchange_messages(conn, before=now - EXCHANGE_IDS_DAYS * DAY)
     log.info(
         "retention",
         extra={"texts_deleted": deleted, "days": days, "exchange_ids_deleted": pruned},
     )
+
+
+def apply_tx(conn: sqlite3.Connection, *, now: int, days: int) -> int:
+    """Everything in one transaction (for a database no bot is using): blank texts older than
+    `days`, audit the count, forget old exchange message ids; returns how many texts went."""
+    _check(days)
+    deleted = maintenance.clear_child_texts(conn, before=now - days * DAY)
+    deleted += reading.forget_before(conn, before=now - days * DAY)
+    pruned = maintenance.prune_exchange_messages(conn, before=now - EXCHANGE_IDS_DAYS * DAY)
+    finish_tx(conn, now=now, days=days, deleted=deleted, pruned=pruned)
     return deleted
+
+
+async def run_batched(db: Database, *, now: int, days: int, batch: int = BATCH) -> Outcome:
+    """The same work as `apply_tx`, a batch per transaction, yielding between batches."""
+    _check(days)
+    before = now - days * DAY
+    deleted = pruned = batches = 0
+    cursor: maintenance.TextCursor | None = maintenance.TextCursor()
+    while cursor is not None:
+        step = cursor
+
+        def texts(conn: sqlite3.Connection) -> tuple[int, maintenance.TextCursor | None]:
+            return maintenance.clear_texts_batch(conn, before=before, cursor=step, limit=batch)
+
+        cleared, cursor = await db.tx(texts)
+        deleted += cleared
+        batches += 1
+        await asyncio.sleep(0)
+    while True:
+        gone = await db.tx(lambda c: reading.forget_before(c, before=before, limit=batch))
+        deleted += gone
+        batches += 1
+        await asyncio.sleep(0)
+        if gone < batch:
+            break
+    exchange_before = now - EXCHANGE_IDS_DAYS * DAY
+    while True:
+        went = await db.tx(
+            lambda c: maintenance.prune_exchange_batch(c, before=exchange_before, limit=batch)
+        )
+        pruned += went
+        batches += 1
+        await asyncio.sleep(0)
+        if went < batch:
+            break
+    total = deleted
+    await db.tx(lambda c: finish_tx(c, now=now, days=days, deleted=total, pruned=pruned))
+    return Outcome(deleted, pruned, batches + 1)

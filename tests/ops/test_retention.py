@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.harness import Harness, sim_config
+from bot.ops import retention
 from bot.telegram import maintenance
 from bot.telegram.jobs import run_job
 from storage import alerts, audit
@@ -169,3 +170,32 @@ async def test_the_retention_period_comes_from_the_config(tmp_path: Path) -> Non
 def test_retention_runs_daily() -> None:
     """The maintenance feature schedules exactly one job, once a day."""
     assert [(j.name, j.interval) for j in maintenance.JOBS] == [("retention", timedelta(days=1))]
+
+
+async def test_batches_of_one_blank_the_same_texts_and_step_over_held_children(
+    harness: Harness,
+) -> None:
+    """Run a batch at a time (here one row per batch), retention blanks exactly what one
+    transaction would, steps over a child with an open alert and audits one total."""
+    held, free, other = [await make_family(harness) for _ in range(3)]
+    for ids, tag in ((held, "h"), (free, "f"), (other, "o")):
+        await seed(harness, ids, tag)
+    now = harness.runtime.ts()
+    await harness.runtime.db.tx(
+        lambda c: add_alert(
+            c,
+            person_id=held.child_id,
+            family_id=held.family_id,
+            level=3,
+            at=now - OLD,
+            source="t:open",
+        )
+    )
+    outcome = await retention.run_batched(harness.runtime.db, now=now, days=90, batch=1)
+    assert outcome.texts_deleted == 4
+    assert outcome.batches > 4
+    assert [t[1] for t in await texts(harness, held.child_id)] == ["h old", "h new", "h said"]
+    for ids, tag in ((free, "f"), (other, "o")):
+        assert [t[1] for t in await texts(harness, ids.child_id)] == [None, f"{tag} new", None]
+    rows = await harness.runtime.db.run(lambda c: audit.list_actions(c, "retention"))
+    assert [row.detail for row in rows] == [{"texts_deleted": 4}]
