@@ -22,6 +22,7 @@ import asyncio
 import logging
 import sqlite3
 from dataclasses import dataclass
+from functools import partial
 
 from storage import Database, audit, maintenance, reading
 
@@ -77,12 +78,9 @@ async def run_batched(db: Database, *, now: int, days: int, batch: int = BATCH) 
     deleted = pruned = batches = 0
     cursor: maintenance.TextCursor | None = maintenance.TextCursor()
     while cursor is not None:
-        step = cursor
-
-        def texts(conn: sqlite3.Connection) -> tuple[int, maintenance.TextCursor | None]:
-            return maintenance.clear_texts_batch(conn, before=before, cursor=step, limit=batch)
-
-        cleared, cursor = await db.tx(texts)
+        cleared, cursor = await db.tx(
+            partial(maintenance.clear_texts_batch, before=before, cursor=cursor, limit=batch)
+        )
         deleted += cleared
         batches += 1
         await asyncio.sleep(0)
