@@ -645,22 +645,28 @@ def idle_shared_sessions(conn: sqlite3.Connection, idle_before: int) -> list[Ses
     return _sessions(cur)
 
 
+SENT_BEFORE_FINISHED = 7 * 24 * 60 * 60
+"""A session finishes (answered, or closed by the sweep) within days of being sent: the
+sweep's read of finished sessions starts this long before the finishing window."""
+
+
 def finished_shared_untidied(
     conn: sqlite3.Connection, finished_before: int, *, finished_since: int = 0
 ) -> list[Session]:
     """Finished sessions on a shared phone not yet asked to be tidied, finished between
     `finished_since` and `finished_before`.
 
-    Read along the partial `checkin_sessions_untidied` index by `closed_at`, so the sweep
-    reads the last few days, not every finished session ever (own-phone sessions are never
-    tidied by time and would otherwise be walked every five minutes).
+    Read along the `(status, sent_at)` index from a week before `finished_since` (a session
+    finishes within days of being sent), so the sweep reads the last few weeks, not every
+    finished session ever (own-phone sessions are never tidied by time and would otherwise be
+    walked every five minutes).
     """
     cur = conn.execute(
-        f"SELECT {_SESSION} FROM checkin_sessions s INDEXED BY checkin_sessions_untidied"
-        " WHERE status IN ('done', 'closed') AND tidy_at IS NULL AND closed_at >= ?"
-        " AND closed_at <= ? AND EXISTS (SELECT 1 FROM children c"
+        f"SELECT {_SESSION} FROM checkin_sessions s INDEXED BY checkin_sessions_status"
+        " WHERE status IN ('done', 'closed') AND sent_at >= ? AND tidy_at IS NULL"
+        " AND closed_at >= ? AND closed_at <= ? AND EXISTS (SELECT 1 FROM children c"
         " WHERE c.person_id = s.child_id AND c.shared_phone = 1) ORDER BY s.id",
-        (finished_since, finished_before),
+        (finished_since - SENT_BEFORE_FINISHED, finished_since, finished_before),
     )
     return _sessions(cur)
 
