@@ -11,6 +11,10 @@ The ids of check-in exchange messages (kept to delete an exchange from the chat)
 `EXCHANGE_IDS_DAYS`: Telegram lets a bot delete a message for 48 hours only, and unpruned
 they would be the largest table after a year.
 
+Outbox rows keep their payload (the message text: pseudonyms, village label, category) for
+`OUTBOX_PAYLOAD_DAYS` after they were queued; once sent nothing reads it again, and over a year
+the cards' texts were the largest part of the file.
+
 The daily job (`run_batched`) works in small batches, each its own short transaction, and
 yields to the event loop between them: the first run over a year of history blanks millions
 of texts, and an urgent answer arriving meanwhile must wait for one batch, not the run.
@@ -24,13 +28,15 @@ import sqlite3
 from dataclasses import dataclass
 from functools import partial
 
-from storage import Database, audit, maintenance, reading
+from storage import Database, audit, maintenance, outbox, reading
 
 log = logging.getLogger(__name__)
 DAY = 24 * 60 * 60
 EXCHANGE_IDS_DAYS = 3
 """Days the message ids of a check-in exchange are kept: Telegram's 48-hour deletion window
 and a day's margin for a deletion retried after downtime."""
+OUTBOX_PAYLOAD_DAYS = 30
+"""Days a sent outbox row keeps its message text (time enough to look into a delivery)."""
 BATCH = 500
 """Rows one batch transaction changes: a few milliseconds of the connection's time."""
 
@@ -62,11 +68,14 @@ def finish_tx(conn: sqlite3.Connection, *, now: int, days: int, deleted: int, pr
 
 def apply_tx(conn: sqlite3.Connection, *, now: int, days: int) -> int:
     """Everything in one transaction (for a database no bot is using): blank texts older than
-    `days`, audit the count, forget old exchange message ids; returns how many texts went."""
+    `days`, audit the count, forget old exchange message ids and sent messages' payloads;
+    returns how many texts went."""
     _check(days)
     deleted = maintenance.clear_child_texts(conn, before=now - days * DAY)
     deleted += reading.forget_before(conn, before=now - days * DAY)
     pruned = maintenance.prune_exchange_messages(conn, before=now - EXCHANGE_IDS_DAYS * DAY)
+    while outbox.forget_payloads(conn, before=now - OUTBOX_PAYLOAD_DAYS * DAY, limit=BATCH):
+        pass
     finish_tx(conn, now=now, days=days, deleted=deleted, pruned=pruned)
     return deleted
 
@@ -100,6 +109,15 @@ async def run_batched(db: Database, *, now: int, days: int, batch: int = BATCH) 
         batches += 1
         await asyncio.sleep(0)
         if went < batch:
+            break
+    payloads_before = now - OUTBOX_PAYLOAD_DAYS * DAY
+    while True:
+        emptied = await db.tx(
+            lambda c: outbox.forget_payloads(c, before=payloads_before, limit=batch)
+        )
+        batches += 1
+        await asyncio.sleep(0)
+        if emptied < batch:
             break
     total = deleted
     await db.tx(lambda c: finish_tx(c, now=now, days=days, deleted=total, pruned=pruned))

@@ -12,3 +12,8 @@ CREATE INDEX checkin_messages_at ON checkin_messages(at);
 -- NULL for every session ever, and the sweep reads only recent requests along it.
 DROP INDEX checkin_sessions_tidy;
 CREATE INDEX checkin_sessions_tidy ON checkin_sessions(tidy_at) WHERE tidy_at IS NOT NULL;
+
+-- Retention: outbox rows whose message text is still kept. Once a row is sent (or given up)
+-- nothing reads its payload again (cards are re-rendered from the alert), so retention empties
+-- it after a while; the index holds only the rows still carrying one.
+CREATE INDEX outbox_payloads ON outbox(created_at) WHERE payload != '{}';
