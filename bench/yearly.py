@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -556,7 +557,9 @@ async def latency_figures(y: Year, folder: Path, size: Sizes) -> list[Result]:
             await asyncio.sleep(0.5)  # the jobs are under way
             await _urgent(h, crowd, busy, watch, size.urgent_per_second)
             stop.set()
-            await jobs
+            jobs.cancel()  # retention's first run may still be going: the figures are taken
+            with contextlib.suppress(asyncio.CancelledError):
+                await jobs
         finally:
             await h.app.stop()
         stored = await h.runtime.db.run(
