@@ -69,13 +69,30 @@ def disagreements(text: str, results: Sequence[Result]) -> list[str]:
     return problems
 
 
+def refreshed_rows(text: str, results: Sequence[Result]) -> str:
+    """The page with each summary row's value cell rewritten from the results."""
+    by_name = {r.name: r for r in results}
+
+    def row(match: re.Match[str]) -> str:
+        found = by_name.get(match["name"])
+        if found is None:
+            return match.group(0)
+        return f"| `{match['name']}` | {shown(found)} |"
+
+    return ROW.sub(row, text)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Rewrite the page's results block from bench/results.json."""
+    """Rewrite the page's summary values and results block from bench/results.json."""
     del argv
+    results = read(RESULTS_PATH)
     text = DOC_PATH.read_text(encoding="utf-8")
-    fresh = block(read(RESULTS_PATH))
+    fresh = block(results)
     found = current_block(text)
-    text = text.replace(found, fresh) if found else text.rstrip("\n") + "\n\n" + fresh + "\n"
+    if found:
+        text = text.replace(found, "\0")
+    text = refreshed_rows(text, results)
+    text = text.replace("\0", fresh) if found else text.rstrip("\n") + "\n\n" + fresh + "\n"
     DOC_PATH.write_text(text, encoding="utf-8")
     for problem in disagreements(text, read(RESULTS_PATH)):
         print(problem)
