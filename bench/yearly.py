@@ -284,6 +284,9 @@ def grow(sample: Path, target: Path, size: Sizes) -> None:
     try:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=OFF")
+        conn.execute(
+            "PRAGMA cache_size=-1000000"
+        )  # 1 GB: the unique indexes take keys out of order
         conn.execute("PRAGMA foreign_keys=OFF")  # the copy keeps every key consistent itself
         conn.execute("ATTACH DATABASE ? AS s", (str(sample),))
         conn.row_factory = sqlite3.Row
@@ -375,12 +378,25 @@ async def year(size: Sizes, *, rebuild: bool = False) -> Year:
         data = json.loads(meta.read_text("utf-8"))
         data["path"] = Path(data["path"])
         return Year(**data)
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
+    lived = folder / "sample.json"  # a sample lived to its end is kept if the copy failed
     started = time.perf_counter()
-    sample, end = await live_sample(folder / "sample", size)
+    if lived.exists() and not rebuild:
+        kept = json.loads(lived.read_text("utf-8"))
+        sample, end = Path(kept["path"]), float(kept["end"])
+        started -= float(kept["seconds"])
+    else:
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        sample, end = await live_sample(folder / "sample", size)
+        lived.write_text(
+            json.dumps({"path": str(sample), "end": end, "seconds": time.perf_counter() - started}),
+            encoding="utf-8",
+        )
     target = folder / "year.sqlite3"
+    target.unlink(missing_ok=True)
+    for leftover in ("-wal", "-shm"):
+        target.with_name(target.name + leftover).unlink(missing_ok=True)
     await asyncio.to_thread(grow, sample, target, size)
     facts = _facts(sample, size.sample)
     built = Year(
