@@ -212,7 +212,7 @@ class _Shift:
         step = self.volunteers if value >= VOLUNTEER_UID_BASE else self.sample
         return value + self.block * step
 
-    def text(self, value: object) -> object:
+    def text(self, value: str | None) -> str | None:
         if not isinstance(value, str) or self.block == 0:
             return value
 
@@ -345,7 +345,10 @@ def _without_rowid(conn: sqlite3.Connection, table: str) -> bool:
 def _facts(path: Path, children: int) -> dict[str, int]:
     conn = sqlite3.connect(path)
     try:
-        one = lambda sql: int(conn.execute(sql).fetchone()[0])  # noqa: E731
+
+        def one(sql: str) -> int:
+            return int(conn.execute(sql).fetchone()[0])
+
         return {
             "checkins": one("SELECT COUNT(*) FROM checkin_sessions WHERE status != 'pending'"),
             "alerts": one("SELECT COUNT(*) FROM alerts"),
