@@ -17,3 +17,8 @@ CREATE INDEX checkin_sessions_tidy ON checkin_sessions(tidy_at) WHERE tidy_at IS
 -- nothing reads its payload again (cards are re-rendered from the alert), so retention empties
 -- it after a while; the index holds only the rows still carrying one.
 CREATE INDEX outbox_payloads ON outbox(created_at) WHERE payload != '{}';
+
+-- The background sender asks after every post which alerts' cards show an older state than
+-- the alert (a handful at most): without an index that read walked every alert ever, about
+-- half a second at 100,000 children a year, and the crisis replies queued behind it waited.
+CREATE INDEX alerts_stale_cards ON alerts(level DESC, id) WHERE card_version > card_shown;
