@@ -20,10 +20,12 @@ from pathlib import Path
 import psutil
 
 from bench import cli, machine
-from bench.results import RESULTS_PATH, Result, table, write
+from bench.results import RESULTS_PATH, Result, merged, read, table, write
 
-MODULES = ("inbound", "fanout", "latency", "memory", "profiling", "burst")
+MODULES = ("inbound", "fanout", "latency", "memory", "profiling", "burst", "yearly")
 """Figure modules in the order they run (bench.soak and others are not figures)."""
+SMOKE_MODULES = tuple(name for name in MODULES if name != "yearly")
+"""Modules whose quick mode `make test` runs (the year is `make bench`'s alone)."""
 
 
 def busy_elsewhere() -> float:
@@ -89,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"\n{len(results)} figures, {len(missed)} targets missed, {took:.0f} s")
     out = args.out or (None if args.quick else RESULTS_PATH)
     if out is not None:
+        if set(only) != set(MODULES) and out.exists():
+            results = merged(read(out), results)  # a partial run updates its own figures
         print(f"written to {write(results, out)}")
     return 0
 

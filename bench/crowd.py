@@ -135,3 +135,21 @@ class Crowd:
             return int(row[0])
 
         return await self.h.runtime.db.run(count)
+
+    async def answered_questions(self, families: list[BenchFamily]) -> set[tuple[int, str]]:
+        """(child id, question id) of every answer these children's sessions hold.
+
+        A press repeated before the bot moved the question on is rightly refused ("already
+        answered"), so a run compares distinct questions answered, never raw press counts.
+        """
+        ids = json.dumps([f.child_id for f in families])
+
+        def keys(conn: sqlite3.Connection) -> set[tuple[int, str]]:
+            cur = conn.execute(
+                "SELECT s.child_id, a.question_id FROM checkin_answers a JOIN checkin_sessions s"
+                " ON s.id = a.session_id WHERE s.child_id IN (SELECT value FROM json_each(?))",
+                (ids,),
+            )
+            return {(int(r[0]), str(r[1])) for r in cur}
+
+        return await self.h.runtime.db.run(keys)

@@ -90,9 +90,18 @@ async def reach_safe_question(crowd: Crowd, children: Sequence[BenchFamily]) -> 
 
 
 async def background(
-    h: Harness, crowd: Crowd, children: Sequence[BenchFamily], size: Sizes, seconds: float
+    h: Harness,
+    crowd: Crowd,
+    children: Sequence[BenchFamily],
+    size: Sizes,
+    seconds: float,
+    given_keys: set[tuple[int, str]] | None = None,
 ) -> int:
-    """Put the crowd's answers on the update queue at the background rate; return how many."""
+    """Put the crowd's answers on the update queue at the background rate; return how many.
+
+    Each answer's (child id, question id) goes into `given_keys`, so the run can check that
+    every question answered under load is stored without counting repeated presses.
+    """
     queue = h.app.update_queue
     start = time.perf_counter()
     count = int(seconds * size.background_rate)
@@ -105,6 +114,8 @@ async def background(
         if answer is None or last.get(family.index) == answer.question:
             continue  # a child answers each question once: wait until the next one shows
         last[family.index] = answer.question
+        if given_keys is not None:
+            given_keys.add((family.child_id, answer.question))
         await queue.put(Update.de_json(answer.update, h.app.bot))
         given += 1
     return given
@@ -147,26 +158,33 @@ async def measure(workdir: Path, quick: bool) -> list[Result]:
         urgent_children = await crowd.open(size.urgent, first=size.background_children)
         await reach_safe_question(crowd, urgent_children)
         seconds = 2 * size.lead + size.urgent / size.urgent_per_second
+        given_keys: set[tuple[int, str]] = set()
         await h.app.start()
         try:
             started = time.perf_counter()
             given, _ = await asyncio.gather(
-                background(h, crowd, crowd_children, size, seconds),
+                background(h, crowd, crowd_children, size, seconds, given_keys),
                 urgent(h, crowd, urgent_children, watch, size),
             )
             elapsed = time.perf_counter() - started
             await asyncio.wait_for(watch.done.wait(), timeout=30)
         finally:
             await h.app.stop()
-        stored = await crowd.answers_stored([*crowd_children, *urgent_children])
+        stored = await crowd.answered_questions(crowd_children)
+        urgent_stored = await crowd.answered_questions(urgent_children)
     finally:
         await h.stop()
     latencies = [v * 1000 for v in watch.latency.values()]
     if len(latencies) != size.urgent:
         raise AssertionError(f"{size.urgent} urgent answers but {len(latencies)} alerts seen")
-    expected = given + size.urgent * (CALM_BEFORE_SAFE + 1)
-    if stored != expected:
-        raise AssertionError(f"{expected} answers given under load but {stored} stored")
+    # Distinct questions, not presses: a press repeated before the bot moved the question on
+    # is refused as "already answered" (issue 13), and how often that happens depends on the
+    # machine's speed. Every question answered must be stored; that does not.
+    lost = given_keys - stored
+    if lost:
+        raise AssertionError(f"{len(lost)} of {len(given_keys)} questions answered under load lost")
+    if len(urgent_stored) != size.urgent * (CALM_BEFORE_SAFE + 1):
+        raise AssertionError(f"urgent children's answers: {len(urgent_stored)} stored")
     return [
         info("alert latency: p50", percentile(latencies, 0.50), "ms"),
         below("alert latency: p99", percentile(latencies, 0.99), "ms", TARGET_P99_MS),

@@ -86,3 +86,16 @@ def write(results: Iterable[Result], path: Path = RESULTS_PATH) -> Path:
     records = [r.to_json() for r in results]
     path.write_text(json.dumps(records, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
+
+
+def read(path: Path = RESULTS_PATH) -> list[Result]:
+    """The records of a results file."""
+    records = json.loads(path.read_text(encoding="utf-8"))
+    return [Result(**record) for record in records]
+
+
+def merged(old: Iterable[Result], new: Iterable[Result]) -> list[Result]:
+    """The old records with those measured anew replaced in place, new names appended."""
+    fresh = {r.name: r for r in new}
+    kept = [fresh.pop(r.name, r) for r in old]
+    return kept + list(fresh.values())

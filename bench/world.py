@@ -11,12 +11,13 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from telegram import Update
 
-from bot.harness import VOLUNTEER_CHAT_ID, Harness, sim_config
+from bot.harness import DEFAULT_START, VOLUNTEER_CHAT_ID, Harness, sim_config
 from bot.simtelegram import SimMessage, SimTelegram
 from storage import Database, families, people
 
@@ -49,6 +50,7 @@ def harness(
     database: Path | None = None,
     limiter: bool = False,
     real_time_sim: bool = False,
+    start: datetime | None = None,
     **sections: Any,
 ) -> Harness:
     """A Harness on `database` (default: a fresh one in `workdir`); the limiter off unless asked.
@@ -59,7 +61,7 @@ def harness(
     workdir.mkdir(parents=True, exist_ok=True)
     path = database or workdir / "qiao.sqlite3"
     config = sim_config(path, rate_limits={"enabled": limiter}, **sections)
-    h = Harness(workdir, config=config)
+    h = Harness(workdir, config=config, start=start or DEFAULT_START)
     if real_time_sim:
         h.sim = SimTelegram(now=time.time)
         for persona in h.personas.values():

@@ -484,12 +484,17 @@ def request_tidy(conn: sqlite3.Connection, session_id: int, now: int) -> None:
     )
 
 
-def awaiting_tidy(conn: sqlite3.Connection) -> list[Session]:
-    """Sessions asked to be tidied that still have messages to delete."""
+def awaiting_tidy(conn: sqlite3.Connection, *, since: int = 0) -> list[Session]:
+    """Sessions asked to be tidied (at `since` or later) that still have messages to delete.
+
+    `since` bounds the read to recent requests along the `tidy_at` index: older exchanges are
+    past Telegram's 48-hour deletion window and their message ids are pruned.
+    """
     cur = conn.execute(
-        f"SELECT {_SESSION} FROM checkin_sessions s WHERE tidy_at IS NOT NULL AND EXISTS"
+        f"SELECT {_SESSION} FROM checkin_sessions s WHERE tidy_at >= ? AND EXISTS"
         " (SELECT 1 FROM checkin_messages m WHERE m.session_id = s.id AND m.deleted_at IS NULL)"
-        " ORDER BY tidy_at, id"
+        " ORDER BY tidy_at, id",
+        (since,),
     )
     return _sessions(cur)
 
@@ -640,13 +645,28 @@ def idle_shared_sessions(conn: sqlite3.Connection, idle_before: int) -> list[Ses
     return _sessions(cur)
 
 
-def finished_shared_untidied(conn: sqlite3.Connection, finished_before: int) -> list[Session]:
-    """Finished sessions on a shared phone not yet asked to be tidied."""
+SENT_BEFORE_FINISHED = 7 * 24 * 60 * 60
+"""A session finishes (answered, or closed by the sweep) within days of being sent: the
+sweep's read of finished sessions starts this long before the finishing window."""
+
+
+def finished_shared_untidied(
+    conn: sqlite3.Connection, finished_before: int, *, finished_since: int = 0
+) -> list[Session]:
+    """Finished sessions on a shared phone not yet asked to be tidied, finished between
+    `finished_since` and `finished_before`.
+
+    Read along the `(status, sent_at)` index from a week before `finished_since` (a session
+    finishes within days of being sent), so the sweep reads the last few weeks, not every
+    finished session ever (own-phone sessions are never tidied by time and would otherwise be
+    walked every five minutes).
+    """
     cur = conn.execute(
-        f"SELECT {_SESSION} FROM checkin_sessions s WHERE status IN ('done', 'closed')"
-        " AND tidy_at IS NULL AND closed_at <= ? AND EXISTS (SELECT 1 FROM children c"
+        f"SELECT {_SESSION} FROM checkin_sessions s INDEXED BY checkin_sessions_status"
+        " WHERE status IN ('done', 'closed') AND sent_at >= ? AND tidy_at IS NULL"
+        " AND closed_at >= ? AND closed_at <= ? AND EXISTS (SELECT 1 FROM children c"
         " WHERE c.person_id = s.child_id AND c.shared_phone = 1) ORDER BY s.id",
-        (finished_before,),
+        (finished_since - SENT_BEFORE_FINISHED, finished_since, finished_before),
     )
     return _sessions(cur)
 

@@ -100,9 +100,10 @@ class SweepMoments:
     shared_idle: int | None
 
 
-def sweep_moments(conn: sqlite3.Connection) -> SweepMoments:
+def sweep_moments(conn: sqlite3.Connection, *, finished_since: int = 0) -> SweepMoments:
     """The inputs of `due_for_resend`, `due_for_reminder`, `due_for_close`, `awaiting_tidy`,
-    `finished_shared_untidied` and `idle_shared_sessions`, each reduced to its minimum."""
+    `finished_shared_untidied` (finished since `finished_since`) and `idle_shared_sessions`,
+    each reduced to its minimum."""
     shared = (
         "EXISTS (SELECT 1 FROM children c WHERE c.person_id = s.child_id AND c.shared_phone = 1)"
     )
@@ -130,7 +131,8 @@ def sweep_moments(conn: sqlite3.Connection) -> SweepMoments:
         shared_finished=_scalar(
             conn,
             "SELECT MIN(closed_at) FROM checkin_sessions s WHERE status IN ('done', 'closed')"
-            f" AND tidy_at IS NULL AND {shared}",
+            f" AND tidy_at IS NULL AND closed_at >= ? AND {shared}",
+            (finished_since,),
         ),
         shared_idle=_scalar(
             conn,

@@ -308,9 +308,11 @@ def _outbox_rows(
         for row in _dicts(conn.execute(f"SELECT * FROM outbox WHERE target IN ({marks})", targets)):
             found[int(row["id"])] = row
     for alert_id in alert_ids:
+        # A key range on the unique dedupe_key index ("alert:N:" up to "alert:N;", ';' being
+        # the character after ':'), where LIKE would read the whole outbox.
         cur = conn.execute(
-            "SELECT * FROM outbox WHERE kind = 'alert' AND dedupe_key LIKE ?",
-            (f"alert:{alert_id}:%",),
+            "SELECT * FROM outbox WHERE kind = 'alert' AND dedupe_key >= ? AND dedupe_key < ?",
+            (f"alert:{alert_id}:", f"alert:{alert_id};"),
         )
         for row in _dicts(cur):
             found[int(row["id"])] = row
@@ -376,22 +378,79 @@ def clear_child_texts(conn: sqlite3.Connection, *, before: int) -> int:
 
     A child with an alert still open or claimed keeps every text: the volunteer handling it
     may need the words behind it and the recent ones around them. The next run after the
-    alert is resolved removes them. Returns how many texts were blanked.
+    alert is resolved removes them. Returns how many texts were blanked. (Every batch in one
+    call: the daily job runs `clear_texts_batch` a batch per transaction instead.)
     """
+    total = 0
+    cursor: TextCursor | None = TextCursor()
+    while cursor is not None:
+        cleared, cursor = clear_texts_batch(conn, before=before, cursor=cursor)
+        total += cleared
+    return total
+
+
+@dataclass(frozen=True)
+class TextCursor:
+    """Where a batched retention run goes on: the last (time, key) seen in each table."""
+
+    answers: tuple[int, int, str] | None = (-1, -1, "")
+    messages: tuple[int, int] | None = (-1, -1)
+
+
+def _held_children(conn: sqlite3.Connection) -> set[int]:
+    """Children whose words stay: an alert of theirs is open or claimed (a handful)."""
     marks = ", ".join("?" for _ in ACTIVE_ALERT)
-    answers = conn.execute(
-        "UPDATE checkin_answers SET text = NULL WHERE text IS NOT NULL AND answered_at < ?"
-        " AND session_id IN (SELECT s.id FROM checkin_sessions s WHERE NOT EXISTS"
-        f" (SELECT 1 FROM alerts a WHERE a.person_id = s.child_id AND a.status IN ({marks})))",
-        (before, *ACTIVE_ALERT),
-    ).rowcount
-    messages = conn.execute(
-        "UPDATE child_messages SET text = NULL WHERE text IS NOT NULL AND at < ?"
-        " AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.person_id = child_messages.child_id"
-        f" AND a.status IN ({marks}))",
-        (before, *ACTIVE_ALERT),
-    ).rowcount
-    return int(answers) + int(messages)
+    cur = conn.execute(
+        f"SELECT DISTINCT person_id FROM alerts WHERE status IN ({marks})", ACTIVE_ALERT
+    )
+    return {int(r[0]) for r in cur}
+
+
+def clear_texts_batch(
+    conn: sqlite3.Connection, *, before: int, cursor: TextCursor, limit: int = 500
+) -> tuple[int, TextCursor | None]:
+    """Blank up to `limit` answer texts, then message texts, written before `before`.
+
+    Reads along the partial indexes of texts not yet blanked, oldest first, from `cursor`
+    (texts of children with an active alert are stepped over and stay); returns how many
+    were blanked and where to go on (None when nothing is left). One batch is one short
+    transaction, so an urgent answer waits for one batch at most, not the whole run.
+    """
+    held = _held_children(conn)
+    cleared = 0
+    if cursor.answers is not None:
+        found = conn.execute(
+            "SELECT a.answered_at, a.session_id, a.question_id, s.child_id"
+            " FROM checkin_answers a INDEXED BY checkin_answers_texts"
+            " JOIN checkin_sessions s ON s.id = a.session_id"
+            " WHERE a.text IS NOT NULL AND a.answered_at < ?"
+            " AND (a.answered_at, a.session_id, a.question_id) > (?, ?, ?)"
+            " ORDER BY a.answered_at, a.session_id, a.question_id LIMIT ?",
+            (before, *cursor.answers, limit),
+        ).fetchall()
+        keys = [(int(r[1]), str(r[2])) for r in found if int(r[3]) not in held]
+        conn.executemany(
+            "UPDATE checkin_answers SET text = NULL WHERE session_id = ? AND question_id = ?",
+            keys,
+        )
+        if len(found) == limit:
+            last = found[-1]
+            return len(keys), TextCursor((int(last[0]), int(last[1]), str(last[2])))
+        cleared = len(keys)
+        cursor = TextCursor(None, cursor.messages)
+    if cursor.messages is None:
+        return cleared, None
+    rows = conn.execute(
+        "SELECT at, id, child_id FROM child_messages INDEXED BY child_messages_texts"
+        " WHERE text IS NOT NULL AND at < ? AND (at, id) > (?, ?) ORDER BY at, id LIMIT ?",
+        (before, *cursor.messages, limit),
+    ).fetchall()
+    ids = [(int(r[1]),) for r in rows if int(r[2]) not in held]
+    conn.executemany("UPDATE child_messages SET text = NULL WHERE id = ?", ids)
+    cleared += len(ids)
+    if len(rows) == limit:
+        return cleared, TextCursor(None, (int(rows[-1][0]), int(rows[-1][1])))
+    return cleared, None
 
 
 def prune_exchange_messages(conn: sqlite3.Connection, *, before: int) -> int:
@@ -401,4 +460,20 @@ def prune_exchange_messages(conn: sqlite3.Connection, *, before: int) -> int:
     hours; after that they are dead weight (without pruning, the largest table of a year).
     Returns how many rows went.
     """
-    return int(conn.execute("DELETE FROM checkin_messages WHERE at < ?", (before,)).rowcount)
+    total = 0
+    while True:
+        pruned = prune_exchange_batch(conn, before=before, limit=5000)
+        total += pruned
+        if pruned < 5000:
+            return total
+
+
+def prune_exchange_batch(conn: sqlite3.Connection, *, before: int, limit: int = 2000) -> int:
+    """Forget up to `limit` of the oldest exchange message ids recorded before `before`
+    (one short transaction of the daily job); returns how many went."""
+    cur = conn.execute(
+        "DELETE FROM checkin_messages WHERE rowid IN (SELECT rowid FROM checkin_messages"
+        " INDEXED BY checkin_messages_at WHERE at < ? ORDER BY at LIMIT ?)",
+        (before, limit),
+    )
+    return int(cur.rowcount)

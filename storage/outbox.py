@@ -227,3 +227,20 @@ def raise_priority(conn: sqlite3.Connection, item_id: int, priority: int) -> Non
         "UPDATE outbox SET priority = MAX(priority, ?) WHERE id = ? AND status = 'pending'",
         (priority, item_id),
     )
+
+
+def forget_payloads(conn: sqlite3.Connection, *, before: int, limit: int = 500) -> int:
+    """Empty the payload of up to `limit` rows sent or given up, created before `before`.
+
+    Only a pending row's payload is ever read (to send it, or to edit a card not yet sent);
+    a card's later edits are rendered from its alerts. The row itself stays: its dedupe key
+    still stops a replayed cause from queueing the message twice, and the alert desk still
+    finds the card's copies through it. Returns how many payloads went (one retention batch).
+    """
+    cur = conn.execute(
+        "UPDATE outbox SET payload = '{}' WHERE id IN (SELECT id FROM outbox"
+        " INDEXED BY outbox_payloads WHERE payload != '{}' AND created_at < ?"
+        " AND status IN ('sent', 'dead') ORDER BY created_at LIMIT ?)",
+        (before, limit),
+    )
+    return int(cur.rowcount)

@@ -157,9 +157,17 @@ def drop_stale_offers(conn: sqlite3.Connection, *, before: int) -> int:
     return int(cur.rowcount)
 
 
-def forget_before(conn: sqlite3.Connection, *, before: int) -> int:
-    """Retention: delete items (their words and file ids) written before `before`."""
-    cur = conn.execute("DELETE FROM reading_items WHERE at < ?", (before,))
+def forget_before(conn: sqlite3.Connection, *, before: int, limit: int | None = None) -> int:
+    """Retention: delete items (their words and file ids) written before `before`, the
+    oldest `limit` of them when given (one batch of the daily job)."""
+    if limit is None:
+        cur = conn.execute("DELETE FROM reading_items WHERE at < ?", (before,))
+    else:
+        cur = conn.execute(
+            "DELETE FROM reading_items WHERE id IN (SELECT id FROM reading_items"
+            " WHERE at < ? ORDER BY at LIMIT ?)",
+            (before, limit),
+        )
     return int(cur.rowcount)
 
 

@@ -13,6 +13,7 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
+
 def snapshot(conn: sqlite3.Connection, fn: Callable[[sqlite3.Connection], T]) -> T:
     """Run `fn` in one deferred (read) transaction: consistent figures, no write lock held."""
     conn.execute("BEGIN")

@@ -97,6 +97,10 @@ it never outlives Telegram's 48-hour window for deleting messages."""
 SHARED_FINISHED_SECONDS = 10 * 60
 """A finished exchange on a shared phone is deleted this long after the end at the latest
 (at once when the child presses the tidy-up button)."""
+TIDY_WINDOW_SECONDS = 7 * 24 * 60 * 60
+"""How far back the sweep looks for exchanges to delete: Telegram deletes a message for 48
+hours only, and retention forgets exchange message ids after three days, so older finished
+sessions have nothing left to tidy (bounding the read keeps the sweep short at any scale)."""
 
 
 # --- a new child's slot ----------------------------------------------------------------
@@ -1588,10 +1592,13 @@ class Deletion:
 
 def deletions_tx(conn: sqlite3.Connection, now: int) -> list[Deletion]:
     """What to delete now: tidied exchanges, finished shared ones, idle shared ones."""
-    for session in repo.finished_shared_untidied(conn, now - SHARED_FINISHED_SECONDS):
+    since = now - TIDY_WINDOW_SECONDS
+    for session in repo.finished_shared_untidied(
+        conn, now - SHARED_FINISHED_SECONDS, finished_since=since
+    ):
         repo.request_tidy(conn, session.id, now)
     found: dict[int, Deletion] = {}
-    for session in repo.awaiting_tidy(conn):
+    for session in repo.awaiting_tidy(conn, since=since):
         found[session.id] = Deletion(session.id, tuple(repo.undeleted_messages(conn, session.id)))
     for session in repo.idle_shared_sessions(conn, now - SHARED_IDLE_SECONDS):
         if session.id not in found:

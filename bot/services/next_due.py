@@ -22,7 +22,11 @@ from bot.content import ContentBundle
 from bot.levels import RiskLevel
 from bot.services import digest, report, report_delivery, schedule
 from bot.services.alerts import COORDINATORS, REPOST
-from bot.services.checkins import SHARED_FINISHED_SECONDS, SHARED_IDLE_SECONDS
+from bot.services.checkins import (
+    SHARED_FINISHED_SECONDS,
+    SHARED_IDLE_SECONDS,
+    TIDY_WINDOW_SECONDS,
+)
 from bot.services.follow_through import EXPIRE_AFTER_SECONDS
 from bot.services.lessons import NUDGE_GAP_SECONDS, has_lesson_left
 from bot.services.reading import HOUR
@@ -118,7 +122,7 @@ def dispatch(
 
 def sweep(conn: sqlite3.Connection, content: ContentBundle, config: Config, now: int) -> int | None:
     """The check-in sweep: resends, reminders (after quiet hours), closing, tidying."""
-    found = due.sweep_moments(conn)
+    found = due.sweep_moments(conn, finished_since=now - TIDY_WINDOW_SECONDS)
     remind = config.checkins.reminder_after_hours * 3600
     close = config.checkins.close_after_hours * 3600
     reminder = _earliest(

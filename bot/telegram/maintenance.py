@@ -15,13 +15,13 @@ def register(app: App) -> None:
 
 
 async def run_retention(app: App, now: datetime) -> int:
-    """Blank children's texts past the retention period (one transaction)."""
+    """Blank children's texts past the retention period, a small batch per transaction."""
     runtime: Runtime = app.bot_data[RUNTIME_KEY]
     days = runtime.config.retention.child_text_days
     ts = int(now.timestamp())
-    cleared = await runtime.db.tx(lambda c: retention.apply_tx(c, now=ts, days=days))
+    outcome = await retention.run_batched(runtime.db, now=ts, days=days)
     await runtime.db.checkpoint()  # blanked words leave the -wal file too (secure_delete is on)
-    return cleared
+    return outcome.texts_deleted
 
 
 JOBS: list[PeriodicJob] = [PeriodicJob("retention", timedelta(days=1), run_retention)]

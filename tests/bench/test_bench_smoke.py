@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.__main__ import MODULES
+from bench.__main__ import SMOKE_MODULES
 from bench.results import Result, well_formed, write
 
 FIELDS = {"name", "value", "unit", "target", "met"}
@@ -30,7 +30,7 @@ def shared_workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("bench")
 
 
-@pytest.mark.parametrize("name", MODULES)
+@pytest.mark.parametrize("name", SMOKE_MODULES)
 async def test_quick_run_gives_well_formed_records(name: str, shared_workdir: Path) -> None:
     """Each module's quick mode returns named records with units and finite numbers."""
     module = import_module(f"bench.{name}")

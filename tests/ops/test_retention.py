@@ -7,9 +7,10 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.harness import Harness, sim_config
+from bot.ops import retention
 from bot.telegram import maintenance
 from bot.telegram.jobs import run_job
-from storage import alerts, audit
+from storage import alerts, audit, outbox
 from tests.factories import FamilyIds, make_family
 from tests.ops.seed import DAY, add_alert, add_answer, add_message
 
@@ -169,3 +170,72 @@ async def test_the_retention_period_comes_from_the_config(tmp_path: Path) -> Non
 def test_retention_runs_daily() -> None:
     """The maintenance feature schedules exactly one job, once a day."""
     assert [(j.name, j.interval) for j in maintenance.JOBS] == [("retention", timedelta(days=1))]
+
+
+async def test_batches_of_one_blank_the_same_texts_and_step_over_held_children(
+    harness: Harness,
+) -> None:
+    """Run a batch at a time (here one row per batch), retention blanks exactly what one
+    transaction would, steps over a child with an open alert and audits one total."""
+    held = await make_family(harness)
+    free = await make_family(harness, caregiver="stranger", shared_phone=True, suffix="2")
+    for ids, tag in ((held, "h"), (free, "f")):
+        await seed(harness, ids, tag)
+    now = harness.runtime.ts()
+    await harness.runtime.db.tx(
+        lambda c: add_alert(
+            c,
+            person_id=held.child_id,
+            family_id=held.family_id,
+            level=3,
+            at=now - OLD,
+            source="t:open",
+        )
+    )
+    outcome = await retention.run_batched(harness.runtime.db, now=now, days=90, batch=1)
+    assert outcome.texts_deleted == 2
+    assert outcome.batches > 2
+    assert [t[1] for t in await texts(harness, held.child_id)] == ["h old", "h new", "h said"]
+    assert [t[1] for t in await texts(harness, free.child_id)] == [None, "f new", None]
+    rows = await harness.runtime.db.run(lambda c: audit.list_actions(c, "retention"))
+    assert [row.detail for row in rows] == [{"texts_deleted": 2}]
+
+
+async def test_sent_messages_lose_their_text_after_a_month_pending_ones_never(
+    harness: Harness,
+) -> None:
+    """Retention empties the payload of outbox rows sent over 30 days ago; a row still
+    pending, or sent recently, keeps its text, and every row keeps its dedupe key."""
+    now = harness.runtime.ts()
+
+    def queue(c: sqlite3.Connection) -> None:
+        for key, age, sent in (
+            ("old-sent", 40, True),
+            ("old-pending", 40, False),
+            ("new", 5, True),
+        ):
+            item = outbox.add(
+                c,
+                dedupe_key=key,
+                kind="test",
+                target="volunteers",
+                payload={"text": f"card {key} C-SECRET"},
+                now=now - age * DAY,
+            )
+            assert item is not None
+            if sent:
+                outbox.mark_sent(c, item, now=now - age * DAY, chat_id=-1, message_id=item)
+
+    await harness.runtime.db.tx(queue)
+    await run_retention(harness)
+    kept = await harness.runtime.db.run(
+        lambda c: dict(
+            c.execute(
+                "SELECT dedupe_key, payload FROM outbox WHERE dedupe_key IN"
+                " ('old-sent', 'old-pending', 'new')"
+            ).fetchall()
+        )
+    )
+    assert kept["old-sent"] == "{}"
+    assert "C-SECRET" in kept["old-pending"]
+    assert "C-SECRET" in kept["new"]
