@@ -1479,16 +1479,31 @@ def reminder_sent_tx(
     conn: sqlite3.Connection, reminder: Reminder, message_id: int, now: int
 ) -> None:
     """Remember the reminder's message (a shared phone's is a hand-over message)."""
+    _record_asked(
+        conn, reminder.session_id, reminder.chat_id, message_id, reminder.shared_phone, now
+    )
+
+
+def _record_asked(
+    conn: sqlite3.Connection,
+    session_id: int,
+    chat_id: int,
+    message_id: int,
+    handover: bool,
+    now: int,
+) -> None:
+    """A message that asks the current question again: part of the exchange, and (unless it is
+    a hand-over message) the message whose buttons answer the question."""
     repo.record_message(
         conn,
-        session_id=reminder.session_id,
-        chat_id=reminder.chat_id,
+        session_id=session_id,
+        chat_id=chat_id,
         message_id=message_id,
-        kind="handover" if reminder.shared_phone else "bot",
+        kind="handover" if handover else "bot",
         now=now,
     )
-    if not reminder.shared_phone:
-        repo.set_question_message(conn, reminder.session_id, message_id, now)
+    if not handover:
+        repo.set_question_message(conn, session_id, message_id, now)
 
 
 @dataclass(frozen=True)
@@ -1541,16 +1556,7 @@ def resends_tx(conn: sqlite3.Connection, content: ContentBundle, now: int) -> li
 
 def resent_tx(conn: sqlite3.Connection, resend: Resend, message_id: int, now: int) -> None:
     """Remember a resent message as part of the exchange (and as the question's message)."""
-    repo.record_message(
-        conn,
-        session_id=resend.session_id,
-        chat_id=resend.chat_id,
-        message_id=message_id,
-        kind="handover" if resend.handover else "bot",
-        now=now,
-    )
-    if not resend.handover:
-        repo.set_question_message(conn, resend.session_id, message_id, now)
+    _record_asked(conn, resend.session_id, resend.chat_id, message_id, resend.handover, now)
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,12 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from enum import StrEnum
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.content.models import PRACTICE_ANSWERS, Localized
 from bot.services import lessons as lesson_service
+from bot.services.delivery import SendOutcome
 from bot.services.schedule import at_local, in_quiet_hours, local_time, minute_of
 from storage import families, people
 from storage import lessons as lesson_store
@@ -79,14 +79,8 @@ class Ask:
         return self.who.person.pseudonym
 
 
-class AskOutcome(StrEnum):
-    """How sending one question went."""
-
-    SENT = "sent"
-    BLOCKED = "blocked"  # the caregiver blocked the bot
-    FAILED = "failed"  # Telegram refused this message for good
-    RETRY = "retry"  # a passing failure: try again on the next run
-    HALT = "halt"  # flood control: this and the rest wait for the next run
+AskOutcome = SendOutcome
+"""How sending one question went."""
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.content.models import PARENT_TRACK
 from bot.levels import RiskLevel
 from bot.services.alerts import raise_alert_tx
+from bot.services.delivery import SendOutcome
 from storage import families, people
 from storage import lessons as store
 from storage import practice as practice_store
@@ -546,14 +547,8 @@ def claim_nudges(
     return claimed
 
 
-class NudgeOutcome(StrEnum):
-    """How sending one reminder went."""
-
-    SENT = "sent"
-    BLOCKED = "blocked"  # the caregiver blocked the bot
-    FAILED = "failed"  # Telegram refused this message for good
-    RETRY = "retry"  # a passing failure: try again on the next run
-    HALT = "halt"  # flood control: this and the remaining ones wait for the next run
+NudgeOutcome = SendOutcome
+"""How sending one reminder went."""
 
 
 def settle_nudges(

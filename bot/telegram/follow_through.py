@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from markupsafe import Markup
 from telegram import Bot, CallbackQuery, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler
 
 from bot.callbacks import Callback
@@ -27,6 +27,7 @@ from bot.services import lessons as lesson_service
 from bot.services.schedule import local_time
 from bot.telegram.callbacks import CallbackDataError, pack, pattern, unpack
 from bot.telegram.context import RUNTIME_KEY, App, Ctx
+from bot.telegram.delivery import send_each, send_one, sent_count
 from bot.telegram.jobs import PeriodicJob
 from bot.telegram.lessons import THROUGH_PREFIX, Buttons, Frame, Reply, finished, keyboard, send
 from bot.telegram.press import Pressed, press
@@ -220,18 +221,10 @@ async def send_asks(app: App, now: datetime) -> int:
             default_timezone=config.locale.timezone,
         )
     )
-    outcomes: list[tuple[svc.Ask, svc.AskOutcome]] = []
-    halted = False
-    for ask in asks:
-        if halted:  # flood control: the rest wait for the next run
-            outcomes.append((ask, svc.AskOutcome.RETRY))
-            continue
-        outcome = await _send_ask(app, content, ask)
-        halted = outcome is svc.AskOutcome.HALT
-        outcomes.append((ask, outcome))
+    outcomes = await send_each(asks, lambda ask: _send_ask(app, content, ask))
     ts = int(now.timestamp())
     await runtime.db.tx(lambda c: svc.settle(c, outcomes, ts))
-    sent = sum(1 for _, outcome in outcomes if outcome is svc.AskOutcome.SENT)
+    sent = sent_count(outcomes)
     if sent:
         log.info("practice questions sent", extra={"count": sent})
     return sent
@@ -240,25 +233,14 @@ async def send_asks(app: App, now: datetime) -> int:
 async def _send_ask(app: App, content: ContentBundle, ask: svc.Ask) -> svc.AskOutcome:
     """Send one question; say how it went."""
     reply = ask_reply(Frame(content, ask.who), ask)
-    try:
-        await app.bot.send_message(
-            ask.chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=keyboard(reply.buttons)
-        )
-    except RetryAfter:
-        log.warning("flood control: practice questions paused")
-        return svc.AskOutcome.HALT
-    except Forbidden:
-        log.info("practice question not delivered: chat blocked", extra={"person": ask.pseudonym})
-        return svc.AskOutcome.BLOCKED
-    except BadRequest as exc:
-        log.error(
-            "practice question rejected", extra={"person": ask.pseudonym, "reason": exc.message}
-        )
-        return svc.AskOutcome.FAILED
-    except NetworkError:  # includes TimedOut: try again on the next run
-        log.warning("network error: practice question postponed", extra={"person": ask.pseudonym})
-        return svc.AskOutcome.RETRY
-    return svc.AskOutcome.SENT
+    return await send_one(
+        app.bot,
+        ask.chat_id,
+        reply.text,
+        keyboard(reply.buttons),
+        what="practice question",
+        person=ask.pseudonym,
+    )
 
 
 JOBS: list[PeriodicJob] = [PeriodicJob("practice-follow-through", ASK_INTERVAL, send_asks)]

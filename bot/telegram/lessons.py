@@ -26,7 +26,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, filters
 
 from bot.content import ContentBundle, Lesson, Localized
@@ -37,6 +37,7 @@ from bot.services.lessons import Learner, Position, Screen
 from bot.telegram import voice
 from bot.telegram.callbacks import CallbackDataError, pack, pattern, unpack
 from bot.telegram.context import RUNTIME_KEY, App, Caller, Ctx, caller_of, runtime_of
+from bot.telegram.delivery import send_each, send_one, sent_count
 from bot.telegram.jobs import PeriodicJob
 from bot.telegram.outbox_sender import wake
 from storage.people import Person
@@ -550,17 +551,9 @@ async def send_nudges(app: App, now: datetime) -> int:
         )
     )
     ts = int(now.timestamp())
-    outcomes: list[tuple[svc.Nudge, svc.NudgeOutcome]] = []
-    halted = False
-    for nudge in nudges:
-        if halted:  # flood control: the rest are tried again on a later run
-            outcomes.append((nudge, svc.NudgeOutcome.RETRY))
-            continue
-        outcome = await _send_nudge(app.bot, content, nudge)
-        halted = outcome is svc.NudgeOutcome.HALT
-        outcomes.append((nudge, outcome))
+    outcomes = await send_each(nudges, lambda nudge: _send_nudge(app.bot, content, nudge))
     await runtime.db.tx(lambda c: svc.settle_nudges(c, outcomes, ts))
-    sent = sum(1 for _, outcome in outcomes if outcome is svc.NudgeOutcome.SENT)
+    sent = sent_count(outcomes)
     if sent:
         log.info("lesson reminders sent", extra={"count": sent})
     return sent
@@ -574,28 +567,10 @@ async def _send_nudge(bot: Bot, content: ContentBundle, nudge: svc.Nudge) -> svc
         [(content.ui_label("lessons.button.continue", lang), pack(PREFIX, "go"))],
         [(content.ui_label("lessons.button.help", lang), pack(PREFIX, "help"))],
     ]
-    try:
-        await bot.send_message(
-            nudge.chat_id,
-            content.ui("lessons.nudge", lang, name=name),
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard(buttons),
-        )
-    except RetryAfter:
-        log.warning("flood control: lesson reminders paused")
-        return svc.NudgeOutcome.HALT
-    except Forbidden:
-        log.info("lesson reminder not delivered: chat blocked", extra={"person": nudge.pseudonym})
-        return svc.NudgeOutcome.BLOCKED
-    except BadRequest as exc:
-        log.error(
-            "lesson reminder rejected", extra={"person": nudge.pseudonym, "reason": exc.message}
-        )
-        return svc.NudgeOutcome.FAILED
-    except NetworkError:  # includes TimedOut: try again on the next run
-        log.warning("network error: lesson reminder postponed", extra={"person": nudge.pseudonym})
-        return svc.NudgeOutcome.RETRY
-    return svc.NudgeOutcome.SENT
+    text = content.ui("lessons.nudge", lang, name=name)
+    return await send_one(
+        bot, nudge.chat_id, text, keyboard(buttons), what="lesson reminder", person=nudge.pseudonym
+    )
 
 
 JOBS: list[PeriodicJob] = [PeriodicJob("lesson-nudges", NUDGE_INTERVAL, send_nudges)]
