@@ -1,6 +1,7 @@
 """The kill soak: `qiao run` as a real process over HTTP, killed with SIGKILL while children
-write urgent messages; afterwards every message must have exactly one crisis reply, one alert
-and one card.
+write urgent messages; afterwards every message must have exactly one alert and one stored
+message, and at least one crisis reply and one card (a second only across a restart: the one
+window between Telegram accepting a message and Qiao marking it sent).
 
 Why it exists: the in-process tests cannot show what a real crash does to updates Telegram
 has already handed over. Here the bot is a separate process (`python -m bot run`, polling or
@@ -82,12 +83,19 @@ class Outcome:
     with "same run" (two sends by one process) or "across a restart"."""
     started_at: list[float] = field(default_factory=list)
     card_sends: dict[str, list[float]] = field(default_factory=dict)
+    crisis_sends: dict[int, list[float]] = field(default_factory=dict)
+    duplicate_crisis: list[str] = field(default_factory=list)
+    """Children who got a second crisis reply across a restart: the one documented window (a
+    kill between Telegram accepting the reply and Qiao marking it sent; docs/architecture.md,
+    "Order of writes"). A second reply from one process is a problem, not listed here."""
 
     def line(self) -> str:
         """One summary line."""
         s = self.settings
         wrong = self.problems + [f"{p}: a duplicate card" for p in self.duplicate_cards]
         verdict = "OK" if not wrong else "FAIL " + "; ".join(wrong[:6])
+        if self.duplicate_crisis:
+            verdict += f" ({len(self.duplicate_crisis)} second crisis replies across a restart)"
         return (
             f"{s.mode}: seed {s.seed}, {self.sent} urgent messages from {s.children} children,"
             f" {self.kills} SIGKILLs, {self.graceful_stops} SIGTERM stops, {self.starts} starts:"
@@ -248,6 +256,25 @@ def crisis_counts(sim: SimTelegram, children: list[Child]) -> Counter[int]:
     )
 
 
+def crisis_sends(sim: SimTelegram, children: list[Child]) -> dict[int, list[float]]:
+    """When each child's crisis replies were accepted by Telegram (the stand-in's clock)."""
+    sends = [call for call in sim.calls_to("sendMessage") if call.ok]
+    return {
+        c.user_id: [
+            call.at
+            for call in sends
+            if call.params.get("chat_id") == c.user_id
+            and CRISIS_NUMBER in str(call.params.get("text"))
+        ]
+        for c in children
+    }
+
+
+def _across_restart(times: list[float], starts: list[float]) -> bool:
+    """Whether a process start falls between the first and the last of these sends."""
+    return bool(times) and any(min(times) < start < max(times) for start in starts)
+
+
 def card_counts(sim: SimTelegram, children: list[Child]) -> Counter[str]:
     """Group posts naming each child's pseudonym."""
     posts = [m.plain_text for m in sim.bot_messages(VOLUNTEER_CHAT_ID)]
@@ -367,6 +394,7 @@ def run(workdir: Path, settings: Settings) -> Outcome:
             outcome.crisis = crisis_counts(sim, children)
             outcome.cards = card_counts(sim, children)
             outcome.card_sends = card_sends(sim, children)
+            outcome.crisis_sends = crisis_sends(sim, children)
     outcome.alerts, outcome.messages, waiting, pending = database_counts(database)
     _judge(outcome, [by_uid[uid] for uid in sorted(sent)], waiting, pending)
     log = (workdir / "bot.log").read_text(encoding="utf-8", errors="replace")
@@ -376,22 +404,29 @@ def run(workdir: Path, settings: Settings) -> Outcome:
 
 
 def _judge(outcome: Outcome, senders: list[Child], waiting: int, pending: int) -> None:
-    """Exactly one crisis reply, card, alert and stored message per urgent message."""
+    """One alert and one stored message per urgent message; at least one crisis reply and one
+    card, a second only across a restart (the send-then-mark window)."""
     for child in senders:
         for name, got in (
-            ("crisis replies", outcome.crisis[child.user_id]),
             ("alerts", outcome.alerts[child.person_id]),
             ("stored messages", outcome.messages[child.person_id]),
         ):
             if got != 1:
                 outcome.problems.append(f"{child.pseudonym}: {got} {name}")
+        replies = outcome.crisis[child.user_id]
+        if replies == 0:
+            outcome.problems.append(f"{child.pseudonym}: no crisis reply")
+        elif replies > 1:
+            if _across_restart(outcome.crisis_sends.get(child.user_id, []), outcome.started_at):
+                outcome.duplicate_crisis.append(child.pseudonym)
+            else:
+                outcome.problems.append(f"{child.pseudonym}: {replies} crisis replies in one run")
         cards = outcome.cards[child.pseudonym]
         if cards == 0:
             outcome.problems.append(f"{child.pseudonym}: no card")
         elif cards > 1:
-            times = outcome.card_sends.get(child.pseudonym, [])
-            restarted = any(
-                min(times) < start < max(times) for start in outcome.started_at if times
+            restarted = _across_restart(
+                outcome.card_sends.get(child.pseudonym, []), outcome.started_at
             )
             how = "across a restart" if restarted else "same run"
             outcome.duplicate_cards.append(f"{child.pseudonym} ({how})")

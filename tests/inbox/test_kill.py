@@ -21,11 +21,11 @@ from bench.killsoak import Settings, run
     ],
     ids=["polling", "webhook"],
 )
-def test_killed_bot_answers_every_urgent_message_exactly_once(
+def test_killed_bot_answers_every_urgent_message_and_never_twice_in_one_run(
     tmp_path: Path, settings: Settings
 ) -> None:
-    """Through SIGKILLs and a systemd-style stop, each urgent message gets one crisis reply,
-    one alert and one card, and is stored once."""
+    """Through SIGKILLs and a systemd-style stop, each urgent message is stored once with one
+    alert and gets a crisis reply and a card, a second one only across a restart."""
     outcome = run(tmp_path, settings)
     assert outcome.sent == settings.children
     assert outcome.kills >= 1
