@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -126,6 +127,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse arguments and run one sub-command; config problems end in one clear line."""
+    # PTB 22 deprecates RetryAfter.retry_after as an int and warns on every flood error unless
+    # a process opts in to timedelta; bot.telegram.retry reads both forms. Set once, here at
+    # the process's entry, never as a side effect of an import.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -16,6 +17,9 @@ settings.register_profile(
     "qiao", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
 )
 settings.load_profile("qiao")
+
+# What `qiao` sets at its entry (bot/cli.py): PTB's RetryAfter as a timedelta, no warning.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 
 @pytest.fixture

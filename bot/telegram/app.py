@@ -31,7 +31,7 @@ from bot.telegram import (
     talk,
     voice,
 )
-from bot.telegram.context import RUNTIME_KEY, App
+from bot.telegram.context import CONTEXT_TYPES, RUNTIME_KEY, App
 from bot.telegram.jobs import PeriodicJob, schedule
 
 log = logging.getLogger(__name__)
@@ -81,6 +81,7 @@ def build_application(
     builder = (
         ApplicationBuilder()
         .application_class(inbox.InboxApplication)
+        .context_types(CONTEXT_TYPES)
         .token(config.require_token())
         .base_url(config.telegram.base_url)
         .base_file_url(config.telegram.base_file_url)

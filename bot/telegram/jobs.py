@@ -9,9 +9,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from telegram.error import BadRequest, NetworkError
-from telegram.ext import ContextTypes
 
-from bot.telegram.context import App, Ctx, runtime_of
+from bot.telegram.context import App, Ctx
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +40,8 @@ def schedule(app: App, jobs: Sequence[PeriodicJob]) -> None:
 
 
 def _runner(job: PeriodicJob) -> Callable[[Ctx], Coroutine[Any, Any, None]]:
-    async def callback(context: ContextTypes.DEFAULT_TYPE) -> None:
-        await run_job(context.application, job, runtime_of(context).now())
+    async def callback(context: Ctx) -> None:
+        await run_job(context.application, job, context.runtime.now())
 
     return callback
 

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     ApplicationHandlerStop,
@@ -32,7 +32,8 @@ from bot.services import reading_jobs as jobs
 from bot.services.store_faults import Kept, text_level
 from bot.telegram import crisis
 from bot.telegram.callbacks import pattern as data_pattern
-from bot.telegram.context import RUNTIME_KEY, App, Ctx, caller_of, runtime_of
+from bot.telegram.command import PASS_ON, Commanded, PassOn, command
+from bot.telegram.context import RUNTIME_KEY, App, Ctx, runtime_of
 from bot.telegram.jobs import PeriodicJob
 from bot.telegram.outbox_sender import wake
 from bot.telegram.press import Pressed, number_parts, press
@@ -219,35 +220,29 @@ async def on_offer(p: Pressed, context: Ctx) -> None:
     await p.edit_text(result.text)  # the offer's buttons go; the answer says what happened
 
 
-async def inbox_command(update: Update, context: Ctx) -> None:
+@command
+async def inbox_command(cmd: Commanded, context: Ctx) -> PassOn | None:
     """/inbox: the volunteer's unread items, most serious first, each with "read ✓"."""
-    runtime = runtime_of(context)
-    message = update.effective_message
-    user, chat = update.effective_user, update.effective_chat
-    if message is None or user is None or chat is None:
-        return
-    if chat.type != ChatType.PRIVATE:
-        caller = await caller_of(update, context)
+    runtime, caller = cmd.runtime, cmd.caller
+    if not cmd.private:
         if caller.is_volunteer:  # the list holds children's words: private chats only
-            await message.reply_text(
-                runtime.content.ui("onboarding.private_only", caller.lang),
-                parse_mode=ParseMode.HTML,
-            )
-            raise ApplicationHandlerStop
-        return
+            await cmd.reply("onboarding.private_only")
+            return None
+        return PASS_ON
+    user_id, chat_id = caller.user_id or cmd.chat_id, cmd.chat_id
     inbox = await runtime.db.run(
-        lambda c: svc.inbox_tx(c, runtime.content, user_id=user.id, chat_id=chat.id)
+        lambda c: svc.inbox_tx(c, runtime.content, user_id=user_id, chat_id=chat_id)
     )
     if inbox is None:
-        return  # not a volunteer: the fallback says the command is not for them
-    await message.reply_text(inbox.head, parse_mode=ParseMode.HTML)
+        return PASS_ON  # not a volunteer: the fallback says the command is not for them
+    await cmd.reply_html(inbox.head)
     for shown in inbox.items:
         await context.bot.send_message(
-            chat.id, shown.text, parse_mode=ParseMode.HTML, reply_markup=_markup(shown.buttons)
+            chat_id, shown.text, parse_mode=ParseMode.HTML, reply_markup=_markup(shown.buttons)
         )
         if shown.file_id is not None:
-            await _send_media(context, runtime, chat.id, shown, inbox.lang)
-    raise ApplicationHandlerStop
+            await _send_media(context, runtime, chat_id, shown, inbox.lang)
+    return None
 
 
 async def _send_media(
