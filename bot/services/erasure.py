@@ -13,6 +13,9 @@
 - A parent's /deleteme removes their row (settings, families, call reports by cascade) and
   their chat's traces; the families stay.
 
+Who asks is checked here, in the erasing transaction (`erase_self`, `erase_family`): a press
+from anyone else returns a `Refusal` and erases nothing.
+
 The chat ids returned are for resetting Telegram's command menus right away; they are never
 stored or logged.
 """
