@@ -4,6 +4,7 @@ and the one entry the adapter calls for any consent press."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.services.onboarding import _flow
@@ -138,38 +139,41 @@ class Decision:
     first_name: str | None = None  # the presser's Telegram first name (an own-phone child's)
 
 
+_DECIDERS: dict[str, Callable[[sqlite3.Connection, Decision], Screen | None]] = {
+    "cg": lambda conn, d: caregiver_decides(
+        conn,
+        chat_id=d.chat_id,
+        user_id=d.user_id,
+        person_id=d.target,
+        agree=d.agree,
+        version=d.version,
+        now=d.now,
+    ),
+    "gd": lambda conn, d: guardian_decides(
+        conn,
+        chat_id=d.chat_id,
+        user_id=d.user_id,
+        child_id=d.target,
+        agree=d.agree,
+        version=d.version,
+        now=d.now,
+    ),
+    "ch": lambda conn, d: child_decides(
+        conn,
+        chat_id=d.chat_id,
+        user_id=d.user_id,
+        child_id=d.target,
+        agree=d.agree,
+        version=d.version,
+        now=d.now,
+        first_name=d.first_name,
+    ),
+}
+"""Which consent a button kind records: the caregiver's own, a guardian's, a child's."""
+
+
 def decide(conn: sqlite3.Connection, kind: str, d: Decision) -> Screen | None:
-    """Record one consent press: `kind` is the button's ("cg" caregiver, "gd" guardian,
-    "ch" child); an unknown kind changes nothing."""
-    if kind == "cg":
-        return caregiver_decides(
-            conn,
-            chat_id=d.chat_id,
-            user_id=d.user_id,
-            person_id=d.target,
-            agree=d.agree,
-            version=d.version,
-            now=d.now,
-        )
-    if kind == "gd":
-        return guardian_decides(
-            conn,
-            chat_id=d.chat_id,
-            user_id=d.user_id,
-            child_id=d.target,
-            agree=d.agree,
-            version=d.version,
-            now=d.now,
-        )
-    if kind == "ch":
-        return child_decides(
-            conn,
-            chat_id=d.chat_id,
-            user_id=d.user_id,
-            child_id=d.target,
-            agree=d.agree,
-            version=d.version,
-            now=d.now,
-            first_name=d.first_name,
-        )
-    return None
+    """Record one consent press of a button kind ("cg", "gd", "ch"); an unknown kind changes
+    nothing."""
+    decider = _DECIDERS.get(kind)
+    return None if decider is None else decider(conn, d)

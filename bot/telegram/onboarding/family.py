@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton
+from telegram.constants import ChatType
 
 from bot.services import erasure as erasure_service
 from bot.services import onboarding as service
@@ -87,7 +88,7 @@ async def on_family_press(
     if (action, value) not in FAMILY_PRESSES or not p.caller.is_volunteer:
         await stale(p)
         return
-    if p.query.message is None or p.query.message.chat.type != "private":
+    if p.query.message is None or p.query.message.chat.type != ChatType.PRIVATE:
         await stale(p)
         return
     actor = await acting_person(context, p.caller, p.update)

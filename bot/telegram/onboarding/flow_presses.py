@@ -15,7 +15,7 @@ from bot.telegram.press import Pressed
 
 
 @dataclass(frozen=True)
-class Step:
+class StepPress:
     """One flow press being handled: the press, what it names, and the language shown."""
 
     p: Pressed
@@ -28,7 +28,7 @@ Outcome = tuple[Screen | None, str | None]
 """What the service returned (None: refused) and the mark the pressed message keeps."""
 
 
-async def _lang(s: Step) -> Outcome:
+async def _lang(s: StepPress) -> Outcome:
     runtime = s.p.runtime
     if s.value not in service.LANGUAGES:
         return None, None
@@ -42,8 +42,8 @@ async def _lang(s: Step) -> Outcome:
     return result, mark
 
 
-def _consent(kind: str) -> Callable[[Step], Awaitable[Outcome]]:
-    async def run(s: Step) -> Outcome:
+def _consent(kind: str) -> Callable[[StepPress], Awaitable[Outcome]]:
+    async def run(s: StepPress) -> Outcome:
         if s.value not in ("y", "n"):
             return None, None
         content = s.p.runtime.content
@@ -66,7 +66,7 @@ def _consent(kind: str) -> Callable[[Step], Awaitable[Outcome]]:
     return run
 
 
-async def _address(s: Step) -> Outcome:
+async def _address(s: StepPress) -> Outcome:
     if s.value not in ADDRESSES:
         return None, None
     content = s.p.runtime.content
@@ -81,7 +81,7 @@ async def _address(s: Step) -> Outcome:
     return result, "✅ " + content.ui(key, s.lang)
 
 
-async def _voice(s: Step) -> Outcome:
+async def _voice(s: StepPress) -> Outcome:
     if s.value not in ("on", "off"):
         return None, None
     now, chat_id, user_id = s.p.runtime.ts(), s.p.chat_id, s.p.user_id
@@ -93,7 +93,7 @@ async def _voice(s: Step) -> Outcome:
     return result, "✅ " + s.p.runtime.content.ui_label(f"lessons.voice.button.{s.value}", s.lang)
 
 
-async def _handover(s: Step) -> Outcome:
+async def _handover(s: StepPress) -> Outcome:
     if s.value != "go":
         return None, None
     chat_id, user_id = s.p.chat_id, s.p.user_id
@@ -103,7 +103,7 @@ async def _handover(s: Step) -> Outcome:
     return result, None
 
 
-STEPS: dict[str, Callable[[Step], Awaitable[Outcome]]] = {
+STEPS: dict[str, Callable[[StepPress], Awaitable[Outcome]]] = {
     "lang": _lang,
     "cg": _consent("cg"),
     "gd": _consent("gd"),
@@ -123,7 +123,7 @@ async def on_step(p: Pressed, context: Ctx, action: str, target: int, value: str
     else:
         shown = await runtime.db.run(lambda c: service.shown_lang(c, target))
         lang = shown or p.caller.lang
-    result, mark = await STEPS[action](Step(p, target, value, lang))
+    result, mark = await STEPS[action](StepPress(p, target, value, lang))
     if result is None:
         await stale(p, lang)
         return
