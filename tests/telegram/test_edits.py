@@ -25,7 +25,7 @@ async def sent_to_stranger(harness: Harness, text: str) -> int:
     """A message the bot sent into the stranger's private chat; its id."""
     await harness.say("stranger", "/start")
     message = await harness.app.bot.send_message(STRANGER, text, parse_mode="HTML")
-    return message.message_id
+    return int(message.message_id)
 
 
 async def test_an_edit_that_changes_nothing_counts_as_done(
