@@ -28,25 +28,19 @@ OUTCOMES = (
     "other",
 )
 
-
 CLAIM, RESOLVE, OUTCOME = "alc", "ald", "alo"
 """Callback prefixes: `alc:<id>` claim, `ald:<id>` resolve, `alo:<id>:<outcome>` outcome."""
-
 
 POSTED_LEVEL = RiskLevel.CONCERN
 """Risk signals from this level up are posted; below it they wait for the weekly digest."""
 
-
 REPOST, COORDINATORS = 1, 2
 """Escalation stages stored in alerts.escalation."""
 
-
 _CODE = re.compile(r"^\s*(?:A-?)?(\d{1,9})\s*$", re.IGNORECASE)
-
 
 PRIORITY_STEP = 10
 """Outbox priority of a card: level x 10 (urgent 30, concern 20); re-posts a little lower."""
-
 
 SIGNAL_PRIORITY = 25
 """The claimer's private note about a new signal: after urgent cards, before concern ones."""

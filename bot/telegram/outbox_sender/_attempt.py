@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 
 _TAG = re.compile(r"<[^>]+>")
 
-
 CARD_READ_TIMEOUT = 30.0
 """Seconds a card send may take: nothing waits on it, and a slow answer (common on the
 routes these families use) is better awaited than sent again."""

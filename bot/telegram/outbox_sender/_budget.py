@@ -10,7 +10,6 @@ from storage.alerts import Alert
 EDIT_GAP = 20.0
 """Seconds between two edits of one alert's cards: a child's flood becomes one edit, not 100."""
 
-
 KEEP_FOR_CARDS = 1
 """Budget edits never take: the next new card always finds room."""
 
