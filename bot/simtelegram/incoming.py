@@ -11,9 +11,9 @@ from typing import Literal
 
 from bot.simtelegram.methods import BotApi
 from bot.simtelegram.model import JSON, SimChat, SimMessage, SimUser
-from bot.simtelegram.tg_html import utf16_len
 from bot.simtelegram.updates import UpdateQueue
 from bot.simtelegram.world import World, plain_message
+from bot.tg_html import utf16_len
 
 MediaKind = Literal[
     "sticker",
