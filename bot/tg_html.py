@@ -119,6 +119,8 @@ def unescape(raw: str) -> str:
 
 def undecoded(raw: str) -> list[str]:
     """Entity-like `&name;` / `&#…;` pieces Telegram shows literally (probably a typo)."""
+    if "&" not in raw:
+        return []
     return [
         m.group()
         for m in _CANDIDATE.finditer(raw)
@@ -175,16 +177,17 @@ def _text(raw: str, *, strict: bool) -> Text:
 
 def _tag_at(source: str, i: int, known: frozenset[str] | None) -> Tag:
     """The tag that starts at `source[i] == "<"`."""
-    offset = _byte_offset(source, i)
     if source.startswith("</", i):
         end = source.find(">", i)
         if end < 0:
+            offset = _byte_offset(source, i)
             raise HtmlParseError(f"Can't find end of the tag at byte offset {offset}")
         name = source[i + 2 : end].strip().lower()
         return Tag(name, True, {}, source[i : end + 1], i)
     name_match = _TAG_NAME.match(source, i + 1)
     name = name_match.group().lower() if name_match else ""
     if not name or (known is not None and name not in known):
+        offset = _byte_offset(source, i)
         raise HtmlParseError(f'Unsupported start tag "{name}" at byte offset {offset}')
     attrs: dict[str, str] = {}
     j = name_match.end() if name_match else i + 1
@@ -192,12 +195,13 @@ def _tag_at(source: str, i: int, known: frozenset[str] | None) -> Tag:
         while j < len(source) and source[j].isspace():
             j += 1
         if j >= len(source):
+            offset = _byte_offset(source, i)
             raise HtmlParseError(f"Can't find end of the tag starting at byte offset {offset}")
         if source[j] == ">":
             return Tag(name, False, attrs, source[i : j + 1], i)
         attr = _ATTR.match(source, j)
         if attr is None or attr.end() == j:
-            raise HtmlParseError(f"Unclosed start tag at byte offset {offset}")
+            raise HtmlParseError(f"Unclosed start tag at byte offset {_byte_offset(source, i)}")
         value = next((v for v in attr.groups()[1:] if v is not None), "")
         attrs[attr.group(1).lower()] = unescape(value)
         j = attr.end()
@@ -264,11 +268,12 @@ def _check_attributes(tag: Tag, source: str) -> None:
 
 
 def _close(tag: Tag, source: str, stack: list[_OpenTag], position: int) -> dict[str, Any] | None:
-    offset = _byte_offset(source, tag.start)
     if not stack:
+        offset = _byte_offset(source, tag.start)
         raise HtmlParseError(f"Unexpected end tag at byte offset {offset}")
     top = stack.pop()
     if tag.name != top.name:
+        offset = _byte_offset(source, tag.start)
         raise HtmlParseError(
             f'Unmatched end tag at byte offset {offset}, expected "</{top.name}>", '
             f'found "</{tag.name}>"'

@@ -42,6 +42,8 @@ def _text_problems(token: Text) -> list[str]:
     problems: list[str] = []
     if "<" in token.raw:
         problems.append("a '<' that is not a tag: write &lt; instead")
+    if "&" not in token.raw:
+        return problems
     try:
         unescape(token.raw)
     except HtmlParseError as error:
