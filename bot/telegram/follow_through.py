@@ -10,11 +10,12 @@ foreign or forged one gets a calm pop-up and changes nothing.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from markupsafe import Markup
-from telegram import Bot, CallbackQuery, Message
+from telegram import Bot, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler
@@ -31,6 +32,7 @@ from bot.telegram.delivery import send_each, send_one, sent_count
 from bot.telegram.jobs import PeriodicJob
 from bot.telegram.lessons import THROUGH_PREFIX, Buttons, Frame, Reply, finished, keyboard, send
 from bot.telegram.press import Pressed, press
+from storage.people import Person
 
 log = logging.getLogger(__name__)
 
@@ -115,53 +117,51 @@ def _shaped(data: Callback) -> bool:
 
 @press(PREFIX, 3, valid=_shaped, stale="lessons.press.stale")
 async def on_press(p: Pressed, context: Ctx) -> None:
-    """Every `ft:` button: check the presser, let the service decide, then show."""
-    runtime = p.runtime
+    """Every `ft:` button: the service decides who may press and what changes, then show."""
     pressed = decode_parts(p.data.parts)
-    person = p.caller.person
     if pressed is None:  # pragma: no cover - `_shaped` let only decodable data through
         return
-    if person is None or not lesson_service.can_take_lessons(person) or p.chat_id != person.chat_id:
+    handler = _plan if pressed.action == "plan" else _answer
+    shown = await handler(context, p, pressed)
+    if shown is lesson_service.NOT_YOURS:
         log.info("follow-through button pressed by someone else", extra={"update_id": p.update_id})
         await p.answer("lessons.press.not_yours")
-        return
-    handler = _plan if pressed.action == "plan" else _answer
-    if not await handler(context, runtime, (person.id, p.chat_id), pressed, p.query):
+    elif not shown:
         log.info("stale follow-through button", extra={"update_id": p.update_id})
         await p.answer("lessons.press.stale")
 
 
-async def _plan(
-    context: Ctx, runtime: Runtime, who_where: tuple[int, int], press: Press, query: CallbackQuery
-) -> bool:
+async def _plan(context: Ctx, p: Pressed, press: Press) -> bool | lesson_service.NotYours:
     """A day picked under the practice task: the lesson is done, Qiao will ask then."""
+    runtime = p.runtime
     content, now, config = runtime.content, runtime.ts(), runtime.config
-    person_id, chat_id = who_where
+    user_id, chat_id = p.user_id, p.chat_id
 
-    planned, who = await runtime.db.tx(
-        lambda c: (
-            svc.plan_practice(
-                c,
-                content,
-                person_id,
-                press.lesson_id,
-                press.value,
-                now=now,
-                ask_time=config.lessons.follow_through_time,
-                default_timezone=config.locale.timezone,
-            ),
-            svc.learner_of(c, person_id),
+    def plan(c: sqlite3.Connection, person: Person) -> svc.Planned | None:
+        return svc.plan_practice(
+            c,
+            content,
+            person.id,
+            press.lesson_id,
+            press.value,
+            now=now,
+            ask_time=config.lessons.follow_through_time,
+            default_timezone=config.locale.timezone,
         )
-    )
-    if planned is None or who is None:
+
+    done_by = await runtime.db.tx(lambda c: lesson_service.as_taker(c, user_id, chat_id, plan))
+    if done_by is None:
         return False
-    await query.answer()
+    if isinstance(done_by, lesson_service.NotYours):
+        return done_by
+    planned, who = done_by
+    await p.answer()
     frame = Frame(content, who)
     lesson = planned.finished.lesson
     choice = frame.label(f"lessons.button.plan.{planned.plan}")
     marked = frame.ui("lessons.practice", text=frame.html(lesson.practice))
     marked += "\n\n" + frame.ui("lessons.plan.chosen", choice=choice)
-    await _edit(query.message, context.bot, marked)
+    await _edit(p.query.message, context.bot, marked)
     words = _day_words(frame, planned, now)
     done = finished(frame, planned.finished)
     confirm = frame.ui("lessons.plan.confirm", **words)
@@ -171,26 +171,29 @@ async def _plan(
     return True
 
 
-async def _answer(
-    context: Ctx, runtime: Runtime, who_where: tuple[int, int], press: Press, query: CallbackQuery
-) -> bool:
+async def _answer(context: Ctx, p: Pressed, press: Press) -> bool | lesson_service.NotYours:
     """How the practice went: recorded once, answered with the lesson's tip."""
+    runtime = p.runtime
     content, now = runtime.content, runtime.ts()
-    person_id, chat_id = who_where
-    answered, who = await runtime.db.tx(
-        lambda c: (
-            svc.answer(c, content, person_id, press.lesson_id, press.value, now),
-            svc.learner_of(c, person_id),
-        )
-    )
-    if answered is None or who is None:
+    user_id, chat_id = p.user_id, p.chat_id
+
+    def answer(c: sqlite3.Connection, person: Person) -> svc.Answered | None:
+        return svc.answer(c, content, person.id, press.lesson_id, press.value, now)
+
+    done_by = await runtime.db.tx(lambda c: lesson_service.as_taker(c, user_id, chat_id, answer))
+    if done_by is None:
         return False
-    await query.answer()
+    if isinstance(done_by, lesson_service.NotYours):
+        return done_by
+    answered, who = done_by
+    await p.answer()
     frame = Frame(content, who)
     asked = frame.ui("lessons.through.ask", task=frame.html(answered.lesson.practice))
     choice = frame.label(f"lessons.button.through.{answered.answer}")
     await _edit(
-        query.message, context.bot, asked + "\n\n" + frame.ui("lessons.plan.chosen", choice=choice)
+        p.query.message,
+        context.bot,
+        asked + "\n\n" + frame.ui("lessons.plan.chosen", choice=choice),
     )
     tip = svc.practice_tip(answered.lesson, answered.answer)
     # Safe: a UI text is rendered by ContentBundle.ui, which escapes every value it fills in.
