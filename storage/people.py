@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from bot.domain import PersonStatus, Role
+
 
 @dataclass(frozen=True)
 class Person:
@@ -12,13 +14,13 @@ class Person:
 
     id: int
     pseudonym: str
-    role: str
+    role: Role
     telegram_user_id: int | None
     chat_id: int | None
     display_name: str | None
     lang: str
     family_id: int | None
-    status: str
+    status: PersonStatus
     paused: bool
     unreachable_at: int | None
 
@@ -35,13 +37,13 @@ def _person(row: sqlite3.Row | None) -> Person | None:
     return Person(
         id=row["id"],
         pseudonym=row["pseudonym"],
-        role=row["role"],
+        role=Role(row["role"]),
         telegram_user_id=row["telegram_user_id"],
         chat_id=row["chat_id"],
         display_name=row["display_name"],
         lang=row["lang"],
         family_id=row["family_id"],
-        status=row["status"],
+        status=PersonStatus(row["status"]),
         paused=bool(row["paused"]),
         unreachable_at=row["unreachable_at"],
     )

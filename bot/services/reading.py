@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.callbacks import pack
+from bot.domain import Refusal
 from bot.levels import RiskLevel
 from bot.services.alerts import level_label, local_time
 from storage import audit, families, people
@@ -70,14 +71,6 @@ class Answer:
     crisis: bool = False
     posted: bool = False
     send: Crisis | None = None
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """A press that changes nothing; `key` is the UI text shown in the answer."""
-
-    key: str
-    lang: str = "zh"
 
 
 # --- what goes on the list --------------------------------------------------------------

@@ -16,6 +16,7 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 from bot.callbacks import pack
+from bot.domain import Refusal
 from bot.levels import RiskLevel
 from bot.risk.model import Reporter
 from bot.services import crisis as crisis_svc
@@ -27,7 +28,6 @@ from bot.services.reading import (
     Answer,
     Buttons,
     Options,
-    Refusal,
     add_child_words_tx,
 )
 from bot.services.reporters import report_source

@@ -8,6 +8,7 @@ from typing import Any, TypeAlias
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
+from bot.domain import PersonStatus, Role
 from bot.runtime import Runtime
 from storage import people
 from storage.people import Person
@@ -52,12 +53,12 @@ class Caller:
     is_admin: bool
 
     @property
-    def role(self) -> str:
-        """stranger, child, caregiver, volunteer or admin."""
+    def role(self) -> Role:
+        """stranger, child, caregiver, parent, volunteer or admin."""
         if self.is_admin:
-            return "admin"
-        if self.person is None or self.person.status != "active":
-            return "stranger"
+            return Role.ADMIN
+        if self.person is None or self.person.status != PersonStatus.ACTIVE:
+            return Role.STRANGER
         return self.person.role
 
     @property
@@ -68,7 +69,7 @@ class Caller:
     @property
     def is_volunteer(self) -> bool:
         """Volunteers and admins (admins are coordinators too)."""
-        return self.role in ("volunteer", "admin")
+        return self.role in (Role.VOLUNTEER, Role.ADMIN)
 
 
 async def caller_of(update: Update, context: Ctx) -> Caller:

@@ -25,6 +25,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.domain import Refusal
 from bot.runtime import Runtime
 from bot.services import reading as svc
 from bot.services import reading_intake as intake
@@ -213,7 +214,7 @@ async def on_offer(p: Pressed, context: Ctx) -> None:
             options=svc.Options.of(runtime.config),
         )
     )
-    if isinstance(result, svc.Refusal):
+    if isinstance(result, Refusal):
         await p.answer(result.key, result.lang)
         return
     await p.answer()
@@ -281,7 +282,7 @@ async def on_read(p: Pressed, context: Ctx) -> None:
             now=runtime.ts(),
         )
     )
-    if isinstance(result, svc.Refusal):
+    if isinstance(result, Refusal):
         await p.answer(result.key, result.lang)
         return
     with contextlib.suppress(TelegramError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from bot.domain import Role
 from bot.harness import Harness
 from bot.services.checkins import spread_minute
 from bot.services.schedule import hhmm
@@ -37,7 +38,7 @@ async def family_people(h: Harness) -> tuple[Person, Person]:
     def read(conn: sqlite3.Connection) -> tuple[Person, Person]:
         family = families.newest(conn)[0]
         members = {p.role: p for p in people.in_family(conn, family.id)}
-        return members["caregiver"], members["child"]
+        return members[Role.CAREGIVER], members[Role.CHILD]
 
     return await h.runtime.db.run(read)
 
