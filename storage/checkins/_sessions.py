@@ -51,6 +51,7 @@ COLUMNS = (
 
 
 def session_row(row: sqlite3.Row | None) -> Session | None:
+    """A `COLUMNS` row as a Session (None stays None)."""
     if row is None:
         return None
     data = dict(row)
@@ -59,6 +60,7 @@ def session_row(row: sqlite3.Row | None) -> Session | None:
 
 
 def session_rows(cur: sqlite3.Cursor) -> list[Session]:
+    """Every `COLUMNS` row of a cursor as Sessions."""
     return [s for s in (session_row(r) for r in cur.fetchall()) if s is not None]
 
 

@@ -93,6 +93,9 @@ def answer_tx(
     holder: str | None = None,
     crisis_message_id: int | None = None,
 ) -> Reply | Refusal:
+    """Check, store and assess one answer (a press, or typed text with `text_message_id`),
+    raise the alert and queue the crisis message it calls for, and say what follows; `known`
+    is the session as the caller already read it."""
     a = known or repo.answering(conn, session_id)
     if a is None or not may_act(a.child_chat_id, a.child_user_id, a.child_status, user_id, chat_id):
         return refuse("basics.stale_button")

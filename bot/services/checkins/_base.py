@@ -98,6 +98,7 @@ def may_act_for(home: Household, user_id: int, chat_id: int) -> bool:
 def may_act(
     child_chat: int | None, child_user: int | None, status: str, user_id: int, chat_id: int
 ) -> bool:
+    """`may_act_for` on the columns a narrow read gives (no household needed)."""
     if child_chat is None or chat_id != child_chat or status != "active":
         return False
     if child_user is not None:
@@ -106,6 +107,7 @@ def may_act(
 
 
 def refuse(key: str, home: Household | None = None) -> Refusal:
+    """A refusal in the child's language (Chinese when the child is unknown)."""
     return Refusal(key, home.child.lang if home else "zh")
 
 
