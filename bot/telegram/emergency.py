@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Bot, Update
+from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.content import ContentBundle
-from bot.telegram.context import App, Ctx, caller_of, runtime_of
+from bot.domain import Role
+from bot.telegram.command import Commanded, command
+from bot.telegram.context import App, Ctx
 from bot.telegram.jobs import PeriodicJob
 
 log = logging.getLogger(__name__)
@@ -40,16 +42,11 @@ async def send_card(bot: Bot, content: ContentBundle, chat_id: int, lang: str) -
     return True
 
 
-async def emergency_command(update: Update, context: Ctx) -> None:
+@command
+async def emergency_command(cmd: Commanded, context: Ctx) -> None:
     """/emergency: the card in the person's language (both languages for a stranger)."""
-    message = update.effective_message
-    if message is None:
-        return
-    caller = await caller_of(update, context)
-    content = runtime_of(context).content
-    lang = None if caller.role == "stranger" else caller.lang
-    await message.reply_text(card_text(content, lang), parse_mode=ParseMode.HTML)
-    raise ApplicationHandlerStop
+    lang = None if cmd.caller.role == Role.STRANGER else cmd.caller.lang
+    await cmd.reply_html(card_text(cmd.runtime.content, lang))
 
 
 def register(app: App) -> None:

@@ -17,16 +17,18 @@ import hashlib
 import logging
 from pathlib import Path
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
-from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.content import telegram_html
+from bot.domain import Refusal, Role
 from bot.runtime import Runtime
 from bot.services import voice as service
 from bot.telegram.callbacks import pack, pattern
-from bot.telegram.context import RUNTIME_KEY, App, Ctx, caller_of, runtime_of
+from bot.telegram.command import PASS_ON, Commanded, PassOn, command
+from bot.telegram.context import RUNTIME_KEY, App, Ctx
 from bot.telegram.jobs import PeriodicJob
 from bot.telegram.press import Pressed, press
 from storage import voice as store
@@ -143,60 +145,52 @@ def _buttons(runtime: Runtime, lang: str) -> InlineKeyboardMarkup:
     )
 
 
-async def voice_command(update: Update, context: Ctx) -> None:
+@command
+async def voice_command(cmd: Commanded, context: Ctx) -> PassOn | None:
     """/voice [on|off]: switch "read it to me", or show the setting with two big buttons."""
-    message = update.effective_message
-    runtime = runtime_of(context)
-    caller = await caller_of(update, context)
-    person = caller.person
-    if message is None:
-        raise ApplicationHandlerStop
-    if caller.role == "stranger":
-        return  # the fallbacks tell strangers that Qiao works by invitation
-    content, lang = runtime.content, caller.lang
-    if person is None or not service.can_choose(person):
-        await message.reply_text(
-            content.ui("lessons.voice.not_for_you", lang), parse_mode=ParseMode.HTML
-        )
-        raise ApplicationHandlerStop
-    word = (context.args or [""])[0].strip().lower() if context.args else ""
+    runtime, caller = cmd.runtime, cmd.caller
+    if caller.role == Role.STRANGER or caller.user_id is None:
+        return PASS_ON  # the fallbacks tell strangers that Qiao works by invitation
+    user_id, content = caller.user_id, runtime.content
+    word = cmd.args.split(None, 1)[0].lower() if cmd.args else ""
     if word in _ON_WORDS or word in _OFF_WORDS:
-        on = word in _ON_WORDS
-        now = runtime.ts()
-        await runtime.db.tx(lambda c: service.choose(c, person.id, on, now))
-        log.info("voice mode changed", extra={"person": person.pseudonym, "on": on})
-        await message.reply_text(
-            content.ui(f"lessons.voice.changed.{'on' if on else 'off'}", lang),
-            parse_mode=ParseMode.HTML,
-        )
-        raise ApplicationHandlerStop
+        on, now = word in _ON_WORDS, runtime.ts()
+        chosen = await runtime.db.tx(lambda c: service.choose_tx(c, user_id, on, now))
+        if isinstance(chosen, Refusal):
+            await cmd.reply_html(content.ui(chosen.key, content.language(chosen.lang)))
+            return None
+        log.info("voice mode changed", extra={"person": chosen.pseudonym, "on": on})
+        await cmd.reply(f"lessons.voice.changed.{'on' if on else 'off'}")
+        return None
+    person = await runtime.db.run(lambda c: service.chooser_tx(c, user_id))
+    if isinstance(person, Refusal):
+        await cmd.reply_html(content.ui(person.key, content.language(person.lang)))
+        return None
     on = await runtime.db.run(lambda c: service.is_on(c, person.id))
-    await message.reply_text(
-        content.ui(f"lessons.voice.status.{'on' if on else 'off'}", lang),
-        parse_mode=ParseMode.HTML,
-        reply_markup=_buttons(runtime, lang),
+    await cmd.reply_html(
+        content.ui(f"lessons.voice.status.{'on' if on else 'off'}", cmd.lang),
+        reply_markup=_buttons(runtime, cmd.lang),
     )
-    raise ApplicationHandlerStop
+    return None
 
 
 @press(PREFIX, 1, valid=lambda d: d.parts[0] in ("on", "off"), stale="lessons.press.stale")
 async def on_press(p: Pressed, context: Ctx) -> None:
     """The /voice buttons: only the caregiver in their own chat may switch their setting."""
-    runtime, content, lang = p.runtime, p.runtime.content, p.lang
+    runtime, content = p.runtime, p.runtime.content
     value = p.data.parts[0]
-    person = p.caller.person
-    if person is None or not service.can_choose(person) or p.chat_id != person.chat_id:
+    on, now, user_id, chat_id = value == "on", runtime.ts(), p.user_id, p.chat_id
+    chosen = await runtime.db.tx(lambda c: service.choose_tx(c, user_id, on, now, chat_id=chat_id))
+    if isinstance(chosen, Refusal):
         log.info("voice button pressed by someone else", extra={"update_id": p.update_id})
         await p.answer("lessons.press.not_yours")
         return
-    on, now = value == "on", runtime.ts()
-    await runtime.db.tx(lambda c: service.choose(c, person.id, on, now))
-    log.info("voice mode changed", extra={"person": person.pseudonym, "on": on})
+    log.info("voice mode changed", extra={"person": chosen.pseudonym, "on": on})
     await p.answer()
     await p.edit_markup(None)  # already edited, or too old: cosmetic
     await context.bot.send_message(
         p.chat_id,
-        content.ui(f"lessons.voice.changed.{value}", lang),
+        content.ui(f"lessons.voice.changed.{value}", p.lang),
         parse_mode=ParseMode.HTML,
     )
 
