@@ -48,7 +48,7 @@ from bot.harness import VOLUNTEER_CHAT_ID, Harness, sim_config
 from bot.levels import RiskLevel
 from bot.services import checkin_plan, schedule
 from bot.simtelegram import Fault, SimMessage
-from storage import families, people
+from bot.simtelegram.seed import ChildSeed, FamilySeed, seed_family
 
 ZONE_NAME = "Asia/Shanghai"
 ZONE = schedule.zone_of(ZONE_NAME)
@@ -252,61 +252,28 @@ async def write_population(h: Harness, homes: list[Home], settings: SoakSettings
     volunteers = volunteer_count(settings)
 
     def write(conn: sqlite3.Connection) -> None:
-        volunteer_ids = [
-            people.insert(
-                conn,
-                pseudonym=f"V-SK{n:03d}",
-                role="volunteer",
-                now=now,
-                telegram_user_id=VOLUNTEER_UID + n,
-                chat_id=VOLUNTEER_UID + n,
-                status="active",
-            )
-            for n in range(volunteers)
-        ]
         for home in homes:
-            family_id = families.create(
-                conn,
+            seed = FamilySeed(
                 pseudonym=f"F-SK{home.index:04d}",
-                label="东村小学",
-                volunteer_id=volunteer_ids[home.volunteer],
+                volunteer_uid=VOLUNTEER_UID + home.volunteer,
+                volunteer_pseudonym=f"V-SK{home.volunteer:03d}",
+                caregiver_uid=home.caregiver_uid,
+                caregiver_pseudonym=f"G-SK{home.index:04d}",
                 timezone=ZONE_NAME,
-                now=now,
+                children=tuple(
+                    ChildSeed(
+                        f"C-SK{kid.index:04d}",
+                        kid.uid,
+                        name=kid.name,
+                        weekday=kid.weekday,
+                        minute=kid.minute,
+                    )
+                    for kid in home.kids
+                ),
             )
-            caregiver_id = people.insert(
-                conn,
-                pseudonym=f"G-SK{home.index:04d}",
-                role="caregiver",
-                now=now,
-                telegram_user_id=home.caregiver_uid,
-                chat_id=home.caregiver_uid,
-                display_name="奶奶",
-                family_id=family_id,
-                status="active",
-            )
-            for kid in home.kids:
-                kid.person_id = people.insert(
-                    conn,
-                    pseudonym=f"C-SK{kid.index:04d}",
-                    role="child",
-                    now=now,
-                    telegram_user_id=kid.uid,
-                    chat_id=kid.chat_id,
-                    display_name=kid.name,
-                    family_id=family_id,
-                    status="active",
-                )
-                families.add_child(
-                    conn,
-                    person_id=kid.person_id,
-                    family_id=family_id,
-                    caregiver_id=caregiver_id,
-                    shared_phone=kid.shared,
-                    checkin_weekday=kid.weekday,
-                    checkin_minute=kid.minute,
-                    age_band="10-12",
-                )
-                families.set_guardian_consent(conn, kid.person_id, now)
+            made = seed_family(conn, seed, now)
+            for kid, child_id in zip(home.kids, made.child_ids, strict=True):
+                kid.person_id = child_id
 
     await h.runtime.db.tx(write)
     for n in range(volunteers):

@@ -1,7 +1,7 @@
 """The simulated world the benchmarks share: Qiao on SimTelegram, bulk families, counters.
 
-Families are written with the same storage calls tests/factories.py uses (bench must not
-import tests), in one transaction per batch so that 100,000 of them take seconds.
+Families are written by the one seeder tests, the soak and the benchmarks share
+(bot/simtelegram/seed.py), in one transaction per batch so that 100,000 of them take seconds.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from telegram import Update
 
 from bot.harness import DEFAULT_START, VOLUNTEER_CHAT_ID, Harness, sim_config
 from bot.simtelegram import SimMessage, SimTelegram
-from storage import Database, families, people
+from bot.simtelegram.seed import ChildSeed, FamilySeed, seed_family
+from storage import Database
 
 T = TypeVar("T")
 
@@ -146,81 +147,30 @@ def copy_of(source: Path, target: Path) -> Path:
     return target
 
 
-def _volunteer(conn: sqlite3.Connection, index: int, now: int) -> int:
-    number = index // FAMILIES_PER_VOLUNTEER
-    uid = VOLUNTEER_UID_BASE + number
-    found = people.by_telegram_user(conn, uid)
-    if found is not None:
-        return found.id
-    return people.insert(
-        conn,
-        pseudonym=f"V-B{number:06d}",
-        role="volunteer",
-        now=now,
-        telegram_user_id=uid,
-        chat_id=uid,
-        status="active",
-    )
-
-
 def _family(
     conn: sqlite3.Connection, i: int, now: int, due_at: int | None, weekday: int, minute: int
 ) -> BenchFamily:
-    volunteer_id = _volunteer(conn, i, now)
-    fam_pseudonym = f"F-B{i:06d}"
-    family_id = families.create(
-        conn,
-        pseudonym=fam_pseudonym,
-        label="东村小学",
-        volunteer_id=volunteer_id,
-        timezone="Asia/Shanghai",
-        now=now,
-    )
+    number = i // FAMILIES_PER_VOLUNTEER
     caregiver_uid, child_uid = CAREGIVER_UID_BASE + i, CHILD_UID_BASE + i
-    caregiver_id = people.insert(
-        conn,
-        pseudonym=f"G-B{i:06d}",
-        role="caregiver",
-        now=now,
-        telegram_user_id=caregiver_uid,
-        chat_id=caregiver_uid,
-        display_name="奶奶",
-        family_id=family_id,
-        status="active",
+    seed = FamilySeed(
+        pseudonym=f"F-B{i:06d}",
+        volunteer_uid=VOLUNTEER_UID_BASE + number,
+        volunteer_pseudonym=f"V-B{number:06d}",
+        caregiver_uid=caregiver_uid,
+        caregiver_pseudonym=f"G-B{i:06d}",
+        children=(
+            ChildSeed(f"C-B{i:06d}", child_uid, weekday=weekday, minute=minute, due_at=due_at),
+        ),
     )
-    child_pseudonym = f"C-B{i:06d}"
-    child_id = people.insert(
-        conn,
-        pseudonym=child_pseudonym,
-        role="child",
-        now=now,
-        telegram_user_id=child_uid,
-        chat_id=child_uid,
-        display_name="小明",
-        family_id=family_id,
-        status="active",
-    )
-    families.add_child(
-        conn,
-        person_id=child_id,
-        family_id=family_id,
-        caregiver_id=caregiver_id,
-        shared_phone=False,
-        checkin_weekday=weekday,
-        checkin_minute=minute,
-        age_band="10-12",
-    )
-    families.set_guardian_consent(conn, child_id, now)
-    if due_at is not None:
-        families.set_next_due(conn, child_id, due_at)
+    made = seed_family(conn, seed, now)
     return BenchFamily(
         i,
-        family_id,
-        fam_pseudonym,
-        child_id,
-        child_pseudonym,
+        made.family_id,
+        seed.pseudonym,
+        made.child_ids[0],
+        seed.children[0].pseudonym,
         child_uid,
-        caregiver_id,
+        made.caregiver_id,
         caregiver_uid,
     )
 

@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from bot.harness import Harness
-from storage import families, people
+from bot.simtelegram.seed import ChildSeed, FamilySeed, seed_family
 
 
 @dataclass(frozen=True)
@@ -43,63 +43,26 @@ async def make_family(
     child_uid = None if shared_phone else h.user_id(child)
     volunteer_uid = h.user_id(volunteer)
 
+    seed = FamilySeed(
+        pseudonym=f"F-TST{suffix}",
+        volunteer_uid=volunteer_uid,
+        volunteer_pseudonym=f"V-TST{suffix}",
+        caregiver_uid=caregiver_uid,
+        caregiver_pseudonym=f"G-TST{suffix}",
+        caregiver_name="王奶奶",
+        label=label,
+        children=(ChildSeed(f"C-TST{suffix}", child_uid, weekday=weekday, minute=minute),),
+    )
+
     def write(conn: sqlite3.Connection) -> FamilyIds:
-        vol = people.by_telegram_user(conn, volunteer_uid)
-        if vol is None:
-            vol_id = people.insert(
-                conn,
-                pseudonym=f"V-TST{suffix}",
-                role="volunteer",
-                now=now,
-                telegram_user_id=volunteer_uid,
-                chat_id=volunteer_uid,
-                status="active",
-            )
-        else:
-            vol_id = vol.id
-        fam_pseudonym = f"F-TST{suffix}"
-        fam_id = families.create(
-            conn,
-            pseudonym=fam_pseudonym,
-            label=label,
-            volunteer_id=vol_id,
-            timezone="Asia/Shanghai",
-            now=now,
+        made = seed_family(conn, seed, now)
+        return FamilyIds(
+            made.family_id,
+            seed.pseudonym,
+            made.volunteer_id,
+            made.caregiver_id,
+            made.child_ids[0],
+            seed.children[0].pseudonym,
         )
-        care_id = people.insert(
-            conn,
-            pseudonym=f"G-TST{suffix}",
-            role="caregiver",
-            now=now,
-            telegram_user_id=caregiver_uid,
-            chat_id=caregiver_uid,
-            display_name="王奶奶",
-            family_id=fam_id,
-            status="active",
-        )
-        child_pseudonym = f"C-TST{suffix}"
-        kid_id = people.insert(
-            conn,
-            pseudonym=child_pseudonym,
-            role="child",
-            now=now,
-            telegram_user_id=child_uid,
-            chat_id=caregiver_uid if shared_phone else child_uid,
-            display_name="小明",
-            family_id=fam_id,
-            status="active",
-        )
-        families.add_child(
-            conn,
-            person_id=kid_id,
-            family_id=fam_id,
-            caregiver_id=care_id,
-            shared_phone=shared_phone,
-            checkin_weekday=weekday,
-            checkin_minute=minute,
-            age_band="10-12",
-        )
-        families.set_guardian_consent(conn, kid_id, now)
-        return FamilyIds(fam_id, fam_pseudonym, vol_id, care_id, kid_id, child_pseudonym)
 
     return await h.runtime.db.tx(write)

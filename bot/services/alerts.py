@@ -22,9 +22,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.callbacks import pack
 from bot.levels import RiskLevel
+from bot.services.admins import ensure_admin
 from bot.services.charts import MoodWeek, WellbeingWeek
 from bot.services.measures import score_weeks_tx
-from bot.services.pseudonyms import new_pseudonym
 from bot.services.reporters import reporter_role
 from storage import alerts, audit, families, outbox, people
 from storage import cards as cards_repo
@@ -557,21 +557,11 @@ def actor_tx(
     """The acting volunteer, or None for anyone else.
 
     Volunteers and admins need an active people row; an admin listed only in the config gets
-    one here, as onboarding makes it (role admin, an A- pseudonym, private chat = their user
-    id), so claims and notes can name them.
+    one here (`bot.services.admins`, as onboarding makes it), so claims and notes can name them.
     """
     person = people.by_telegram_user(conn, telegram_user_id)
     if person is None and is_config_admin:
-        person_id = people.insert(
-            conn,
-            pseudonym=new_pseudonym(conn, "admin"),
-            role="admin",
-            now=now,
-            telegram_user_id=telegram_user_id,
-            chat_id=telegram_user_id,
-            status="active",
-        )
-        person = people.by_id(conn, person_id)
+        person, _created = ensure_admin(conn, user_id=telegram_user_id, now=now)
     if person is None:
         return None
     is_admin = is_config_admin or person.role == "admin"

@@ -13,6 +13,9 @@
 - A parent's /deleteme removes their row (settings, families, call reports by cascade) and
   their chat's traces; the families stay.
 
+Who asks is checked here, in the erasing transaction (`erase_self`, `erase_family`): a press
+from anyone else returns a `Refusal` and erases nothing.
+
 The chat ids returned are for resetting Telegram's command menus right away; they are never
 stored or logged.
 """
@@ -23,7 +26,13 @@ import sqlite3
 from dataclasses import dataclass
 
 from bot.services import parent_calls
+from bot.services.onboarding import acting
+from bot.services.onboarding.steps import Refusal
 from storage import audit, erasure, families, people
+from storage.people import Person
+
+SELF_ERASING = ("caregiver", "parent")
+"""The roles whose /deleteme erases their own data."""
 
 
 @dataclass(frozen=True)
@@ -37,8 +46,37 @@ class Erased:
     chats: tuple[int, ...]
 
 
-def erase_caregiver(conn: sqlite3.Connection, person_id: int, *, now: int) -> Erased | None:
-    """Erase a caregiver at their own request; None if there is no such caregiver."""
+def erase_self(
+    conn: sqlite3.Connection, person_id: int, *, user_id: int, chat_id: int, now: int
+) -> Erased | Refusal:
+    """/deleteme's confirmation: a caregiver or parent erases themself, pressing in their own
+    chat with their own account; anyone else's press erases nothing."""
+    person = own_row(conn, person_id, user_id=user_id, chat_id=chat_id)
+    if isinstance(person, Refusal):
+        return person
+    if person.role == "parent":
+        erased = _erase_parent(conn, person_id, now=now)
+    else:
+        erased = _erase_caregiver(conn, person_id, now=now)
+    return Refusal.GONE if erased is None else erased
+
+
+def own_row(
+    conn: sqlite3.Connection, person_id: int, *, user_id: int, chat_id: int
+) -> Person | Refusal:
+    """The caregiver's or parent's row a /deleteme button names, if the presser is that
+    person, pressing in their own chat."""
+    person = people.by_telegram_user(conn, user_id)
+    if person is None or person.id != person_id or person.chat_id != chat_id:
+        return Refusal.NOT_ALLOWED
+    if person.role not in SELF_ERASING:
+        return Refusal.NOT_ALLOWED
+    return person
+
+
+def _erase_caregiver(conn: sqlite3.Connection, person_id: int, *, now: int) -> Erased | None:
+    """Erase a caregiver (the caller checked it is their own request); None if there is no
+    such caregiver."""
     person = people.by_id(conn, person_id)
     if person is None or person.role != "caregiver":
         return None
@@ -73,12 +111,13 @@ def erase_caregiver(conn: sqlite3.Connection, person_id: int, *, now: int) -> Er
 
 
 def erase_family(
-    conn: sqlite3.Connection, family_id: int, *, actor: str, now: int
-) -> Erased | None:
-    """Erase a whole family; None if it is already gone."""
-    family = families.get(conn, family_id)
-    if family is None:
-        return None
+    conn: sqlite3.Connection, family_id: int, *, user_id: int, is_admin: bool, now: int
+) -> Erased | Refusal:
+    """Erase a whole family, if the one pressing may manage it (read in this transaction)."""
+    found = acting.managed(conn, family_id, user_id=user_id, is_admin=is_admin)
+    if isinstance(found, Refusal):
+        return found
+    actor, family = found
     members = [p.pseudonym for p in people.in_family(conn, family.id)]
     chats = tuple(erasure.family_chats(conn, family.id))
     states, outbox_rows = erasure.delete_chat_traces(conn, chats)
@@ -91,7 +130,7 @@ def erase_family(
         conn,
         at=now,
         action="erase.family",
-        actor=actor,
+        actor=actor.pseudonym,
         subject=family.pseudonym,
         detail={
             "members": members,
@@ -103,8 +142,9 @@ def erase_family(
     return Erased(family.pseudonym, len(members), states, outbox_rows, chats)
 
 
-def erase_parent(conn: sqlite3.Connection, person_id: int, *, now: int) -> Erased | None:
-    """Erase a parent at their own request; None if there is no such parent."""
+def _erase_parent(conn: sqlite3.Connection, person_id: int, *, now: int) -> Erased | None:
+    """Erase a parent (the caller checked it is their own request); None if there is no such
+    parent."""
     person = people.by_id(conn, person_id)
     chats = parent_calls.erase_parent_tx(conn, person_id, now=now)
     if person is None or chats is None:

@@ -21,8 +21,10 @@ from telegram.ext import (
     filters,
 )
 
+from bot.domain import Role
 from bot.telegram import first_run
-from bot.telegram.context import App, Ctx, caller_of, runtime_of
+from bot.telegram.command import Commanded, command
+from bot.telegram.context import App, Caller, Ctx, caller_of
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4096
@@ -58,7 +60,7 @@ async def gate(update: Update, context: Ctx) -> None:
             log.info("update without chat or user skipped", extra={"update_id": update.update_id})
             raise ApplicationHandlerStop
         return
-    runtime = runtime_of(context)
+    runtime = context.runtime
     volunteer_chat = await runtime.volunteer_chat_id()
     message = update.effective_message
     if chat.id == volunteer_chat and message is not None and message.migrate_to_chat_id:
@@ -76,50 +78,53 @@ async def gate(update: Update, context: Ctx) -> None:
 
 def _both(context: Ctx, key: str) -> str:
     """A text in Chinese followed by English, for people whose language we do not know."""
-    content = runtime_of(context).content
+    content = context.runtime.content
     return f"{content.ui(key, 'zh')}\n\n{content.ui(key, 'en')}"
 
 
-async def _reply(update: Update, context: Ctx, stranger_key: str, known_key: str) -> None:
+def _text_for(caller: Caller, context: Ctx, stranger_key: str, known_key: str) -> str:
     """Strangers get the text in both languages; everyone else in their own language."""
+    if caller.role == Role.STRANGER:
+        return _both(context, stranger_key)
+    return context.runtime.content.ui(known_key.format(role=caller.role), caller.lang)
+
+
+async def _reply(update: Update, context: Ctx, stranger_key: str, known_key: str) -> None:
+    """Answer a fallback update with `_text_for` its sender."""
     caller = await caller_of(update, context)
     message = update.effective_message
     if message is None:
         return
-    if caller.role == "stranger":
-        text = _both(context, stranger_key)
-    else:
-        content = runtime_of(context).content
-        text = content.ui(known_key.format(role=caller.role), caller.lang)
+    text = _text_for(caller, context, stranger_key, known_key)
     await message.reply_text(text, parse_mode=ParseMode.HTML)
 
 
-async def start(update: Update, context: Ctx) -> None:
+async def _reply_to(cmd: Commanded, context: Ctx, stranger_key: str, known_key: str) -> None:
+    """Answer a command with `_text_for` its sender."""
+    await cmd.reply_html(_text_for(cmd.caller, context, stranger_key, known_key))
+
+
+@command
+async def start(cmd: Commanded, context: Ctx) -> None:
     """Greet: strangers learn that Qiao works by invitation; nothing about them is stored."""
-    caller = await caller_of(update, context)
-    message = update.effective_message
-    if message is None:
+    caller, content = cmd.caller, cmd.runtime.content
+    if caller.role == Role.STRANGER:
+        await cmd.reply_html(_both(context, "basics.start_stranger"))
         return
-    if caller.role == "stranger":
-        await message.reply_text(_both(context, "basics.start_stranger"), parse_mode=ParseMode.HTML)
-        return
-    content = runtime_of(context).content
     text = (
         content.ui("basics.start_known", caller.lang)
         + "\n\n"
         + content.ui(f"basics.help.{caller.role}", caller.lang)
     )
-    await message.reply_text(text, parse_mode=ParseMode.HTML)
+    await cmd.reply_html(text)
 
 
-async def help_command(update: Update, context: Ctx) -> None:
+@command
+async def help_command(cmd: Commanded, context: Ctx) -> None:
     """List what this person can do, for their role, in their language."""
-    chat = update.effective_chat
-    if chat is None:
-        return
-    if chat.type != ChatType.PRIVATE and not (await caller_of(update, context)).is_volunteer:
+    if not cmd.private and not cmd.caller.is_volunteer:
         return  # in the volunteer chat, only volunteers get an answer
-    await _reply(update, context, "basics.help.stranger", "basics.help.{role}")
+    await _reply_to(cmd, context, "basics.help.stranger", "basics.help.{role}")
 
 
 async def plain_text(update: Update, context: Ctx) -> None:
@@ -146,7 +151,7 @@ async def stale_button(update: Update, context: Ctx) -> None:
     if query is None:
         return
     caller = await caller_of(update, context)
-    content = runtime_of(context).content
+    content = context.runtime.content
     log.info("button press not accepted", extra={"update_id": update.update_id})
     await query.answer(content.ui("basics.stale_button", caller.lang), show_alert=False)
 
@@ -179,7 +184,7 @@ async def _tell_about_error(update: Update, context: Ctx) -> None:
     if chat is None or chat.type != Chat.PRIVATE:
         return
     try:
-        runtime = runtime_of(context)
+        runtime = context.runtime
         caller = await caller_of(update, context)
         text = runtime.content.ui("basics.error", caller.lang)
         if update.callback_query is not None:

@@ -18,7 +18,7 @@ from bot.services import onboarding as onboarding_service
 from bot.services import parents as svc
 from bot.services.onboarding import Screen
 from bot.telegram import parent_views as views
-from bot.telegram.context import Ctx, runtime_of
+from bot.telegram.context import Ctx
 from storage import parents as repo
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ def slot_text(runtime: Runtime, lang: str, weekday: int, minute: int) -> dict[st
 
 async def show(context: Ctx, chat_id: int, screen: Screen) -> None:
     """Screens of the parent flow that onboarding's link handler returned."""
-    runtime = runtime_of(context)
+    runtime = context.runtime
     content = runtime.content
     person = screen.person
     if screen.name == "parent_added" and person is not None:
@@ -103,7 +103,7 @@ value) pairs, buttons per row."""
 
 async def show_step(context: Ctx, chat_id: int, step: svc.Step) -> None:
     """Show the screen a join press led to."""
-    runtime = runtime_of(context)
+    runtime = context.runtime
     content = runtime.content
     lang = step.person.lang
     name = step.screen
@@ -172,7 +172,7 @@ async def press(
     update: Update, context: Ctx, query: CallbackQuery, action: str, value: str
 ) -> bool:
     """One press of the join flow; False when the service refused it."""
-    runtime = runtime_of(context)
+    runtime = context.runtime
     user = query.from_user
     chat_id = query.message.chat.id if query.message else user.id
     quiet = runtime.config.quiet_hours

@@ -22,7 +22,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.callbacks import Callback, CallbackDataError, unpack
 from bot.runtime import Runtime
-from bot.telegram.context import Caller, Ctx, caller_of, runtime_of
+from bot.telegram.context import Caller, Ctx, caller_of
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ def press(
             user, chat = update.effective_user, update.effective_chat
             if query is None or user is None or chat is None:
                 return
-            runtime = runtime_of(context)
+            runtime = context.runtime
             caller = await caller_of(update, context)
             try:
                 data = unpack(query.data, prefix, arity)

@@ -34,7 +34,7 @@ from bot.services.store_faults import Kept, text_level
 from bot.telegram import crisis
 from bot.telegram.callbacks import pattern as data_pattern
 from bot.telegram.command import PASS_ON, Commanded, PassOn, command
-from bot.telegram.context import RUNTIME_KEY, App, Ctx, runtime_of
+from bot.telegram.context import RUNTIME_KEY, App, Ctx
 from bot.telegram.jobs import PeriodicJob
 from bot.telegram.outbox_sender import wake
 from bot.telegram.press import Pressed, number_parts, press
@@ -82,7 +82,7 @@ def register(app: App) -> None:
 
 async def _answer(update: Update, context: Ctx, answer: svc.Answer) -> None:
     """Send the sender's answer: the crisis message through the retrying path, else a reply."""
-    runtime = runtime_of(context)
+    runtime = context.runtime
     message = update.effective_message
     chat = update.effective_chat
     if message is None or chat is None:
@@ -114,7 +114,7 @@ def _media_of(message: Message) -> tuple[str, str] | None:
 
 async def on_media(update: Update, context: Ctx) -> None:
     """A child's picture or recording goes on the list; an adult's is offered to the volunteer."""
-    runtime = runtime_of(context)
+    runtime = context.runtime
     message = update.effective_message
     user, chat = update.effective_user, update.effective_chat
     if message is None or user is None or chat is None:
@@ -154,7 +154,7 @@ async def on_media(update: Update, context: Ctx) -> None:
 async def _media_not_stored(update: Update, context: Ctx, exc: BaseException) -> None:
     """SQLite refused a child's picture or recording: its caption's signal is kept and handled
     like a refused text (crisis message, spill file, coordinators told); the file is not kept."""
-    runtime = runtime_of(context)
+    runtime = context.runtime
     message, user, chat = update.effective_message, update.effective_user, update.effective_chat
     if message is None or user is None or chat is None:  # pragma: no cover - checked by caller
         return
@@ -173,7 +173,7 @@ async def _media_not_stored(update: Update, context: Ctx, exc: BaseException) ->
 
 async def on_adult_text(update: Update, context: Ctx) -> None:
     """A caregiver's text nobody was waiting for: a report, or an offer to their volunteer."""
-    runtime = runtime_of(context)
+    runtime = context.runtime
     message = update.effective_message
     user, chat = update.effective_user, update.effective_chat
     if message is None or user is None or chat is None or message.text is None:

@@ -111,7 +111,7 @@ async def _admin_row(h: Harness) -> None:
     now = h.runtime.ts()
     uid = h.user_id("admin")
     await h.runtime.db.tx(
-        lambda c: onboarding_service.ensure_admin(c, user_id=uid, chat_id=uid, lang="zh", now=now)
+        lambda c: onboarding_service.ensure_admin(c, user_id=uid, lang="zh", now=now)
     )
 
 

@@ -210,3 +210,18 @@ async def test_erase_can_be_cancelled(harness: Harness) -> None:
     await harness.press("volunteer", "取消")
     assert await harness.runtime.db.run(lambda c: families.get(c, family.id)) is not None
     assert "没有删除" in last_text(harness, "volunteer")
+
+
+async def test_a_volunteer_withdrawn_after_the_question_erases_nothing(harness: Harness) -> None:
+    """A volunteer withdrawn between /erase's question and "yes" gets the stale answer and the
+    family stays (the erasing transaction reads who presses)."""
+    family = await joined_family(harness)
+    await harness.say("volunteer", f"/erase {family.pseudonym}")
+    volunteer = await harness.runtime.db.run(
+        partial(people.by_telegram_user, user_id=harness.user_id("volunteer"))
+    )
+    assert volunteer is not None
+    await harness.runtime.db.tx(lambda c: people.set_status(c, volunteer.id, "declined"))
+    assert await press_data(harness, "volunteer", f"ob:era:{family.id}:y") == stale(harness)
+    assert await harness.runtime.db.run(lambda c: families.get(c, family.id)) is not None
+    assert set(await members(harness, family)) == {"caregiver", "child"}

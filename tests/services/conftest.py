@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from storage.db import apply_migrations, bundled_migrations
+from tests.services.world import World, make_world
 
 
 @pytest.fixture
@@ -22,3 +23,13 @@ def conn(tmp_path: Path) -> Iterator[sqlite3.Connection]:
         yield connection
     finally:
         connection.close()
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    """Two volunteers' families on a fresh database file."""
+    built = make_world(tmp_path)
+    try:
+        yield built
+    finally:
+        built.conn.close()

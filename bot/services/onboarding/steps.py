@@ -1,0 +1,60 @@
+"""What the onboarding flows are made of: their names, their typed steps, the screens and
+refusals the services return to the adapter.
+
+Flows (conversation_state rows, see storage/invites.py):
+- caregiver: lang → consent → guardian (once per child still needing it) → address →
+  voice ("read it to me", asked once) → done.
+  Declining their own consent ends the flow and keeps only the refusal.
+- child with their own phone: lang → consent. The link works only after guardian consent.
+- child on a shared phone: no link and no flow; after guardian consent the caregiver gets a
+  "hand the phone over" button and the child agrees in the caregiver's chat. Those presses
+  are checked against the stored family (who the caregiver is, whether consent was given).
+- volunteer's /newfamily: phone question → age question → the family is created.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from storage.people import Person
+
+CAREGIVER_FLOW = "onboarding.caregiver"
+CHILD_FLOW = "onboarding.child"
+NEWFAMILY_FLOW = "onboarding.newfamily"
+LANGUAGES = ("zh", "en")
+
+
+class Step(StrEnum):
+    """A flow's stored step (`data["step"]` of its conversation_state row)."""
+
+    LANG = "lang"
+    CONSENT = "consent"
+    GUARDIAN = "guardian"
+    ADDRESS = "address"
+    VOICE = "voice"
+    PHONE = "phone"
+    AGE = "age"
+
+
+class Refusal(StrEnum):
+    """Why a service that acts did not: checked in its own transaction, nothing changed.
+
+    The adapter only renders it (a press gets the "no longer valid" pop-up).
+    """
+
+    NOT_ALLOWED = "not_allowed"  # the actor's role, status, chat or family does not fit
+    GONE = "gone"  # what the press names no longer exists
+    INVALID = "invalid"  # the typed words or the pressed value are not usable
+
+
+@dataclass(frozen=True)
+class Screen:
+    """What the adapter should show next; `name` says which screen (see bot/telegram/onboarding)."""
+
+    name: str
+    person: Person | None = None
+    child: Person | None = None
+    handover: tuple[Person, ...] = ()
+    children_ready: int = 0
+    first_time: bool = False  # caregiver_finished right after their own consent: show the card

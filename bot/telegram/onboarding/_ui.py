@@ -1,0 +1,151 @@
+"""The onboarding adapter's shared pieces: buttons, sending, retiring a pressed message, the
+calm refusals, and the acting volunteer's prologue."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from bot.content import ContentBundle
+from bot.runtime import Runtime
+from bot.services import onboarding as service
+from bot.services.onboarding import Link
+from bot.telegram.callbacks import pack
+from bot.telegram.command import Commanded
+from bot.telegram.context import Caller, Ctx
+from bot.telegram.onboarding.menus import set_chat_commands
+from bot.telegram.press import Pressed
+from storage.people import Person
+
+log = logging.getLogger("bot.telegram.onboarding")
+PREFIX = "ob"
+
+
+def both(content: ContentBundle, key: str, **values: object) -> str:
+    """Chinese, then English: for people whose language we do not know yet."""
+    return f"{content.ui(key, 'zh', **values)}\n\n{content.ui(key, 'en', **values)}"
+
+
+def button(
+    content: ContentBundle, key: str, lang: str, *parts: object, **values: object
+) -> InlineKeyboardButton:
+    """One `ob:` button labelled from the content."""
+    return InlineKeyboardButton(
+        content.ui_label(key, lang, **values), callback_data=pack(PREFIX, *parts)
+    )
+
+
+def keyboard(rows: Sequence[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
+    """An inline keyboard from rows of buttons."""
+    return InlineKeyboardMarkup([list(row) for row in rows])
+
+
+async def send(
+    context: Ctx, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+) -> Message:
+    """A new HTML message in a chat."""
+    return await context.bot.send_message(
+        chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+    )
+
+
+async def retire(p: Pressed, mark: str | None = None) -> None:
+    """Take the buttons off a pressed message (adding the choice made); cosmetic, so never fatal."""
+    message = p.query.message
+    if not isinstance(message, Message):
+        return
+    try:
+        if mark is None or message.text is None:
+            await p.query.edit_message_reply_markup(reply_markup=None)
+        else:
+            await p.query.edit_message_text(
+                f"{message.text_html}\n\n{mark}", parse_mode=ParseMode.HTML
+            )
+    except BadRequest as exc:  # "message is not modified", or too old to edit
+        log.info("pressed message not edited", extra={"error_type": type(exc).__name__})
+
+
+async def stale(p: Pressed, lang: str | None = None) -> None:
+    """A press that is forged, foreign, repeated or too late: a short answer, nothing changed."""
+    log.info("onboarding press refused")
+    await p.answer("basics.stale_button", lang or p.caller.lang)
+
+
+def until(runtime: Runtime, at: int) -> str:
+    """A link's last day, in the deployment's zone."""
+    local = datetime.fromtimestamp(at, runtime.config.locale.zone)
+    return f"{local:%Y-%m-%d}"
+
+
+def url(context: Ctx, link: Link) -> str:
+    """The deep link that carries a token."""
+    return f"https://t.me/{context.bot.username}?start={link.token}"
+
+
+async def refuse(c: Commanded, key: str) -> None:
+    """A calm answer to a command this person cannot use; strangers learn about invitations."""
+    content = c.runtime.content
+    if c.caller.role == "stranger":
+        await c.reply_html(both(content, "basics.start_stranger"))
+    else:
+        await c.reply_html(content.ui(key, c.caller.lang))
+
+
+async def private_or_note(c: Commanded) -> bool:
+    """True in a private chat; in the volunteer group, volunteers get a short pointer."""
+    if c.private:
+        return True
+    if c.caller.is_volunteer:
+        await c.reply_html(c.runtime.content.ui("onboarding.private_only", c.caller.lang))
+    return False
+
+
+async def acting_person(context: Ctx, caller: Caller, update: Update) -> Person | None:
+    """The caller's person row; an admin gets one on first use (to act as a volunteer)."""
+    if caller.person is not None or not caller.is_admin or caller.user_id is None:
+        return caller.person
+    runtime = context.runtime
+    user_id = caller.user_id
+    user = update.effective_user
+    lang = runtime.content.language(user.language_code if user else None)
+    person, created = await runtime.db.tx(
+        lambda c: service.ensure_admin(c, user_id=user_id, lang=lang, now=runtime.ts())
+    )
+    if created:
+        log.info("admin row created", extra={"pseudonym": person.pseudonym})
+        await set_chat_commands(context.bot, runtime.content, user_id, "admin", person.lang)
+    return person
+
+
+async def volunteer(c: Commanded, context: Ctx) -> Person | None:
+    """The acting volunteer's row for a volunteer command in a private chat, or None after
+    the calm answer (the service checks again in its transaction)."""
+    if not await private_or_note(c):
+        return None
+    if not c.caller.is_volunteer:
+        await refuse(c, "onboarding.volunteers_only")
+        return None
+    return await acting_person(context, c.caller, c.update)
+
+
+async def send_links(context: Ctx, chat_id: int, lang: str, links: Sequence[Link]) -> None:
+    """One message per link, so the volunteer can forward each to its person."""
+    runtime = context.runtime
+    for link in links:
+        key = "onboarding.link.child" if link.role == "child" else "onboarding.link.caregiver"
+        await send(
+            context,
+            chat_id,
+            runtime.content.ui(
+                key,
+                lang,
+                pseudonym=link.pseudonym or "",
+                link=url(context, link),
+                until=until(runtime, link.expires_at),
+            ),
+        )

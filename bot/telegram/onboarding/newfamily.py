@@ -1,0 +1,149 @@
+"""A volunteer's /newfamily: the label, then the phone and age questions as buttons."""
+
+from __future__ import annotations
+
+from bot.config import WEEKDAYS
+from bot.services import onboarding as service
+from bot.services.onboarding import Created, Refusal
+from bot.telegram.command import Commanded, command
+from bot.telegram.context import Ctx
+from bot.telegram.onboarding._ui import (
+    button,
+    keyboard,
+    log,
+    retire,
+    send,
+    send_links,
+    stale,
+    volunteer,
+)
+from bot.telegram.press import Pressed
+
+AGE_BUTTONS = {"young": "10-12", "older": "13-16"}
+PHONES = {"own": "onboarding.newfamily.own_phone", "shared": "onboarding.newfamily.shared_phone"}
+
+
+@command
+async def new_family(c: Commanded, context: Ctx) -> None:
+    """`/newfamily LABEL`: ask about the child's phone and age, then create the family."""
+    acting = await volunteer(c, context)
+    if acting is None or c.caller.user_id is None:
+        return
+    runtime, content, lang = c.runtime, c.runtime.content, acting.lang
+    label = service.clean_label(c.args)
+    if label is None:
+        await c.reply_html(content.ui("onboarding.newfamily.usage", lang, max=service.LABEL_MAX))
+        return
+    chat_id, user_id, is_admin = c.chat_id, c.caller.user_id, c.caller.is_admin
+    started = await runtime.db.tx(
+        lambda conn: service.start_new_family(
+            conn, user_id=user_id, is_admin=is_admin, chat_id=chat_id, label=label, now=runtime.ts()
+        )
+    )
+    if isinstance(started, Refusal):
+        await c.reply_html(content.ui("onboarding.volunteers_only", lang))
+        return
+    markup = keyboard(
+        [[button(content, key, lang, "nf", started.id, value) for value, key in PHONES.items()]]
+    )
+    text = content.ui("onboarding.newfamily.ask_phone", lang, label=label)
+    await send(context, chat_id, text, markup)
+
+
+async def on_new_family_press(
+    p: Pressed, context: Ctx, action: str, volunteer_id: int, value: str
+) -> None:
+    """The volunteer's answers to /newfamily's questions; the flow checks who pressed."""
+    runtime = p.runtime
+    lang = await runtime.db.run(lambda c: service.shown_lang(c, volunteer_id))
+    if lang is None:
+        await stale(p)
+    elif action == "nf" and value in PHONES:
+        await _phone(p, context, volunteer_id, value, lang)
+    elif action == "age" and value in AGE_BUTTONS:
+        await _age(p, context, volunteer_id, value, lang)
+    else:
+        await stale(p)
+
+
+async def _phone(p: Pressed, context: Ctx, volunteer_id: int, value: str, lang: str) -> None:
+    runtime, content = p.runtime, p.runtime.content
+    chat_id, user_id, now = p.chat_id, p.user_id, runtime.ts()
+    ok = await runtime.db.tx(
+        lambda c: service.new_family_phone(
+            c,
+            chat_id=chat_id,
+            user_id=user_id,
+            volunteer_id=volunteer_id,
+            shared_phone=value == "shared",
+            now=now,
+        )
+    )
+    if not ok:
+        await stale(p)
+        return
+    await p.answer()
+    await retire(p, "✅ " + content.ui(PHONES[value], lang))
+    markup = keyboard(
+        [
+            [
+                button(content, f"onboarding.newfamily.age.{code}", lang, "age", volunteer_id, code)
+                for code in AGE_BUTTONS
+            ]
+        ]
+    )
+    await send(context, chat_id, content.ui("onboarding.newfamily.ask_age", lang), markup)
+
+
+async def _age(p: Pressed, context: Ctx, volunteer_id: int, value: str, lang: str) -> None:
+    runtime, content = p.runtime, p.runtime.content
+    checkins = runtime.config.checkins
+    weekday = WEEKDAYS.index(checkins.default_weekday)
+    minute = checkins.default_time.hour * 60 + checkins.default_time.minute
+    chat_id, user_id, now = p.chat_id, p.user_id, runtime.ts()
+    created = await runtime.db.tx(
+        lambda c: service.new_family_age(
+            c,
+            chat_id=chat_id,
+            user_id=user_id,
+            volunteer_id=volunteer_id,
+            age_band=AGE_BUTTONS[value],
+            timezone=runtime.config.locale.timezone,
+            weekday=weekday,
+            minute=minute,
+            expire_days=runtime.config.invites.expire_days,
+            now=now,
+            spread_minutes=checkins.default_spread_minutes,
+        )
+    )
+    if created is None:
+        await stale(p)
+        return
+    await p.answer()
+    await retire(p, "✅ " + content.ui(f"onboarding.newfamily.age.{value}", lang))
+    log.info("family created", extra={"family": created.family.pseudonym})
+    await _announce(context, chat_id, created, lang)
+
+
+async def _announce(context: Ctx, chat_id: int, created: Created, lang: str) -> None:
+    """The new family's pseudonyms, then its links."""
+    content = context.runtime.content
+    phone = (
+        "onboarding.newfamily.phone_shared"
+        if created.shared_phone
+        else "onboarding.newfamily.phone_own"
+    )
+    text = content.ui(
+        "onboarding.newfamily.created",
+        lang,
+        family=created.family.pseudonym,
+        label=created.family.label,
+        caregiver=created.caregiver.pseudonym,
+        child=created.child.pseudonym,
+        phone=content.ui_label(phone, lang),
+    )
+    await send(context, chat_id, text)
+    # The child's link first, the caregiver's last: the grandparent goes first, and the newest
+    # link in the chat is theirs.
+    links = [link for link in (created.child_link, created.caregiver_link) if link is not None]
+    await send_links(context, chat_id, lang, links)
