@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from telegram import CallbackQuery, Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.callbacks import Callback, CallbackDataError, unpack
 from bot.runtime import Runtime
+from bot.telegram import edits
 from bot.telegram.context import Caller, Ctx, caller_of
 
 log = logging.getLogger(__name__)
@@ -59,14 +60,13 @@ class Pressed:
             await self.query.answer(text)
 
     async def edit_text(self, text: str, **markup: Any) -> None:
-        """Replace the pressed message's text; "not modified" and a vanished message are fine."""
-        with contextlib.suppress(BadRequest):
-            await self.query.edit_message_text(text, parse_mode="HTML", **markup)
+        """Replace the pressed message's text; "not modified" and a vanished message are fine
+        (bot.telegram.edits)."""
+        await edits.edit_query_text(self.query, text, what="pressed message", **markup)
 
     async def edit_markup(self, markup: Any) -> None:
         """Replace the pressed message's buttons; "not modified" and a vanished one are fine."""
-        with contextlib.suppress(BadRequest):
-            await self.query.edit_message_reply_markup(reply_markup=markup)
+        await edits.edit_query_markup(self.query, markup, what="pressed message")
 
 
 PressHandler = Callable[[Pressed, Ctx], Awaitable[None]]

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
+
+import pytest
 
 from bot.harness import Harness
 from bot.levels import RiskLevel
 from bot.services.alerts import raise_alert_tx
+from bot.simtelegram import Fault
 from storage import alerts, lessons, people
 from tests.alerts.desk import (
     ADMIN,
@@ -249,3 +253,19 @@ async def test_help_request_details_name_the_open_lesson(h: Harness, family: Fam
     assert f"求助时正在看的小课：{title}" in details
     assert "家长 G-TST" in details
     assert [m.kind for m in h.sim.bot_messages(VOLUNTEER)] == ["text", "text"]
+
+
+async def test_card_edit_lost_to_the_network_keeps_the_claim_and_the_details(
+    h: Harness, family: FamilyIds, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A card edit that meets a network error is a logged skip: the claim stands and the
+    details arrive (the card keeps its old text until the next change edits it)."""
+    alert_id = await raise_and_post(h, family.child_id)
+    h.sim.fail_next("editMessageText", Fault.network_error(), chat_id=GROUP)
+    with caplog.at_level(logging.WARNING, logger="bot.telegram.edits"):
+        await press_on(h, "volunteer", cards(h, alert_id)[0], "我来跟进")
+    assert [r.getMessage() for r in caplog.records] == ["alert card not edited"]
+    assert (await alert_row(h, alert_id)).claimed_by == family.volunteer_id
+    assert f"A-{alert_id} 的详情" in h.sim.bot_messages(VOLUNTEER)[0].plain_text
+    [card] = cards(h, alert_id)
+    assert "还没有人认领" in card.plain_text
