@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from datetime import datetime
 from functools import partial
 
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.runtime import Runtime
 from bot.services import checkins as svc
 from bot.telegram.checkins._views import app_runtime, send
 from bot.telegram.context import App
+from bot.telegram.edits import edit_text
 from bot.telegram.outbox_sender import drain
 from bot.telegram.retry import retry_seconds
 
@@ -32,10 +31,14 @@ async def sweep(app: App, now: datetime) -> None:
         if item.shared_phone or item.chat_id is None or item.question_message is None:
             continue
         note = runtime.content.ui("checkins.closed_note", item.lang)
-        with contextlib.suppress(TelegramError):  # a press on it would be refused anyway
-            await app.bot.edit_message_text(
-                note, item.chat_id, item.question_message, parse_mode=ParseMode.HTML
-            )
+        await edit_text(  # cosmetic: a press on it would be refused anyway
+            app.bot,
+            item.chat_id,
+            item.question_message,
+            note,
+            what="closed check-in question",
+            tolerant=True,
+        )
     if closed:
         log.info("check-ins closed", extra={"count": len(closed)})
     deletions = await runtime.db.tx(lambda c: svc.deletions_tx(c, ts))

@@ -7,11 +7,11 @@ import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, User
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
 
 from bot.runtime import Runtime
 from bot.services import checkins as svc
 from bot.telegram.context import RUNTIME_KEY, App
+from bot.telegram.edits import edited
 
 log = logging.getLogger(__name__)
 
@@ -49,16 +49,10 @@ async def send(app: App, chat_id: int, out: svc.Outgoing) -> Message:
 
 async def edit(app: App, chat_id: int, message_id: int, out: svc.Outgoing) -> bool:
     """Edit a message into `out`; False when it cannot be edited (e.g. the child deleted it)."""
-    try:
-        await app.bot.edit_message_text(
-            out.text, chat_id, message_id, parse_mode=ParseMode.HTML, api_kwargs=markup(out)
-        )
-    except BadRequest as exc:
-        if "not modified" in exc.message:  # a repeated edit: the message already says it
-            return True
-        log.info("check-in message not editable; sending anew", extra={"error": exc.message})
-        return False
-    return True
+    call = app.bot.edit_message_text(
+        out.text, chat_id, message_id, parse_mode=ParseMode.HTML, api_kwargs=markup(out)
+    )
+    return await edited(call, what="check-in message")
 
 
 async def settle_buttons(app: App, reply: svc.Reply, message_id: int, keep: str | None) -> None:
@@ -68,10 +62,8 @@ async def settle_buttons(app: App, reply: svc.Reply, message_id: int, keep: str 
         if keep is not None
         else None
     )
-    try:
-        await app.bot.edit_message_reply_markup(reply.chat_id, message_id, reply_markup=settled)
-    except BadRequest as exc:  # not modified, or already deleted: the answer stands
-        log.info("could not settle a question's buttons", extra={"error": exc.message})
+    call = app.bot.edit_message_reply_markup(reply.chat_id, message_id, reply_markup=settled)
+    await edited(call, what="answered question's buttons")  # the answer stands either way
 
 
 def user_lang(user: User) -> str:
