@@ -18,33 +18,26 @@ ANSWER, GO, TIDY, DAY, TIME = "ci", "cig", "cix", "cid", "cit"
 takes the shared phone, `cix:<session>` tidy up, `cid:<child>:<weekday>` and
 `cit:<child>:<weekday>:<minute>` choose the check-in time."""
 
-
 TALK = "cik"
 """Callback prefix on the closing: `cik:<session>` "I'd like to talk to someone"
 (bot.services.talk)."""
 
-
 SKIP = "-skip"
 """The option part of a skip press (option ids never contain '-')."""
-
 
 TIME_CHOICES = (8 * 60, 10 * 60, 16 * 60, 19 * 60, 20 * 60)
 """The times /checkin_time offers, in minutes after midnight."""
 
-
 TREND_WEEKS = 6
 """Earlier weeks whose moods the trend rule reads."""
-
 
 SHARED_IDLE_SECONDS = 30 * 60
 """A shared phone's half-answered exchange is deleted after this long without activity, so
 it never outlives Telegram's 48-hour window for deleting messages."""
 
-
 SHARED_FINISHED_SECONDS = 10 * 60
 """A finished exchange on a shared phone is deleted this long after the end at the latest
 (at once when the child presses the tidy-up button)."""
-
 
 TIDY_WINDOW_SECONDS = 7 * 24 * 60 * 60
 """How far back the sweep looks for exchanges to delete: Telegram deletes a message for 48

@@ -49,9 +49,7 @@ class Asked:
 
 _ASKED: dict[tuple[ContentBundle, int, str], Asked] = {}
 
-
 _ASKED_MAX = 512
-
 
 _WIDEST_SESSION = "9" * 12
 """The longest session id a press may carry (`Callback.int_part` refuses longer ones)."""
