@@ -1,15 +1,15 @@
 """Telegram's small HTML subset: check a message before Telegram rejects it, and show it as text.
 
 Telegram refuses a whole message ("can't parse entities") for one unknown tag, an unclosed tag
-or a bare `&`/`<`/`>`; the checker finds those in the content instead. Only the tags and
-entities Telegram documents for parse_mode=HTML are accepted.
+or a `<` that is not a tag; the checker finds those in the content instead. The reading itself
+is the one parser in bot/tg_html.py, which the simulated Telegram uses too: a bare `&` or `>`
+is plain text there as in Telegram. Stricter than Telegram on purpose: an entity-like
+`&nbsp;` (shown literally) is named, and only the tags Telegram documents are accepted.
 """
 
 from __future__ import annotations
 
-import html
-import re
-from dataclasses import dataclass
+from bot.tg_html import HtmlParseError, Tag, Text, lex, undecoded, unescape
 
 # Each allowed tag with the attributes it may carry; synonyms map to the same formatting.
 _ALLOWED: dict[str, frozenset[str]] = {
@@ -30,60 +30,29 @@ _ALLOWED: dict[str, frozenset[str]] = {
     "blockquote": frozenset({"expandable"}),
 }
 _SHOWN_TAGS = "b, i, u, s, a, code, pre, tg-spoiler, blockquote"
-_ENTITIES = frozenset({"lt", "gt", "amp", "quot"})
-
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s+[^<>]*?)?)\s*>")
-_ATTR = re.compile(r"""([A-Za-z][A-Za-z0-9_-]*)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
-_ENTITY = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]*);")
 
 
-@dataclass(frozen=True)
-class _Tag:
-    name: str
-    closing: bool
-    attrs: dict[str, str | None]
-    text: str
+def _tokens(markup: str) -> list[Text | Tag]:
+    """Text runs and tags, read by the one Telegram HTML parser (leniently: a `<` that makes
+    no tag stays in its text run, for the checker to name)."""
+    return list(lex(markup))
 
 
-def _tokens(markup: str) -> list[str | _Tag]:
-    """Split markup into text runs and tags; bare `<`, `>`, `&` stay in the text runs."""
-    out: list[str | _Tag] = []
-    pos = 0
-    for match in _TAG.finditer(markup):
-        if match.start() > pos:
-            out.append(markup[pos : match.start()])
-        attrs: dict[str, str | None] = {}
-        for attr in _ATTR.finditer(match.group(3)):
-            value = attr.group(2)
-            if value is not None and value[:1] in ("'", '"'):
-                value = value[1:-1]
-            attrs[attr.group(1).lower()] = value
-        out.append(_Tag(match.group(2).lower(), match.group(1) == "/", attrs, match.group(0)))
-        pos = match.end()
-    if pos < len(markup):
-        out.append(markup[pos:])
-    return out
-
-
-def _text_problems(text: str) -> list[str]:
+def _text_problems(token: Text) -> list[str]:
     problems: list[str] = []
-    if "<" in text:
+    if "<" in token.raw:
         problems.append("a '<' that is not a tag: write &lt; instead")
-    if ">" in text:
-        problems.append("a '>' that is not part of a tag: write &gt; instead")
-    rest = _ENTITY.sub(lambda m: "" if _known_entity(m.group(1)) else m.group(0), text)
-    for match in _ENTITY.finditer(rest):
-        problems.append(f"Telegram does not know the entity {match.group(0)}")
-    if "&" in _ENTITY.sub("", rest):
-        problems.append("a bare '&': write &amp; instead")
+    if "&" not in token.raw:
+        return problems
+    try:
+        unescape(token.raw)
+    except HtmlParseError as error:
+        problems.append(f"Telegram refuses an entity here: {error}")
+    problems.extend(f"Telegram does not know the entity {piece}" for piece in undecoded(token.raw))
     return problems
 
 
-def _known_entity(body: str) -> bool:
-    return body.startswith("#") or body in _ENTITIES
-
-
-def _tag_problems(tag: _Tag, open_tags: list[str]) -> list[str]:
+def _tag_problems(tag: Tag, open_tags: list[str]) -> list[str]:
     allowed = _ALLOWED.get(tag.name)
     if allowed is None:
         return [f"unknown tag <{tag.name}> (Telegram allows: {_SHOWN_TAGS})"]
@@ -115,7 +84,7 @@ def validate(markup: str) -> list[str]:
     problems: list[str] = []
     open_tags: list[str] = []
     for token in _tokens(markup):
-        if isinstance(token, str):
+        if isinstance(token, Text):
             problems.extend(_text_problems(token))
         elif not token.closing:
             problems.extend(_tag_problems(token, open_tags))
@@ -133,7 +102,7 @@ def validate(markup: str) -> list[str]:
 
 def has_markup(text: str) -> bool:
     """Whether `text` holds a tag or an entity (wrong in a button label, which is plain text)."""
-    return any(isinstance(t, _Tag) for t in _tokens(text)) or bool(_ENTITY.search(text))
+    return any(isinstance(t, Tag) or t.raw != t.text or undecoded(t.raw) for t in _tokens(text))
 
 
 _PLAIN_MARKS = {
@@ -155,8 +124,8 @@ def to_plain(markup: str) -> str:
     links: list[str | None] = []
     quote_start: list[int] = []
     for token in _tokens(markup):
-        if isinstance(token, str):
-            out.append(html.unescape(token))
+        if isinstance(token, Text):
+            out.append(token.text)
             continue
         name = token.name
         if name == "span":
@@ -185,4 +154,4 @@ def to_plain(markup: str) -> str:
 
 def visible_text(markup: str) -> str:
     """The text a reader sees: tags dropped, entities decoded (what length limits count)."""
-    return html.unescape("".join(t for t in _tokens(markup) if isinstance(t, str)))
+    return "".join(t.text for t in _tokens(markup) if isinstance(t, Text))

@@ -13,8 +13,8 @@ from typing import Any
 from bot.simtelegram.errors import bad_request
 from bot.simtelegram.keyboards import Markup, parse_reply_markup
 from bot.simtelegram.model import JSON, SimChat, SimMessage, UploadedFile
-from bot.simtelegram.tg_html import FormattedText, HtmlParseError, parse_html, trim
 from bot.simtelegram.world import World
+from bot.tg_html import FormattedText, HtmlParseError, parse_html, trim
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024

@@ -27,9 +27,10 @@ from bot.telegram import outbox_sender
 from bot.telegram import parent_join as join
 from bot.telegram import parent_views as views
 from bot.telegram.callbacks import pattern
-from bot.telegram.context import RUNTIME_KEY, App, Caller, Ctx, caller_of, runtime_of
+from bot.telegram.command import Commanded, command
+from bot.telegram.context import RUNTIME_KEY, App, Caller, Ctx
 from bot.telegram.jobs import PeriodicJob
-from bot.telegram.press import STALE, Pressed, final, number_parts, press
+from bot.telegram.press import STALE, Pressed, number_parts, press
 from storage import alerts as alerts_repo
 from storage import families
 from storage import parents as repo
@@ -45,61 +46,49 @@ show = join.show
 def register(app: App) -> None:
     """The parents' commands and buttons (before the fallbacks)."""
     private = filters.ChatType.PRIVATE
-    app.add_handler(CommandHandler("calltime", final(calltime), filters=private))
-    app.add_handler(CommandHandler("sharing", final(sharing), filters=private))
+    app.add_handler(CommandHandler("calltime", calltime, filters=private))
+    app.add_handler(CommandHandler("sharing", sharing, filters=private))
     app.add_handler(CallbackQueryHandler(on_button, pattern=pattern(PREFIX)))
 
 
 # --- commands -----------------------------------------------------------------------------
 
 
-async def calltime(update: Update, context: Ctx) -> None:
+@command
+async def calltime(cmd: Commanded, context: Ctx) -> None:
     """`/calltime` (parents): pick a new weekly call day, then a time outside quiet hours."""
-    caller = await caller_of(update, context)
-    message = update.effective_message
-    if message is None:
-        return
-    runtime = runtime_of(context)
-    content = runtime.content
+    caller, runtime = cmd.caller, cmd.runtime
     if not svc.active_parent(caller.person):
-        text = (
-            _both(runtime, "basics.start_stranger")
-            if caller.role == "stranger"
-            else (content.ui("parents.calltime.not_parent", caller.lang))
-        )
-        await message.reply_text(text, parse_mode=ParseMode.HTML)
+        await _refuse(cmd, "parents.calltime.not_parent")
         return
     await join.send(
         context,
-        message.chat.id,
-        content.ui("parents.day.prompt", caller.lang),
+        cmd.chat_id,
+        runtime.content.ui("parents.day.prompt", caller.lang),
         join.day_rows(runtime, caller.lang, "sday"),
     )
 
 
-def _both(runtime: Runtime, key: str) -> str:
-    return f"{runtime.content.ui(key, 'zh')}\n\n{runtime.content.ui(key, 'en')}"
-
-
-async def sharing(update: Update, context: Ctx) -> None:
-    """`/sharing` (a child with their own phone): explain mood sharing and offer on/off."""
-    caller = await caller_of(update, context)
-    message = update.effective_message
-    if message is None:
+async def _refuse(cmd: Commanded, key: str) -> None:
+    """Not for this sender: strangers get the invitation note in both languages."""
+    content = cmd.runtime.content
+    if cmd.caller.role == "stranger":
+        key = "basics.start_stranger"
+        await cmd.reply_html(f"{content.ui(key, 'zh')}\n\n{content.ui(key, 'en')}")
         return
-    runtime = runtime_of(context)
-    content = runtime.content
+    await cmd.reply_html(content.ui(key, cmd.caller.lang))
+
+
+@command
+async def sharing(cmd: Commanded, context: Ctx) -> None:
+    """`/sharing` (a child with their own phone): explain mood sharing and offer on/off."""
+    caller, runtime = cmd.caller, cmd.runtime
     child = caller.person
     if caller.role != "child" or child is None or child.telegram_user_id is None:
-        text = (
-            _both(runtime, "basics.start_stranger")
-            if caller.role == "stranger"
-            else (content.ui("parents.sharing.not_child", caller.lang))
-        )
-        await message.reply_text(text, parse_mode=ParseMode.HTML)
+        await _refuse(cmd, "parents.sharing.not_child")
         return
     on = await runtime.db.run(lambda c: repo.sharing(c, child.id))
-    await join.send(context, message.chat.id, *_sharing_screen(runtime, child, on))
+    await join.send(context, cmd.chat_id, *_sharing_screen(runtime, child, on))
 
 
 def _sharing_screen(runtime: Runtime, child: Person, on: bool) -> tuple[str, InlineKeyboardMarkup]:
@@ -152,7 +141,7 @@ async def on_button(p: Pressed, context: Ctx) -> None:
 async def _talk(
     context: Ctx, query: CallbackQuery, caller: Caller, family_id: int, value: str
 ) -> bool:
-    runtime = runtime_of(context)
+    runtime = context.runtime
     answer, _, period = value.partition(".")
     parent = caller.person
     if parent is None or answer not in ("y", "n") or not period:
@@ -175,7 +164,7 @@ async def _talk(
 async def _share(
     context: Ctx, query: CallbackQuery, caller: Caller, child_id: int, value: str
 ) -> bool:
-    runtime = runtime_of(context)
+    runtime = context.runtime
     child = caller.person
     if (
         caller.role != "child"
@@ -199,7 +188,7 @@ async def _share(
 async def _slot(
     context: Ctx, query: CallbackQuery, caller: Caller, action: str, target: int, value: str
 ) -> bool:
-    runtime = runtime_of(context)
+    runtime = context.runtime
     parent = caller.person
     if not svc.active_parent(parent) or parent is None or not value.isdigit():
         return False
@@ -233,7 +222,7 @@ async def _slot(
 
 async def _invite(context: Ctx, query: CallbackQuery, caller: Caller, family_id: int) -> bool:
     """A parent link, for the family's volunteer (admins: any family) or its caregiver."""
-    runtime = runtime_of(context)
+    runtime = context.runtime
     actor = caller.person
     if actor is None or caller.role == "stranger":
         return False
@@ -270,7 +259,7 @@ async def _ask(
     context: Ctx, query: CallbackQuery, caller: Caller, action: str, alert_id: int, parent_id: int
 ) -> bool:
     """The claimer asks Qiao to send the parent the neutral note, or checks its delivery."""
-    runtime = runtime_of(context)
+    runtime = context.runtime
     actor = caller.person
     if actor is None or not caller.is_volunteer:
         return False
@@ -356,7 +345,7 @@ async def caregiver_family(update: Update, context: Ctx, caller: Caller) -> None
     person = caller.person
     if message is None or person is None or person.family_id is None:
         return
-    runtime = runtime_of(context)
+    runtime = context.runtime
     family_id = person.family_id
     family = await runtime.db.run(lambda c: families.get(c, family_id))
     if family is None:

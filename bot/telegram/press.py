@@ -1,7 +1,8 @@
 """One prologue for every button press: decode, refuse what we never sent, answer, stop.
 
 Callback data is untrusted. A handler decorated with `@press(prefix, arity)` receives a
-`Pressed` only when the data decodes with exactly that arity and passes the handler's own
+`Pressed` only when the data decodes with exactly that arity (or one of a tuple of arities,
+for a prefix whose actions carry different numbers of parts) and passes the handler's own
 shape check; anything else gets the calm "this button is no longer valid" pop-up and goes no
 further. Whatever the handler does, the update ends there (`ApplicationHandlerStop`), so no
 fallback answers a press twice. Who may act is for the service to decide, in its transaction.
@@ -85,14 +86,22 @@ def final(handle: Handler) -> Handler:
     return handler
 
 
+def _unpack(data: str | None, prefix: str, arity: int | tuple[int, ...]) -> Callback:
+    """Decode with the one arity, or with whichever of several the data has."""
+    arities = (arity,) if isinstance(arity, int) else arity
+    count = len(data.split(":")) - 1 if data else 0
+    return unpack(data, prefix, count if count in arities else arities[0])
+
+
 def press(
     prefix: str,
-    arity: int,
+    arity: int | tuple[int, ...],
     *,
     valid: Callable[[Callback], bool] | None = None,
     stale: str = STALE,
 ) -> Callable[[PressHandler], Handler]:
-    """Decorate a press handler for `prefix` data with `arity` parts (see the module doc).
+    """Decorate a press handler for `prefix` data with `arity` parts, or any of a tuple of
+    counts (see the module doc).
 
     `valid` checks the parts' shape (numbers, known choices); `stale` names the pop-up for data
     that fails it.
@@ -108,7 +117,7 @@ def press(
             runtime = context.runtime
             caller = await caller_of(update, context)
             try:
-                data = unpack(query.data, prefix, arity)
+                data = _unpack(query.data, prefix, arity)
                 if valid is not None and not valid(data):
                     raise CallbackDataError("parts out of shape")
             except CallbackDataError:

@@ -53,4 +53,4 @@ async def test_every_button_prefix_is_in_the_matrix(harness: Harness) -> None:
 def test_every_lesson_button_is_in_the_matrix() -> None:
     """Each lesson button action the lesson feature decodes has its own row."""
     rows = {action.name.removeprefix("ls:") for action in BUTTONS if action.name.startswith("ls:")}
-    assert rows == set(lessons._ARITY)
+    assert rows == set(lessons.ARITY)

@@ -133,9 +133,9 @@ CASES = [
         id="an unclosed HTML tag",
     ),
     pytest.param(
-        "html_bare_ampersand",
-        [f"{LESSON}:8: step 1 text (en): a bare '&': write &amp; instead"],
-        id="a bare ampersand",
+        "html_unknown_entity",
+        [f"{LESSON}:8: step 1 text (en): Telegram does not know the entity &nbsp;"],
+        id="an entity Telegram shows literally",
     ),
     pytest.param(
         "label_markup",

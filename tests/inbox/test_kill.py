@@ -25,12 +25,12 @@ def test_killed_bot_answers_every_urgent_message_and_never_twice_in_one_run(
     tmp_path: Path, settings: Settings
 ) -> None:
     """Through SIGKILLs and a systemd-style stop, each urgent message is stored once with one
-    alert and gets a crisis reply and a card, a second one only across a restart."""
+    alert and gets a crisis reply and a card, a second of either only across a restart."""
     outcome = run(tmp_path, settings)
     assert outcome.sent == settings.children
     assert outcome.kills >= 1
     assert outcome.problems == []  # every crisis reply, alert, card and message: none lost
-    if outcome.duplicate_cards:
-        # KNOWN GAP (issue 11, branch alertpath): the minute job and a handler can drain the
-        # outbox at once and post one card twice. Remove this once one sender drains alone.
-        pytest.xfail(f"duplicate cards: {outcome.duplicate_cards}")
+    # A second card is the same send-then-mark window as a second crisis reply: allowed only
+    # when a restart falls between the two posts (one drain at a time holds within a process).
+    same_run = [card for card in outcome.duplicate_cards if "same run" in card]
+    assert same_run == []
