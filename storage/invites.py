@@ -2,16 +2,19 @@
 
 The token itself never reaches the database: whoever reads the file cannot open a link.
 A chat that is in the middle of onboarding (choosing a language, giving consent, a volunteer
-answering /newfamily's questions) has a `conversation_state` row whose state starts with
-`onboarding.`; these functions never touch rows of other features.
+answering /newfamily's questions) has a `conversation_state` row (owned by
+`storage.conversation`) whose state starts with `onboarding.`; these functions never touch
+rows of other features.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
+
+from storage import conversation
+from storage.conversation import ChatState
 
 FLOW_PREFIX = "onboarding."
 
@@ -83,26 +86,13 @@ def count(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT COUNT(*) FROM invites").fetchone()[0])
 
 
-@dataclass(frozen=True)
-class Flow:
-    """The onboarding step a private chat is in: whose flow, which step, and its details."""
-
-    chat_id: int
-    person_id: int
-    state: str
-    data: dict[str, Any]
+Flow = ChatState
+"""The onboarding step a private chat is in: whose flow, which step, and its details."""
 
 
 def load_flow(conn: sqlite3.Connection, chat_id: int) -> Flow | None:
     """The chat's onboarding step, or None (also when the chat is busy with another feature)."""
-    row = conn.execute(
-        "SELECT chat_id, person_id, state, data FROM conversation_state"
-        " WHERE chat_id = ? AND state LIKE 'onboarding.%'",
-        (chat_id,),
-    ).fetchone()
-    if row is None:
-        return None
-    return Flow(row["chat_id"], row["person_id"], row["state"], json.loads(row["data"]))
+    return conversation.load_prefixed(conn, chat_id, FLOW_PREFIX)
 
 
 def save_flow(
@@ -117,17 +107,9 @@ def save_flow(
     """Store (or replace) the chat's onboarding step."""
     if not state.startswith(FLOW_PREFIX):
         raise ValueError(f"onboarding states start with {FLOW_PREFIX!r}: {state!r}")
-    conn.execute(
-        "INSERT INTO conversation_state (chat_id, person_id, state, data, updated_at)"
-        " VALUES (?, ?, ?, ?, ?) ON CONFLICT(chat_id) DO UPDATE SET person_id = excluded.person_id,"
-        " state = excluded.state, data = excluded.data, updated_at = excluded.updated_at",
-        (chat_id, person_id, state, json.dumps(data, sort_keys=True), now),
-    )
+    conversation.save(conn, chat_id=chat_id, person_id=person_id, state=state, data=data, now=now)
 
 
 def clear_flow(conn: sqlite3.Connection, chat_id: int) -> None:
     """End the chat's onboarding step (other features' rows are left alone)."""
-    conn.execute(
-        "DELETE FROM conversation_state WHERE chat_id = ? AND state LIKE 'onboarding.%'",
-        (chat_id,),
-    )
+    conversation.clear_prefixed(conn, chat_id, FLOW_PREFIX)
