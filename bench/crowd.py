@@ -22,6 +22,7 @@ from typing import Any
 from bench.world import BenchFamily, add_families, newest_with_buttons
 from bot.harness import Harness
 from bot.levels import RiskLevel
+from bot.services.checkins import check_set
 from bot.telegram import checkins as checkin_handlers
 from bot.telegram.jobs import PeriodicJob, run_job
 
@@ -66,11 +67,9 @@ class Crowd:
         self.h = h
         self.rng = random.Random(seed)
         self.families: list[BenchFamily] = []
-        self.risk: dict[str, dict[tuple[str, str], RiskLevel]] = {
-            set_id: {(q.id, o.id): o.risk for q in found.questions for o in q.options}
-            for set_id, found in h.runtime.content.checkins.items()
-        }
-        """Each check-in set's option risks, by set id (a follow-up's "same" is a concern)."""
+        self.risk: dict[str, dict[tuple[str, str], RiskLevel]] = {}
+        """Each session plan's option risks, by set id (a follow-up's "same" is a concern;
+        a plan such as `weekly+homework` includes its week's rotating question)."""
         self._set_of: dict[int, str] = {}
 
     async def open(self, count: int, *, first: int = 0) -> list[BenchFamily]:
@@ -129,11 +128,19 @@ class Crowd:
             found = self._set_of[session_id] = str(row[0])
         return found
 
+    def _risks(self, set_id: str) -> dict[tuple[str, str], RiskLevel]:
+        found = self.risk.get(set_id)
+        if found is None:
+            asked = check_set(self.h.runtime.content, set_id)
+            found = {(q.id, o.id): o.risk for q in asked.questions for o in q.options}
+            self.risk[set_id] = found
+        return found
+
     def _pick(self, answers: list[str], *, calm: bool = False) -> str:
         quiet, risky = [], []
         for data in answers:
             _, session, question, option = data.split(":")
-            risks = self.risk[self.session_set(int(session))]
+            risks = self._risks(self.session_set(int(session)))
             level = risks.get((question, option), RiskLevel.NONE)
             if level == RiskLevel.NONE:
                 quiet.append(data)
