@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from storage import inbox
+from storage import archive, inbox
 from storage.db import BUSY_TIMEOUT_MS, bundled_migrations, current_version
 from storage.erasure import family_chats
 from storage.inbox import InboxFacts
@@ -198,6 +198,7 @@ def family_export(conn: sqlite3.Connection, family_pseudonym: str) -> dict[str, 
     tables = _only_this_family(
         _linked_rows(conn, {"families": [family], "people": members}), int(family["id"])
     )
+    archive.decode_in_export(tables.get("checkin_sessions", []))
     alert_ids = [int(r["id"]) for r in tables.get("alerts", [])]
     tokens = [str(family["pseudonym"])] + [str(p["pseudonym"]) for p in members]
     tokens += [f"A-{i}" for i in alert_ids]

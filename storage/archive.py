@@ -1,0 +1,131 @@
+"""Old check-ins stored compactly: answers packed into their session row (migration 0014).
+
+A finished check-in (done, closed or missed) due more than `ARCHIVE_WEEKS` ago whose answers
+hold no child's words any more (retention blanked them) needs only what trends, the export,
+the parents' view and the alert desk read back: each answer's question, option or mood, skip,
+typed-but-removed mark and risk level. Those go into `checkin_sessions.answers`, the mood into
+`checkin_sessions.mood`; the answer rows are deleted, and the columns that only the live
+exchange reads (chat, message ids, reminder and tidy moments) and the session's reasons (the
+alerts keep the categories that matter) are emptied. A year of answer rows was the largest
+table of the file.
+
+The packed form, one entry per answer in the order given, separated by `;`:
+
+    question=value[!level]
+
+value is an option id (`safe=no`), `*` and the mood for a mood question (`mood=*3`), `-`
+for a skip, `~` for a typed answer whose words retention removed; `!level` follows only
+for a level above 0 (`safe=kids!2`). Question ids (a-z, 0-9, -, _) and option ids (a-z,
+0-9, _) never hold `;`, `=`, `!`, `*` or `~`. A check-in with no answers packs to ''.
+What is lost on archiving: each answer's time (the session keeps its own) and its reasons.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import asdict, dataclass
+from typing import Any
+
+ARCHIVE_WEEKS = 8
+"""Weeks after its due moment a finished check-in may be archived (every live reader of
+answer rows looks at fewer weeks than this, or reads the packed form too)."""
+FINISHED = ("done", "closed", "missed")
+
+
+@dataclass(frozen=True)
+class Packed:
+    """One archived answer, decoded."""
+
+    question_id: str
+    option_id: str | None
+    mood: int | None
+    skipped: bool
+    typed: bool
+    """A typed answer whose words retention removed."""
+    level: int
+
+
+def encode(rows: list[sqlite3.Row]) -> str:
+    """The packed form of a session's answer rows (in the order given)."""
+    entries = []
+    for r in rows:
+        if r["mood"] is not None:
+            value = f"*{int(r['mood'])}"
+        elif r["option_id"] is not None:
+            value = str(r["option_id"])
+        elif r["skipped"]:
+            value = "-"
+        else:
+            value = "~"
+        level = int(r["level"])
+        entries.append(f"{r['question_id']}={value}" + (f"!{level}" if level else ""))
+    return ";".join(entries)
+
+
+def decode(packed: str) -> list[Packed]:
+    """The answers of a packed session, in the order given."""
+    found = []
+    for entry in packed.split(";") if packed else []:
+        question, _, rest = entry.partition("=")
+        value, _, level = rest.partition("!")
+        mood = int(value[1:]) if value.startswith("*") else None
+        option = None if value in ("-", "~") else (value[1:] if mood is not None else value)
+        found.append(Packed(question, option, mood, value == "-", value == "~", int(level or 0)))
+    return found
+
+
+def option_in(packed: str, question_id: str) -> str | None:
+    """The option chosen for one question of a packed session, if any."""
+    return next((a.option_id for a in decode(packed) if a.question_id == question_id), None)
+
+
+def decode_in_export(sessions: list[dict[str, Any]]) -> None:
+    """An exported session's packed answers, decoded in place (a list of answers, each with
+    its question, option, mood, skip, typed-but-removed mark and level)."""
+    for row in sessions:
+        if isinstance(row.get("answers"), str):
+            row["answers"] = [asdict(a) for a in decode(row["answers"])]
+
+
+def archive_batch(
+    conn: sqlite3.Connection, *, before: int, after: tuple[int, int], limit: int = 500
+) -> tuple[int, tuple[int, int] | None]:
+    """Archive up to `limit` finished sessions due before `before`, read from `after` (due_at,
+    id) along the index of unarchived sessions; returns how many were archived and where the
+    next batch starts (None when none is left). A session with words still kept is stepped
+    over (it is archived by a later run, once retention has blanked them)."""
+    marks = ", ".join("?" for _ in FINISHED)
+    found = conn.execute(
+        "SELECT s.id, s.due_at, EXISTS (SELECT 1 FROM checkin_answers a"
+        " WHERE a.session_id = s.id AND a.text IS NOT NULL) AS words"
+        " FROM checkin_sessions s INDEXED BY checkin_sessions_unarchived"
+        f" WHERE s.answers IS NULL AND s.due_at < ? AND s.status IN ({marks})"
+        " AND (s.due_at, s.id) > (?, ?) ORDER BY s.due_at, s.id LIMIT ?",
+        (before, *FINISHED, *after, limit),
+    ).fetchall()
+    archived = 0
+    for row in found:
+        if row["words"]:
+            continue
+        _archive(conn, int(row["id"]))
+        archived += 1
+    if len(found) < limit:
+        return archived, None
+    return archived, (int(found[-1]["due_at"]), int(found[-1]["id"]))
+
+
+def _archive(conn: sqlite3.Connection, session_id: int) -> None:
+    rows = conn.execute(
+        "SELECT question_id, option_id, mood, skipped, level FROM checkin_answers"
+        " WHERE session_id = ? ORDER BY answered_at, position",
+        (session_id,),
+    ).fetchall()
+    mood = next((int(r["mood"]) for r in rows if r["mood"] is not None), None)
+    conn.execute(
+        "UPDATE checkin_sessions SET answers = ?, mood = ?, reasons = '[]', chat_id = NULL,"
+        " message_id = NULL, current_question = NULL, question_message = NULL,"
+        " last_activity_at = NULL, reminder_at = NULL, tidy_at = NULL, resend_at = NULL"
+        " WHERE id = ?",
+        (encode(rows), mood, session_id),
+    )
+    conn.execute("DELETE FROM checkin_answers WHERE session_id = ?", (session_id,))
