@@ -28,9 +28,7 @@ async def texts(h: Harness, child_id: int) -> list[tuple[str, str | None, int, i
             " ORDER BY due_at",
             (child_id,),
         ).fetchall()
-        archived = [
-            ("answer", None, a.level, a.mood) for r in packed for a in archive.decode(r[0])
-        ]
+        archived = [("answer", None, a.level, a.mood) for r in packed for a in archive.decode(r[0])]
         answers = c.execute(
             "SELECT 'answer', a.text, a.level, a.mood FROM checkin_answers a"
             " JOIN checkin_sessions s ON s.id = a.session_id WHERE s.child_id = ?"
