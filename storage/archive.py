@@ -9,14 +9,17 @@ exchange reads (chat, message ids, reminder and tidy moments) and the session's 
 alerts keep the categories that matter) are emptied. A year of answer rows was the largest
 table of the file.
 
-The packed form, one entry per answer in the order given, separated by `;`:
+The packed form: the questions answered, in the order given, as one shared row of
+`checkin_layouts` (`mood;sleep;friends;safe;parents;homework`: every week that answered the
+same questions shares it), and on the session the values in that order, separated by `;`:
 
-    question=value[!level]
+    value[!level]
 
-value is an option id (`safe=no`), `*` and the mood for a mood question (`mood=*3`), `-`
-for a skip, `~` for a typed answer whose words retention removed; `!level` follows only
-for a level above 0 (`safe=kids!2`). Question ids (a-z, 0-9, -, _) and option ids (a-z,
-0-9, _) never hold `;`, `=`, `!`, `*` or `~`. A check-in with no answers packs to ''.
+value is an option id (`no`), `*` and the mood for a mood question (`*3`), `-` for a skip,
+`~` for a typed answer whose words retention removed; `!level` follows only for a level above
+0 (`kids!2`). So a weekly check-in is `*4;good;ok;kids!2;talked;~`, about 25 bytes instead of
+six answer rows. Question ids (a-z, 0-9, -, _) and option ids (a-z, 0-9, _) never hold `;`,
+`!`, `*` or `~`. A check-in with no answers packs to '' (no layout).
 What is lost on archiving: each answer's time (the session keeps its own) and its reasons.
 """
 
@@ -45,9 +48,9 @@ class Packed:
     level: int
 
 
-def encode(rows: list[sqlite3.Row]) -> str:
-    """The packed form of a session's answer rows (in the order given)."""
-    entries = []
+def encode(rows: list[sqlite3.Row]) -> tuple[str, str]:
+    """The questions and the packed values of a session's answer rows (in the order given)."""
+    values = []
     for r in rows:
         if r["mood"] is not None:
             value = f"*{int(r['mood'])}"
@@ -58,33 +61,42 @@ def encode(rows: list[sqlite3.Row]) -> str:
         else:
             value = "~"
         level = int(r["level"])
-        entries.append(f"{r['question_id']}={value}" + (f"!{level}" if level else ""))
-    return ";".join(entries)
+        values.append(value + (f"!{level}" if level else ""))
+    return ";".join(str(r["question_id"]) for r in rows), ";".join(values)
 
 
-def decode(packed: str) -> list[Packed]:
-    """The answers of a packed session, in the order given."""
+def decode(questions: str | None, packed: str) -> list[Packed]:
+    """The answers of a packed session (its layout's questions, its values), in order."""
+    if not packed or not questions:
+        return []
     found = []
-    for entry in packed.split(";") if packed else []:
-        question, _, rest = entry.partition("=")
-        value, _, level = rest.partition("!")
+    for question, entry in zip(questions.split(";"), packed.split(";"), strict=True):
+        value, _, level = entry.partition("!")
         mood = int(value[1:]) if value.startswith("*") else None
         option = None if value in ("-", "~") else (value[1:] if mood is not None else value)
         found.append(Packed(question, option, mood, value == "-", value == "~", int(level or 0)))
     return found
 
 
-def option_in(packed: str, question_id: str) -> str | None:
+def option_in(questions: str | None, packed: str, question_id: str) -> str | None:
     """The option chosen for one question of a packed session, if any."""
-    return next((a.option_id for a in decode(packed) if a.question_id == question_id), None)
+    found = decode(questions, packed)
+    return next((a.option_id for a in found if a.question_id == question_id), None)
 
 
-def decode_in_export(sessions: list[dict[str, Any]]) -> None:
+def layouts(conn: sqlite3.Connection) -> dict[int, str]:
+    """Every layout's questions by id (a few dozen rows: one per shape of week)."""
+    return {int(r[0]): str(r[1]) for r in conn.execute("SELECT id, questions FROM checkin_layouts")}
+
+
+def decode_in_export(conn: sqlite3.Connection, sessions: list[dict[str, Any]]) -> None:
     """An exported session's packed answers, decoded in place (a list of answers, each with
     its question, option, mood, skip, typed-but-removed mark and level)."""
+    known = layouts(conn)
     for row in sessions:
         if isinstance(row.get("answers"), str):
-            row["answers"] = [asdict(a) for a in decode(row["answers"])]
+            questions = known.get(row["layout"]) if row.get("layout") is not None else None
+            row["answers"] = [asdict(a) for a in decode(questions, row["answers"])]
 
 
 def archive_batch(
@@ -121,11 +133,22 @@ def _archive(conn: sqlite3.Connection, session_id: int) -> None:
         (session_id,),
     ).fetchall()
     mood = next((int(r["mood"]) for r in rows if r["mood"] is not None), None)
+    questions, packed = encode(rows)
     conn.execute(
-        "UPDATE checkin_sessions SET answers = ?, mood = ?, reasons = '[]', chat_id = NULL,"
+        "UPDATE checkin_sessions SET answers = ?, layout = ?, mood = ?, reasons = '[]',"
+        " chat_id = NULL,"
         " message_id = NULL, current_question = NULL, question_message = NULL,"
         " last_activity_at = NULL, reminder_at = NULL, tidy_at = NULL, resend_at = NULL"
         " WHERE id = ?",
-        (encode(rows), mood, session_id),
+        (packed, _layout(conn, questions) if questions else None, mood, session_id),
     )
     conn.execute("DELETE FROM checkin_answers WHERE session_id = ?", (session_id,))
+
+
+def _layout(conn: sqlite3.Connection, questions: str) -> int:
+    """The id of the layout with these questions, added the first time it is seen."""
+    conn.execute("INSERT OR IGNORE INTO checkin_layouts (questions) VALUES (?)", (questions,))
+    row = conn.execute(
+        "SELECT id FROM checkin_layouts WHERE questions = ?", (questions,)
+    ).fetchone()
+    return int(row[0])

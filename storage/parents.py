@@ -183,19 +183,20 @@ def child_reports(conn: sqlite3.Connection, family_id: int, period: str) -> list
     """The children's answers to the check-in's "parents" question in one week (option ids),
     an archived week's (storage/archive.py) included: the family view reaches eight weeks back."""
     cur = conn.execute(
-        "SELECT a.option_id, NULL FROM checkin_answers a"
+        "SELECT a.option_id, NULL, NULL FROM checkin_answers a"
         " JOIN checkin_sessions s ON s.id = a.session_id"
         " JOIN children c ON c.person_id = s.child_id"
         " WHERE c.family_id = ? AND s.period = ? AND a.question_id = 'parents'"
         " AND a.option_id IS NOT NULL"
-        " UNION ALL SELECT NULL, s.answers FROM checkin_sessions s"
+        " UNION ALL SELECT NULL, s.answers, l.questions FROM checkin_sessions s"
         " JOIN children c ON c.person_id = s.child_id"
+        " LEFT JOIN checkin_layouts l ON l.id = s.layout"
         " WHERE c.family_id = ? AND s.period = ? AND s.answers IS NOT NULL",
         (family_id, period, family_id, period),
     )
     found = []
-    for option, packed in cur.fetchall():
-        chosen = option if packed is None else archive.option_in(str(packed), "parents")
+    for option, packed, questions in cur.fetchall():
+        chosen = option if packed is None else archive.option_in(questions, packed, "parents")
         if chosen is not None:
             found.append(str(chosen))
     return found

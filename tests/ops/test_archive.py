@@ -224,8 +224,8 @@ async def test_erasure_removes_archived_weeks_too(harness: Harness) -> None:
 
 def test_the_packed_form_reads_back_what_was_packed() -> None:
     """Options, moods, skips, removed words and levels survive packing; '' is no answer."""
-    packed = "mood=*2!1;sleep=poor;friends=-;safe=kids!2;anything=~"
-    decoded = archive.decode(packed)
+    questions, packed = "mood;sleep;friends;safe;anything", "*2!1;poor;-;kids!2;~"
+    decoded = archive.decode(questions, packed)
     assert [(a.question_id, a.option_id, a.mood, a.skipped, a.typed, a.level) for a in decoded] == [
         ("mood", "2", 2, False, False, 1),
         ("sleep", "poor", None, False, False, 0),
@@ -233,5 +233,6 @@ def test_the_packed_form_reads_back_what_was_packed() -> None:
         ("safe", "kids", None, False, False, 2),
         ("anything", None, None, False, True, 0),
     ]
-    assert archive.decode("") == []
-    assert archive.option_in(packed, "safe") == "kids"
+    assert archive.decode(None, "") == []
+    assert archive.option_in(questions, packed, "safe") == "kids"
+    assert archive.option_in(questions, packed, "parents") is None

@@ -24,11 +24,14 @@ async def texts(h: Harness, child_id: int) -> list[tuple[str, str | None, int, i
 
     def read(c: sqlite3.Connection) -> list[tuple[str, str | None, int, int | None]]:
         packed = c.execute(
-            "SELECT answers FROM checkin_sessions WHERE child_id = ? AND answers IS NOT NULL"
-            " ORDER BY due_at",
+            "SELECT l.questions, s.answers FROM checkin_sessions s"
+            " LEFT JOIN checkin_layouts l ON l.id = s.layout"
+            " WHERE s.child_id = ? AND s.answers IS NOT NULL ORDER BY s.due_at",
             (child_id,),
         ).fetchall()
-        archived = [("answer", None, a.level, a.mood) for r in packed for a in archive.decode(r[0])]
+        archived = [
+            ("answer", None, a.level, a.mood) for r in packed for a in archive.decode(r[0], r[1])
+        ]
         answers = c.execute(
             "SELECT 'answer', a.text, a.level, a.mood FROM checkin_answers a"
             " JOIN checkin_sessions s ON s.id = a.session_id WHERE s.child_id = ?"
