@@ -5,9 +5,12 @@ hold no child's words any more (retention blanked them) needs only what trends, 
 the parents' view and the alert desk read back: each answer's question, option or mood, skip,
 typed-but-removed mark and risk level. Those go into `checkin_sessions.answers`, the mood into
 `checkin_sessions.mood`; the answer rows are deleted, and the columns that only the live
-exchange reads (chat, message ids, reminder and tidy moments) and the session's reasons (the
-alerts keep the categories that matter) are emptied. A year of answer rows was the largest
-table of the file.
+exchange or the sweep's recent weeks read (the sent moment, chat, message ids, current
+question, last activity, reminder, tidy and resend moments) and the session's reasons (the
+alerts keep the categories that matter) are emptied; the due, created and closed moments
+stay. A year of answer rows was the largest table of the file. Every reader of `sent_at`
+looks at open sessions or the last week (`pending`, the sweep, `finished_shared_untidied`,
+storage/due.py), so an archived row also leaves the `(status, sent_at)` index lighter.
 
 The packed form: the questions answered, in the order given, as one shared row of
 `checkin_layouts` (`mood;sleep;friends;safe;parents;homework`: every week that answered the
@@ -20,7 +23,8 @@ value is an option id (`no`), `*` and the mood for a mood question (`*3`), `-` f
 0 (`kids!2`). So a weekly check-in is `*4;good;ok;kids!2;talked;~`, about 25 bytes instead of
 six answer rows. Question ids (a-z, 0-9, -, _) and option ids (a-z, 0-9, _) never hold `;`,
 `!`, `*` or `~`. A check-in with no answers packs to '' (no layout).
-What is lost on archiving: each answer's time (the session keeps its own) and its reasons.
+What is lost on archiving: each answer's time (the session keeps when it was due and closed),
+each answer's reasons, and when the first message went out.
 """
 
 from __future__ import annotations
@@ -136,10 +140,9 @@ def _archive(conn: sqlite3.Connection, session_id: int) -> None:
     questions, packed = encode(rows)
     conn.execute(
         "UPDATE checkin_sessions SET answers = ?, layout = ?, mood = ?, reasons = '[]',"
-        " chat_id = NULL,"
-        " message_id = NULL, current_question = NULL, question_message = NULL,"
-        " last_activity_at = NULL, reminder_at = NULL, tidy_at = NULL, resend_at = NULL"
-        " WHERE id = ?",
+        " sent_at = NULL, chat_id = NULL, message_id = NULL, current_question = NULL,"
+        " question_message = NULL, last_activity_at = NULL, reminder_at = NULL, tidy_at = NULL,"
+        " resend_at = NULL WHERE id = ?",
         (packed, _layout(conn, questions) if questions else None, mood, session_id),
     )
     conn.execute("DELETE FROM checkin_answers WHERE session_id = ?", (session_id,))

@@ -151,7 +151,7 @@ async def test_a_year_reads_the_same_after_archiving(harness: Harness) -> None:
             " ON s.id = a.session_id WHERE s.answers IS NOT NULL),"
             " (SELECT COUNT(*) FROM checkin_sessions WHERE answers IS NOT NULL"
             " AND (chat_id IS NOT NULL OR message_id IS NOT NULL OR question_message IS NOT NULL"
-            " OR reasons != '[]'))"
+            " OR sent_at IS NOT NULL OR reasons != '[]'))"
         ).fetchone()
     )
     assert tuple(leftovers) == (0, 0)
