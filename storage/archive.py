@@ -29,6 +29,7 @@ each answer's reasons, and when the first message went out.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -119,39 +120,42 @@ def archive_batch(
         " AND (s.due_at, s.id) > (?, ?) ORDER BY s.due_at, s.id LIMIT ?",
         (before, *FINISHED, *after, limit),
     ).fetchall()
-    archived = 0
-    for row in found:
-        if row["words"]:
-            continue
-        _archive(conn, int(row["id"]))
-        archived += 1
+    ids = [int(r["id"]) for r in found if not r["words"]]
+    _archive(conn, ids)
     if len(found) < limit:
-        return archived, None
-    return archived, (int(found[-1]["due_at"]), int(found[-1]["id"]))
+        return len(ids), None
+    return len(ids), (int(found[-1]["due_at"]), int(found[-1]["id"]))
 
 
-def _archive(conn: sqlite3.Connection, session_id: int) -> None:
-    rows = conn.execute(
-        "SELECT question_id, option_id, mood, skipped, level FROM checkin_answers"
-        " WHERE session_id = ? ORDER BY answered_at, position",
-        (session_id,),
-    ).fetchall()
-    mood = next((int(r["mood"]) for r in rows if r["mood"] is not None), None)
-    questions, packed = encode(rows)
-    conn.execute(
+def _archive(conn: sqlite3.Connection, ids: list[int]) -> None:
+    """Pack these sessions' answers (read in one statement), then delete the rows."""
+    given: dict[int, list[sqlite3.Row]] = {i: [] for i in ids}
+    for r in conn.execute(
+        "SELECT session_id, question_id, option_id, mood, skipped, level FROM checkin_answers"
+        " WHERE session_id IN (SELECT value FROM json_each(?))"
+        " ORDER BY session_id, answered_at, position",
+        (json.dumps(ids),),
+    ):
+        given[int(r["session_id"])].append(r)
+    known = {questions: layout for layout, questions in layouts(conn).items()}
+    updates = []
+    for session_id, rows in given.items():
+        mood = next((int(r["mood"]) for r in rows if r["mood"] is not None), None)
+        questions, packed = encode(rows)
+        if questions and questions not in known:
+            known[questions] = _add_layout(conn, questions)
+        updates.append((packed, known.get(questions), mood, session_id))
+    conn.executemany(
         "UPDATE checkin_sessions SET answers = ?, layout = ?, mood = ?, reasons = '[]',"
         " sent_at = NULL, chat_id = NULL, message_id = NULL, current_question = NULL,"
         " question_message = NULL, last_activity_at = NULL, reminder_at = NULL, tidy_at = NULL,"
         " resend_at = NULL WHERE id = ?",
-        (packed, _layout(conn, questions) if questions else None, mood, session_id),
+        updates,
     )
-    conn.execute("DELETE FROM checkin_answers WHERE session_id = ?", (session_id,))
+    conn.executemany("DELETE FROM checkin_answers WHERE session_id = ?", [(i,) for i in ids])
 
 
-def _layout(conn: sqlite3.Connection, questions: str) -> int:
-    """The id of the layout with these questions, added the first time it is seen."""
-    conn.execute("INSERT OR IGNORE INTO checkin_layouts (questions) VALUES (?)", (questions,))
-    row = conn.execute(
-        "SELECT id FROM checkin_layouts WHERE questions = ?", (questions,)
-    ).fetchone()
-    return int(row[0])
+def _add_layout(conn: sqlite3.Connection, questions: str) -> int:
+    """A new layout's id (a shape of week seen for the first time)."""
+    cur = conn.execute("INSERT INTO checkin_layouts (questions) VALUES (?)", (questions,))
+    return int(cur.lastrowid or 0)

@@ -48,6 +48,9 @@ OUTBOX_PAYLOAD_DAYS = 30
 """Days a sent outbox row keeps its message text (time enough to look into a delivery)."""
 BATCH = 500
 """Rows one batch transaction changes: a few milliseconds of the connection's time."""
+ARCHIVE_BATCH = 100
+"""Check-ins one archiving transaction packs (each deletes its five to eight answer rows):
+about as long as a batch of 500 texts."""
 
 
 @dataclass(frozen=True)
@@ -149,7 +152,12 @@ async def run_batched(db: Database, *, now: int, days: int, batch: int = BATCH) 
     after: tuple[int, int] | None = (-1, -1)
     while after is not None:  # after the texts: a week whose words just went is archived now
         went, after = await db.tx(
-            partial(archive.archive_batch, before=archive_before(now), after=after, limit=batch)
+            partial(
+                archive.archive_batch,
+                before=archive_before(now),
+                after=after,
+                limit=min(batch, ARCHIVE_BATCH),
+            )
         )
         archived += went
         batches += 1
