@@ -236,3 +236,28 @@ def test_the_packed_form_reads_back_what_was_packed() -> None:
     assert archive.decode(None, "") == []
     assert archive.option_in(questions, packed, "safe") == "kids"
     assert archive.option_in(questions, packed, "parents") is None
+
+
+async def test_a_press_on_an_archived_week_is_refused_calmly(harness: Harness) -> None:
+    """A forged or very late press on an archived check-in's button gets the finished-check-in
+    answer and stores nothing."""
+    ids = await _year(harness)
+    await _retention(harness)
+    packed = await _packed(harness, ids.child_id)
+    period = next(p for p, a in sorted(packed.items()) if a)
+    session = await harness.runtime.db.run(
+        partial(checkins.for_period, child_id=ids.child_id, period=period)
+    )
+    assert session is not None
+    child = harness.user_id("child")
+    await harness.say("child", "/checkin_time")  # any message of the bot's in the child's chat
+    shown = harness.sim.bot_messages(child)[-1]
+    await harness.deliver(
+        harness.sim.user_presses(child, shown.message_id, f"ci:{session.id}:mood:3")
+    )
+    refusal = harness.sim.calls_to("answerCallbackQuery")[-1].params.get("text")
+    status = "already_finished" if session.status == "done" else "closed"
+    assert refusal == harness.runtime.content.ui_label(f"checkins.{status}", "zh")
+    assert await _packed(harness, ids.child_id) == packed
+    rows = await harness.runtime.db.run(partial(checkins.answers, session_id=session.id))
+    assert rows == []
