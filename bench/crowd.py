@@ -5,11 +5,13 @@ first messages sent), then produces each child's next answer as an Update: a pre
 newest question's buttons, or a typed text for the free-text question. Answers follow a
 fixed, seeded mix: nineteen presses in twenty pick an option with no risk, the rest a `watch` or
 `concern` option (never `urgent`: urgent answers are the latency figure's own load); two
-free-text answers in five are typed, the rest skipped.
+free-text answers in five are typed, the rest skipped. The mix holds for every set the bot
+sends (weekly, WHO-5, follow-up): each press is judged by the risks of its own session's set.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import sqlite3
@@ -20,6 +22,7 @@ from typing import Any
 from bench.world import BenchFamily, add_families, newest_with_buttons
 from bot.harness import Harness
 from bot.levels import RiskLevel
+from bot.services.checkins import check_set
 from bot.telegram import checkins as checkin_handlers
 from bot.telegram.jobs import PeriodicJob, run_job
 
@@ -64,8 +67,10 @@ class Crowd:
         self.h = h
         self.rng = random.Random(seed)
         self.families: list[BenchFamily] = []
-        weekly = h.runtime.content.checkin("weekly")
-        self.risk = {(q.id, o.id): o.risk for q in weekly.questions for o in q.options}
+        self.risk: dict[str, dict[tuple[str, str], RiskLevel]] = {}
+        """Each session plan's option risks, by set id (a follow-up's "same" is a concern;
+        a plan such as `weekly+homework` includes its week's rotating question)."""
+        self._set_of: dict[int, str] = {}
 
     async def open(self, count: int, *, first: int = 0) -> list[BenchFamily]:
         """Create `count` families due now and run the dispatcher once to open their check-ins."""
@@ -109,11 +114,34 @@ class Crowd:
         update = self.h.sim.user_presses(family.child_uid, message.message_id, chosen)
         return Answer(family, update, question, chosen.split(":")[3])
 
+    def session_set(self, session_id: int) -> str:
+        """The set a session asks (read once from the file, without the bot's connection)."""
+        found = self._set_of.get(session_id)
+        if found is None:
+            path = f"file:{self.h.config.storage.database}?mode=ro"
+            with contextlib.closing(sqlite3.connect(path, uri=True)) as conn:
+                row = conn.execute(
+                    "SELECT set_id FROM checkin_sessions WHERE id = ?", (session_id,)
+                ).fetchone()
+            if row is None:
+                raise LookupError(f"check-in session {session_id} is not stored")
+            found = self._set_of[session_id] = str(row[0])
+        return found
+
+    def _risks(self, set_id: str) -> dict[tuple[str, str], RiskLevel]:
+        found = self.risk.get(set_id)
+        if found is None:
+            asked = check_set(self.h.runtime.content, set_id)
+            found = {(q.id, o.id): o.risk for q in asked.questions for o in q.options}
+            self.risk[set_id] = found
+        return found
+
     def _pick(self, answers: list[str], *, calm: bool = False) -> str:
         quiet, risky = [], []
         for data in answers:
-            _, _, question, option = data.split(":")
-            level = self.risk.get((question, option), RiskLevel.NONE)
+            _, session, question, option = data.split(":")
+            risks = self._risks(self.session_set(int(session)))
+            level = risks.get((question, option), RiskLevel.NONE)
             if level == RiskLevel.NONE:
                 quiet.append(data)
             elif level < RiskLevel.URGENT:

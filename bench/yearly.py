@@ -71,7 +71,7 @@ TARGET_KIB_PER_CHILD_YEAR = 20.0
 PER = 100_000
 MB = 1_000_000
 KIB = 1024
-BUILD_VERSION = 3
+BUILD_VERSION = 4
 """Bumped when the way the year is built changes, so a cached year is rebuilt."""
 STEP = timedelta(hours=3)
 """How far the sample's clock moves between job runs (reminders, closing, escalation)."""

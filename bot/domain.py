@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import ClassVar
 
 
 class Role(StrEnum):
@@ -84,7 +85,22 @@ class ReadingStatus(StrEnum):
 @dataclass(frozen=True)
 class Refusal:
     """An action that changes nothing, decided by the service in its transaction: `key` names
-    the interface text the adapter shows (a pop-up or a reply), in `lang`."""
+    the interface text the adapter shows (a pop-up or a reply), in `lang`.
+
+    Three shared reasons exist as constants for services whose adapter picks the words itself
+    (onboarding answers every one of them with the same "no longer active"): `NOT_ALLOWED`
+    (the actor's role, status, chat or family does not fit), `GONE` (what the press names no
+    longer exists) and `INVALID` (the typed words or pressed value are not usable).
+    """
 
     key: str
     lang: str = "zh"
+
+    NOT_ALLOWED: ClassVar[Refusal]
+    GONE: ClassVar[Refusal]
+    INVALID: ClassVar[Refusal]
+
+
+Refusal.NOT_ALLOWED = Refusal("refused.not_allowed")
+Refusal.GONE = Refusal("refused.gone")
+Refusal.INVALID = Refusal("refused.invalid")

@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
+from storage import archive
 from storage.erasure import family_chats
 from storage.outbox import chat_target
 
@@ -45,6 +46,7 @@ def family_export(conn: sqlite3.Connection, family_pseudonym: str) -> dict[str, 
     tables = _only_this_family(
         _linked_rows(conn, {"families": [family], "people": members}), int(family["id"])
     )
+    archive.decode_in_export(conn, tables.get("checkin_sessions", []))
     alert_ids = [int(r["id"]) for r in tables.get("alerts", [])]
     tokens = [str(family["pseudonym"])] + [str(p["pseudonym"]) for p in members]
     tokens += [f"A-{i}" for i in alert_ids]

@@ -92,7 +92,8 @@ def of_child(conn: sqlite3.Connection, child_id: int) -> list[Score]:
 def item_answers(
     conn: sqlite3.Connection, session_id: int, question_ids: tuple[str, ...]
 ) -> dict[str, str]:
-    """The options chosen so far for some questions of one session (question id → option id)."""
+    """The options chosen so far for some questions of one session (question id → option id);
+    asked while the session is live, never of an archived one (storage/archive.py)."""
     marks = ", ".join("?" for _ in question_ids)
     cur = conn.execute(
         "SELECT question_id, option_id FROM checkin_answers WHERE session_id = ?"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from storage import people
+from storage import archive, people
 from storage.families import Family
 from storage.people import Person
 
@@ -180,15 +180,26 @@ def parent_reports(conn: sqlite3.Connection, family_id: int, period: str) -> lis
 
 
 def child_reports(conn: sqlite3.Connection, family_id: int, period: str) -> list[str]:
-    """The children's answers to the check-in's "parents" question in one week (option ids)."""
+    """The children's answers to the check-in's "parents" question in one week (option ids),
+    an archived week's (storage/archive.py) included: the family view reaches eight weeks back."""
     cur = conn.execute(
-        "SELECT a.option_id FROM checkin_answers a JOIN checkin_sessions s ON s.id = a.session_id"
+        "SELECT a.option_id, NULL, NULL FROM checkin_answers a"
+        " JOIN checkin_sessions s ON s.id = a.session_id"
         " JOIN children c ON c.person_id = s.child_id"
         " WHERE c.family_id = ? AND s.period = ? AND a.question_id = 'parents'"
-        " AND a.option_id IS NOT NULL",
-        (family_id, period),
+        " AND a.option_id IS NOT NULL"
+        " UNION ALL SELECT NULL, s.answers, l.questions FROM checkin_sessions s"
+        " JOIN children c ON c.person_id = s.child_id"
+        " LEFT JOIN checkin_layouts l ON l.id = s.layout"
+        " WHERE c.family_id = ? AND s.period = ? AND s.answers IS NOT NULL",
+        (family_id, period, family_id, period),
     )
-    return [str(r[0]) for r in cur.fetchall()]
+    found = []
+    for option, packed, questions in cur.fetchall():
+        chosen = option if packed is None else archive.option_in(questions, packed, "parents")
+        if chosen is not None:
+            found.append(str(chosen))
+    return found
 
 
 def families_with_parents(conn: sqlite3.Connection) -> list[Family]:
@@ -242,7 +253,8 @@ def alert_active(conn: sqlite3.Connection, child_id: int) -> bool:
 
 
 def latest_mood(conn: sqlite3.Connection, child_id: int, since: int) -> int | None:
-    """The mood face (1..5) of the child's newest check-in answered since `since`."""
+    """The mood face (1..5) of the child's newest check-in answered since `since` (the last
+    week: younger than any archived check-in, storage/archive.py)."""
     row = conn.execute(
         "SELECT a.mood FROM checkin_answers a JOIN checkin_sessions s ON s.id = a.session_id"
         " WHERE s.child_id = ? AND a.question_id = 'mood' AND a.mood IS NOT NULL"

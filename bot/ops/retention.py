@@ -17,6 +17,9 @@ Outbox rows keep their payload (the message text: pseudonyms, village label, cat
 `OUTBOX_PAYLOAD_DAYS` after they were queued; once sent nothing reads it again, and over a year
 the cards' texts were the largest part of the file.
 
+A finished check-in older than `archive.ARCHIVE_WEEKS` whose words are gone is archived: its
+answers packed into its session row (storage/archive.py), about a fifth of their rows' size.
+
 The daily job (`run_batched`) works in small batches, each its own short transaction, and
 yields to the event loop between them: the first run over a year of history blanks millions
 of texts, and an urgent answer arriving meanwhile must wait for one batch, not the run.
@@ -31,7 +34,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 
-from storage import Database, audit, maintenance, outbox, reading
+from storage import Database, archive, audit, maintenance, outbox, reading
 from storage import parents as parents_repo
 
 log = logging.getLogger(__name__)
@@ -45,6 +48,9 @@ OUTBOX_PAYLOAD_DAYS = 30
 """Days a sent outbox row keeps its message text (time enough to look into a delivery)."""
 BATCH = 500
 """Rows one batch transaction changes: a few milliseconds of the connection's time."""
+ARCHIVE_BATCH = 100
+"""Check-ins one archiving transaction packs (each deletes its five to eight answer rows):
+about as long as a batch of 500 texts."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,13 @@ class Outcome:
     texts_deleted: int
     exchange_ids_deleted: int
     batches: int
+    archived: int = 0
+    """Check-ins archived (storage/archive.py)."""
+
+
+def archive_before(now: int) -> int:
+    """Check-ins due before this moment may be archived."""
+    return now - archive.ARCHIVE_WEEKS * 7 * DAY
 
 
 def _check(days: int) -> None:
@@ -80,8 +93,8 @@ def finish_tx(conn: sqlite3.Connection, *, now: int, days: int, deleted: int, pr
 
 def apply_tx(conn: sqlite3.Connection, *, now: int, days: int) -> int:
     """Everything in one transaction (for a database no bot is using): blank texts older than
-    `days`, audit the count, forget old exchange message ids and sent messages' payloads;
-    returns how many texts went."""
+    `days`, audit the count, forget old exchange message ids and sent messages' payloads,
+    archive old check-ins; returns how many texts went."""
     _check(days)
     deleted = maintenance.clear_child_texts(conn, before=now - days * DAY)
     deleted += reading.forget_before(conn, before=now - days * DAY)
@@ -89,6 +102,9 @@ def apply_tx(conn: sqlite3.Connection, *, now: int, days: int) -> int:
     pruned += forget_calls_tx(conn, now=now)
     while outbox.forget_payloads(conn, before=now - OUTBOX_PAYLOAD_DAYS * DAY, limit=BATCH):
         pass
+    after: tuple[int, int] | None = (-1, -1)
+    while after is not None:
+        _, after = archive.archive_batch(conn, before=archive_before(now), after=after)
     finish_tx(conn, now=now, days=days, deleted=deleted, pruned=pruned)
     return deleted
 
@@ -132,7 +148,21 @@ async def run_batched(db: Database, *, now: int, days: int, batch: int = BATCH) 
         await asyncio.sleep(0)
         if emptied < batch:
             break
+    archived = 0
+    after: tuple[int, int] | None = (-1, -1)
+    while after is not None:  # after the texts: a week whose words just went is archived now
+        went, after = await db.tx(
+            partial(
+                archive.archive_batch,
+                before=archive_before(now),
+                after=after,
+                limit=min(batch, ARCHIVE_BATCH),
+            )
+        )
+        archived += went
+        batches += 1
+        await asyncio.sleep(0)
     pruned += await db.tx(lambda c: forget_calls_tx(c, now=now))
     total = deleted
     await db.tx(lambda c: finish_tx(c, now=now, days=days, deleted=total, pruned=pruned))
-    return Outcome(deleted, pruned, batches + 1)
+    return Outcome(deleted, pruned, batches + 1, archived)

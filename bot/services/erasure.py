@@ -25,9 +25,9 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from bot.domain import Refusal
 from bot.services import parent_calls
 from bot.services.onboarding import acting
-from bot.services.onboarding.steps import Refusal
 from storage import audit, erasure, families, people
 from storage.people import Person
 

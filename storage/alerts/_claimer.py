@@ -25,7 +25,8 @@ def words_behind(conn: sqlite3.Connection, alert: Alert, limit: int = 5) -> list
 
     The alert is written in the same transaction as the words that raised it, so they carry
     its timestamp; earlier words of that day give the claimer their context. Words cleared
-    by retention (text NULL) are gone for good.
+    by retention (text NULL) are gone for good; an archived week (storage/archive.py) holds
+    no words, so reading the answer rows alone is complete.
     """
     start, end = alert.created_at - WORDS_WINDOW, alert.created_at
     cur = conn.execute(
@@ -45,12 +46,17 @@ def words_behind(conn: sqlite3.Connection, alert: Alert, limit: int = 5) -> list
 
 
 def moods_by_period(conn: sqlite3.Connection, child_id: int, first_period: str) -> dict[str, int]:
-    """The mood the child gave in each check-in period from `first_period` on ('2026-W03')."""
+    """The mood the child gave in each check-in period from `first_period` on ('2026-W03'),
+    archived weeks (the mood in the session row, storage/archive.py) included."""
     cur = conn.execute(
-        "SELECT s.period, MIN(a.mood) AS mood FROM checkin_sessions s"
+        "SELECT period, MIN(mood) AS mood FROM ("
+        " SELECT s.period, a.mood FROM checkin_sessions s"
         " JOIN checkin_answers a ON a.session_id = s.id AND a.mood IS NOT NULL"
-        " WHERE s.child_id = ? AND s.period >= ? GROUP BY s.period",
-        (child_id, first_period),
+        " WHERE s.child_id = ? AND s.period >= ?"
+        " UNION ALL SELECT period, mood FROM checkin_sessions"
+        " WHERE child_id = ? AND period >= ? AND mood IS NOT NULL"
+        ") GROUP BY period",
+        (child_id, first_period, child_id, first_period),
     )
     return {str(r["period"]): int(r["mood"]) for r in cur.fetchall()}
 

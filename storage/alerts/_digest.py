@@ -54,10 +54,14 @@ def first_person_at(conn: sqlite3.Connection) -> int | None:
 
 
 def checkins_in_period(conn: sqlite3.Connection, period: str) -> tuple[int, int]:
-    """Check-ins of one period ('2026-W03') that reached a child, and how many got an answer."""
+    """Check-ins of one period ('2026-W03') that reached a child, and how many got an answer
+    (the monthly report asks about any month: an archived week's packed answers, storage/
+    archive.py, count when one value is not a skip: one starting with anything but `-`)."""
     row = conn.execute(
-        "SELECT COUNT(*), COALESCE(SUM(EXISTS (SELECT 1 FROM checkin_answers a"
-        " WHERE a.session_id = s.id AND a.skipped = 0)), 0) FROM checkin_sessions s"
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN s.answers IS NOT NULL"
+        " THEN (s.answers GLOB '[^-]*' OR s.answers GLOB '*;[^-]*')"
+        " ELSE EXISTS (SELECT 1 FROM checkin_answers a WHERE a.session_id = s.id"
+        " AND a.skipped = 0) END), 0) FROM checkin_sessions s"
         " WHERE s.period = ? AND s.status NOT IN ('pending', 'missed')",
         (period,),
     ).fetchone()

@@ -64,7 +64,8 @@ def answer_to(conn: sqlite3.Connection, session_id: int, question_id: str) -> An
 
 
 def answers(conn: sqlite3.Connection, session_id: int) -> list[Answer]:
-    """A session's answers in the order given."""
+    """A session's answers in the order given (a live session's: its readers act on the
+    exchange under way, never on an archived week, storage/archive.py)."""
     cur = conn.execute(
         "SELECT session_id, question_id, option_id, mood, text, skipped, level, reasons,"
         " answered_at FROM checkin_answers WHERE session_id = ? ORDER BY answered_at, position",
@@ -89,10 +90,12 @@ def answers(conn: sqlite3.Connection, session_id: int) -> list[Answer]:
 def moods_before(
     conn: sqlite3.Connection, child_id: int, period: str, limit: int
 ) -> list[int | None]:
-    """The mood of each of the child's earlier sessions, oldest first; None where none was given."""
+    """The mood of each of the child's earlier sessions, oldest first; None where none was given
+    (an archived session keeps its mood in its own row: storage/archive.py)."""
     cur = conn.execute(
-        "SELECT s.period, (SELECT a.mood FROM checkin_answers a WHERE a.session_id = s.id"
-        " AND a.mood IS NOT NULL LIMIT 1) AS mood FROM checkin_sessions s"
+        "SELECT s.period, COALESCE(s.mood, (SELECT a.mood FROM checkin_answers a"
+        " WHERE a.session_id = s.id AND a.mood IS NOT NULL LIMIT 1)) AS mood"
+        " FROM checkin_sessions s"
         " WHERE s.child_id = ? AND s.period < ? AND s.status != 'pending'"
         " ORDER BY s.period DESC LIMIT ?",
         (child_id, period, limit),

@@ -7,15 +7,17 @@ import sqlite3
 from storage.checkins._sessions import COLUMNS, Session, session_rows
 
 
-def due_for_reminder(conn: sqlite3.Connection, sent_before: int) -> list[Session]:
+def due_for_reminder(
+    conn: sqlite3.Connection, sent_before: int, *, after: int = 0, limit: int = 100
+) -> list[Session]:
     """Sessions with no reminder yet that were sent before `sent_before` with nothing answered,
     or were left half-answered since then (so the questions after, the safety question among
-    them, are asked once more before the session closes)."""
+    them, are asked once more before the session closes); a page of ids above `after`."""
     cur = conn.execute(
         f"SELECT {COLUMNS} FROM checkin_sessions WHERE reminder_at IS NULL AND"
         " ((status = 'sent' AND sent_at <= ?) OR (status = 'answering' AND last_activity_at <= ?))"
-        " ORDER BY sent_at, id",
-        (sent_before, sent_before),
+        " AND id > ? ORDER BY id LIMIT ?",
+        (sent_before, sent_before, after, limit),
     )
     return session_rows(cur)
 
@@ -49,12 +51,13 @@ def set_reminder(conn: sqlite3.Connection, session_id: int, at: int | None) -> b
     return cur.rowcount > 0
 
 
-def due_for_close(conn: sqlite3.Connection, sent_before: int) -> list[Session]:
-    """Open sessions sent before `sent_before`: they close, keeping what was answered."""
+def due_for_close(conn: sqlite3.Connection, sent_before: int, *, limit: int = 100) -> list[Session]:
+    """Open sessions sent before `sent_before` (the oldest `limit`): they close, keeping what
+    was answered, so the next call reads the next page."""
     cur = conn.execute(
         f"SELECT {COLUMNS} FROM checkin_sessions WHERE status IN ('sent', 'answering')"
-        " AND sent_at <= ? ORDER BY sent_at, id",
-        (sent_before,),
+        " AND sent_at <= ? ORDER BY sent_at, id LIMIT ?",
+        (sent_before, limit),
     )
     return session_rows(cur)
 

@@ -10,7 +10,7 @@ from bot.harness import Harness, sim_config
 from bot.ops import retention
 from bot.telegram import maintenance
 from bot.telegram.jobs import run_job
-from storage import alerts, audit, outbox
+from storage import alerts, archive, audit, outbox
 from tests.factories import FamilyIds, make_family
 from tests.ops.seed import DAY, add_alert, add_answer, add_message
 
@@ -19,9 +19,19 @@ RECENT = 10 * DAY
 
 
 async def texts(h: Harness, child_id: int) -> list[tuple[str, str | None, int, int | None]]:
-    """(kind, text, level, mood) of every answer and message of a child, oldest first."""
+    """(kind, text, level, mood) of every answer and message of a child, oldest first (an
+    archived check-in's answers, older than any live one, from their packed form)."""
 
     def read(c: sqlite3.Connection) -> list[tuple[str, str | None, int, int | None]]:
+        packed = c.execute(
+            "SELECT l.questions, s.answers FROM checkin_sessions s"
+            " LEFT JOIN checkin_layouts l ON l.id = s.layout"
+            " WHERE s.child_id = ? AND s.answers IS NOT NULL ORDER BY s.due_at",
+            (child_id,),
+        ).fetchall()
+        archived = [
+            ("answer", None, a.level, a.mood) for r in packed for a in archive.decode(r[0], r[1])
+        ]
         answers = c.execute(
             "SELECT 'answer', a.text, a.level, a.mood FROM checkin_answers a"
             " JOIN checkin_sessions s ON s.id = a.session_id WHERE s.child_id = ?"
@@ -33,7 +43,7 @@ async def texts(h: Harness, child_id: int) -> list[tuple[str, str | None, int, i
             " ORDER BY at",
             (child_id,),
         ).fetchall()
-        return [(r[0], r[1], r[2], r[3]) for r in [*answers, *messages]]
+        return archived + [(r[0], r[1], r[2], r[3]) for r in [*answers, *messages]]
 
     return await h.runtime.db.run(read)
 

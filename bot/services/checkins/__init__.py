@@ -116,6 +116,7 @@ from bot.services.checkins._slots import (
 from bot.services.checkins._sweep import (
     Closed,
     Reminder,
+    ReminderPage,
     Resend,
     close_due_tx,
     record_resent_tx,
@@ -156,6 +157,7 @@ __all__ = [
     "Outgoing",
     "Refusal",
     "Reminder",
+    "ReminderPage",
     "Reply",
     "Resend",
     "Resume",

@@ -61,10 +61,11 @@ def open_session_tx(
     )
 
 
-PAGE = 500
-"""Children (or pending sessions) the dispatcher handles per transaction: a page is a few
-milliseconds of database time, so an urgent answer never waits long behind a dispatch, and
-memory holds one page of rendered first messages, however many children are due."""
+PAGE = 100
+"""Children (or pending sessions, or sessions the sweep reminds or closes) handled per
+transaction: a page is a few milliseconds of database time, so an urgent answer never waits
+long behind a dispatch, and memory holds one page of rendered first messages, however many
+children are due."""
 
 
 @dataclass(frozen=True)

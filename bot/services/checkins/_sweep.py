@@ -12,6 +12,7 @@ from bot.services.checkins._base import (
     answering_here,
     household,
 )
+from bot.services.checkins._dispatch import PAGE
 from bot.services.checkins._messages import (
     check_set,
     current_question_message,
@@ -37,10 +38,28 @@ class Reminder:
     message: Outgoing
 
 
+@dataclass(frozen=True)
+class ReminderPage:
+    """One page of sessions due for a reminder: what to send, and where the next page starts."""
+
+    reminders: list[Reminder]
+    last_id: int
+    """The highest session id read (the next page reads ids above it)."""
+    seen: int
+    """Sessions read: fewer than the page size means this was the last page."""
+
+
 def reminders_tx(
-    conn: sqlite3.Connection, content: ContentBundle, config: Config, now: int
-) -> list[Reminder]:
-    """Claim the one reminder of each unanswered session that is due for it.
+    conn: sqlite3.Connection,
+    content: ContentBundle,
+    config: Config,
+    now: int,
+    *,
+    after: int = 0,
+    limit: int = PAGE,
+) -> ReminderPage:
+    """Claim the one reminder of each unanswered session due for it, a page (ids above
+    `after`) at a time.
 
     Quiet hours postpone it (the session is left for a later run); a paused or unreachable
     child gets none (the reminder is claimed without sending).
@@ -48,7 +67,8 @@ def reminders_tx(
     cutoff = now - config.checkins.reminder_after_hours * 3600
     quiet = config.quiet_hours
     found: list[Reminder] = []
-    for session in repo.due_for_reminder(conn, cutoff):
+    sessions = repo.due_for_reminder(conn, cutoff, after=after, limit=limit)
+    for session in sessions:
         home = household(conn, session.child_id)
         if home is None or session.chat_id is None:
             continue
@@ -68,7 +88,8 @@ def reminders_tx(
         found.append(
             Reminder(session.id, home.child.id, session.chat_id, home.shared_phone, message)
         )
-    return found
+    last = sessions[-1].id if sessions else after
+    return ReminderPage(found, last, len(sessions))
 
 
 def reminder_sent_tx(
@@ -166,11 +187,14 @@ class Closed:
     lang: str
 
 
-def close_due_tx(conn: sqlite3.Connection, config: Config, now: int) -> list[Closed]:
-    """Close sessions open longer than `close_after_hours`, keeping what was answered."""
+def close_due_tx(
+    conn: sqlite3.Connection, config: Config, now: int, *, limit: int = PAGE
+) -> list[Closed]:
+    """Close up to `limit` sessions open longer than `close_after_hours`, keeping what was
+    answered; fewer than `limit` closed means none is left."""
     cutoff = now - config.checkins.close_after_hours * 3600
     closed: list[Closed] = []
-    for session in repo.due_for_close(conn, cutoff):
+    for session in repo.due_for_close(conn, cutoff, limit=limit):
         if not repo.close(conn, session.id, now):
             continue
         home = household(conn, session.child_id)

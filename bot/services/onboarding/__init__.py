@@ -8,6 +8,7 @@ Who may act is read in the same transaction as the act (`acting`). The flows and
 steps are described in `steps`.
 """
 
+from bot.domain import Refusal
 from bot.services.admins import ensure_admin
 from bot.services.onboarding.acting import managed, may_manage
 from bot.services.onboarding.caregiver import choose_address, choose_voice, finished
@@ -59,7 +60,6 @@ from bot.services.onboarding.steps import (
     CHILD_FLOW,
     LANGUAGES,
     NEWFAMILY_FLOW,
-    Refusal,
     Screen,
     Step,
 )

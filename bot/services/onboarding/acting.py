@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot.services.onboarding.steps import Refusal
+from bot.domain import Refusal
 from storage import families, people
 from storage.families import Family
 from storage.people import Person

@@ -6,11 +6,12 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from bot.domain import Refusal
 from bot.services.checkins import spread_minute
 from bot.services.onboarding import _flow, acting
 from bot.services.onboarding._flow import flow_at
 from bot.services.onboarding.links import Link, issue_link
-from bot.services.onboarding.steps import NEWFAMILY_FLOW, Refusal, Step
+from bot.services.onboarding.steps import NEWFAMILY_FLOW, Step
 from bot.services.pseudonyms import new_pseudonym
 from storage import audit, families, invites, people
 from storage.families import Family

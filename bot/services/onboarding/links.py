@@ -9,12 +9,12 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.domain import Refusal
 from bot.services.onboarding import _flow
 from bot.services.onboarding.caregiver import next_guardian
 from bot.services.onboarding.steps import (
     CAREGIVER_FLOW,
     CHILD_FLOW,
-    Refusal,
     Screen,
     Step,
 )

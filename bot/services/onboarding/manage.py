@@ -7,10 +7,10 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from bot.domain import Refusal
 from bot.services.onboarding import acting
 from bot.services.onboarding.child import NICKNAME_MAX
 from bot.services.onboarding.links import Link, issue_link
-from bot.services.onboarding.steps import Refusal
 from bot.services.pseudonyms import normalise
 from storage import audit, consents, erasure, families, invites, people
 from storage import lessons as lessons_repo

@@ -37,17 +37,6 @@ class Step(StrEnum):
     AGE = "age"
 
 
-class Refusal(StrEnum):
-    """Why a service that acts did not: checked in its own transaction, nothing changed.
-
-    The adapter only renders it (a press gets the "no longer valid" pop-up).
-    """
-
-    NOT_ALLOWED = "not_allowed"  # the actor's role, status, chat or family does not fit
-    GONE = "gone"  # what the press names no longer exists
-    INVALID = "invalid"  # the typed words or the pressed value are not usable
-
-
 @dataclass(frozen=True)
 class Screen:
     """What the adapter should show next; `name` says which screen (see bot/telegram/onboarding)."""

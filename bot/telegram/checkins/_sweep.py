@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 from functools import partial
@@ -26,21 +27,27 @@ async def sweep(app: App, now: datetime) -> None:
     ts = int(now.timestamp())
     await _resend(app, runtime, now, ts)
     await _remind(app, runtime, now, ts)
-    closed = await runtime.db.tx(lambda c: svc.close_due_tx(c, runtime.config, ts))
-    for item in closed:
-        if item.shared_phone or item.chat_id is None or item.question_message is None:
-            continue
-        note = runtime.content.ui("checkins.closed_note", item.lang)
-        await edit_text(  # cosmetic: a press on it would be refused anyway
-            app.bot,
-            item.chat_id,
-            item.question_message,
-            note,
-            what="closed check-in question",
-            tolerant=True,
-        )
-    if closed:
-        log.info("check-ins closed", extra={"count": len(closed)})
+    total = 0
+    while True:  # a page per transaction, so an urgent answer waits for one page at most
+        closed = await runtime.db.tx(lambda c: svc.close_due_tx(c, runtime.config, ts))
+        total += len(closed)
+        for item in closed:
+            if item.shared_phone or item.chat_id is None or item.question_message is None:
+                continue
+            note = runtime.content.ui("checkins.closed_note", item.lang)
+            await edit_text(  # cosmetic: a press on it would be refused anyway
+                app.bot,
+                item.chat_id,
+                item.question_message,
+                note,
+                what="closed check-in question",
+                tolerant=True,
+            )
+        await asyncio.sleep(0)
+        if len(closed) < svc.PAGE:
+            break
+    if total:
+        log.info("check-ins closed", extra={"count": total})
     deletions = await runtime.db.tx(lambda c: svc.deletions_tx(c, ts))
     for deletion in deletions:
         if not await delete_exchange(app, runtime, deletion, ts):
@@ -82,11 +89,36 @@ async def _resend(app: App, runtime: Runtime, now: datetime, ts: int) -> None:
 
 
 async def _remind(app: App, runtime: Runtime, now: datetime, ts: int) -> None:
-    """Remind children who left their check-in unanswered; a failed send frees the reminder
-    for the next sweep, a blocked chat marks the child unreachable."""
-    reminders = await runtime.db.tx(
-        lambda c: svc.reminders_tx(c, runtime.content, runtime.config, ts)
-    )
+    """Remind children who left their check-in unanswered, a page per transaction (claimed,
+    then sent) until none is due or Telegram asks us to slow down; a failed send frees the
+    reminder for the next sweep, a blocked chat marks the child unreachable."""
+    after = 0
+    notices = False
+    while True:
+        page = await runtime.db.tx(
+            partial(
+                svc.reminders_tx,
+                content=runtime.content,
+                config=runtime.config,
+                now=ts,
+                after=after,
+            )
+        )
+        flooded, noticed = await _send_reminders(app, runtime, page.reminders, ts)
+        notices = notices or noticed
+        await asyncio.sleep(0)
+        if flooded or page.seen < svc.PAGE:
+            break
+        after = page.last_id
+    if notices:
+        await drain(app, now)
+
+
+async def _send_reminders(
+    app: App, runtime: Runtime, reminders: list[svc.Reminder], ts: int
+) -> tuple[bool, bool]:
+    """Send one page of claimed reminders; (Telegram asked us to slow down, a family notice
+    was queued)."""
     notices = False
     for index, reminder in enumerate(reminders):
         try:
@@ -94,7 +126,7 @@ async def _remind(app: App, runtime: Runtime, now: datetime, ts: int) -> None:
         except RetryAfter:
             for later in reminders[index:]:
                 await runtime.db.tx(partial(svc.release_reminder_tx, session_id=later.session_id))
-            break
+            return True, notices
         except Forbidden:
             notices = (
                 await runtime.db.tx(
@@ -119,8 +151,7 @@ async def _remind(app: App, runtime: Runtime, now: datetime, ts: int) -> None:
         await runtime.db.tx(
             partial(svc.reminder_sent_tx, reminder=reminder, message_id=message.message_id, now=ts)
         )
-    if notices:
-        await drain(app, now)
+    return False, notices
 
 
 async def delete_exchange(app: App, runtime: Runtime, deletion: svc.Deletion, ts: int) -> bool:
