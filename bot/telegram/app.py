@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, ApplicationBuilder
+from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
 from bot.clock import Clock
@@ -82,6 +83,7 @@ def build_application(
         ApplicationBuilder()
         .application_class(inbox.InboxApplication)
         .context_types(CONTEXT_TYPES)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))  # every text Qiao writes is Telegram HTML
         .token(config.require_token())
         .base_url(config.telegram.base_url)
         .base_file_url(config.telegram.base_file_url)

@@ -10,7 +10,7 @@ import contextlib
 import logging
 
 from telegram import Chat, Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
     ApplicationHandlerStop,
@@ -96,7 +96,7 @@ async def _reply(update: Update, context: Ctx, stranger_key: str, known_key: str
     if message is None:
         return
     text = _text_for(caller, context, stranger_key, known_key)
-    await message.reply_text(text, parse_mode=ParseMode.HTML)
+    await message.reply_text(text)
 
 
 async def _reply_to(cmd: Commanded, context: Ctx, stranger_key: str, known_key: str) -> None:
@@ -190,6 +190,6 @@ async def _tell_about_error(update: Update, context: Ctx) -> None:
         if update.callback_query is not None:
             with contextlib.suppress(TelegramError):
                 await update.callback_query.answer()
-        await context.bot.send_message(chat.id, text, parse_mode=ParseMode.HTML)
+        await context.bot.send_message(chat.id, text)
     except Exception:  # the error path itself must never raise
         log.warning("could not tell the person about an error", exc_info=True)

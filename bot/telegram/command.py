@@ -52,7 +52,7 @@ class Commanded:
 
     async def reply_html(self, text: str, **markup: Any) -> Message:
         """Answer in the same chat with Telegram HTML (texts are escaped where they are made)."""
-        return await self.message.reply_text(text, parse_mode="HTML", **markup)
+        return await self.message.reply_text(text, **markup)
 
 
 class PassOn:

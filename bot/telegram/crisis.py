@@ -11,7 +11,6 @@ import secrets
 from datetime import datetime
 from functools import partial
 
-from telegram.constants import ParseMode
 from telegram.error import Forbidden, RetryAfter, TelegramError
 
 from bot.runtime import Runtime
@@ -37,7 +36,7 @@ async def send_now(app: App, runtime: Runtime, crisis: svc.Crisis, now: datetime
     """Send the crisis message and mark it sent; on failure the outbox drain retries it."""
     ts = int(now.timestamp())
     try:
-        message = await app.bot.send_message(crisis.chat_id, crisis.text, parse_mode=ParseMode.HTML)
+        message = await app.bot.send_message(crisis.chat_id, crisis.text)
     except Forbidden:
         await runtime.db.tx(partial(svc.blocked_tx, crisis=crisis, now=ts))
         log.info("crisis message not delivered: the chat blocked the bot")

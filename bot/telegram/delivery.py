@@ -7,7 +7,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from telegram import Bot, InlineKeyboardMarkup
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.services.delivery import SendOutcome
@@ -27,7 +26,7 @@ async def send_one(
 ) -> SendOutcome:
     """Send one message; say how it went (`what` and `person` name it in the log)."""
     try:
-        await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        await bot.send_message(chat_id, text, reply_markup=markup)
     except RetryAfter:
         log.warning("flood control: %s paused", what)
         return SendOutcome.HALT

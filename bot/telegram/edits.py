@@ -18,7 +18,6 @@ from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Bot, CallbackQuery, InlineKeyboardMarkup
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
 log = logging.getLogger(__name__)
@@ -60,9 +59,7 @@ async def edit_text(
     tolerant: bool = False,
 ) -> bool:
     """Replace a sent message's HTML text (and its buttons: none when `markup` is None)."""
-    call = bot.edit_message_text(
-        text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML, reply_markup=markup
-    )
+    call = bot.edit_message_text(text, chat_id=chat_id, message_id=message_id, reply_markup=markup)
     return await edited(call, what=what, tolerant=tolerant)
 
 
@@ -70,7 +67,7 @@ async def edit_query_text(
     query: CallbackQuery, text: str, *, what: str, tolerant: bool = False, **markup: Any
 ) -> bool:
     """Replace the pressed message's HTML text (`markup`: reply_markup or api_kwargs)."""
-    call = query.edit_message_text(text, parse_mode=ParseMode.HTML, **markup)
+    call = query.edit_message_text(text, **markup)
     return await edited(call, what=what, tolerant=tolerant)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 
 from telegram import Bot
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import CommandHandler, filters
 
@@ -35,7 +34,7 @@ def card_text(content: ContentBundle, lang: str | None) -> str:
 async def send_card(bot: Bot, content: ContentBundle, chat_id: int, lang: str) -> bool:
     """Send the card; a Telegram failure is logged, never raised (it must not undo onboarding)."""
     try:
-        await bot.send_message(chat_id, card_text(content, lang), parse_mode=ParseMode.HTML)
+        await bot.send_message(chat_id, card_text(content, lang))
     except TelegramError as exc:
         log.warning("emergency card not sent", extra={"error_type": type(exc).__name__})
         return False

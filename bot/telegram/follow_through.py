@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 
 from markupsafe import Markup
 from telegram import Bot, Message
-from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler
 
@@ -103,9 +102,7 @@ async def _edit(message: object, bot: Bot, text: str) -> None:
     if not isinstance(message, Message):
         return
     try:
-        await bot.edit_message_text(
-            text, chat_id=message.chat_id, message_id=message.message_id, parse_mode=ParseMode.HTML
-        )
+        await bot.edit_message_text(text, chat_id=message.chat_id, message_id=message.message_id)
     except BadRequest as exc:  # "message is not modified" or no longer editable
         log.debug("answered message not edited", extra={"reason": exc.message})
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.runtime import Runtime
@@ -30,9 +29,7 @@ async def send(
     context: Ctx, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None
 ) -> Message:
     """Send one HTML message (the join flow answers the person's own presses directly)."""
-    return await context.bot.send_message(
-        chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
-    )
+    return await context.bot.send_message(chat_id, text, reply_markup=keyboard)
 
 
 def rows(

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from markupsafe import Markup
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
@@ -317,7 +317,7 @@ async def offer_call(bot: Bot, runtime: Runtime, alert_id: int, chat_id: int, la
     if offer is None:
         return
     try:
-        await bot.send_message(chat_id, offer[0], parse_mode=ParseMode.HTML, reply_markup=offer[1])
+        await bot.send_message(chat_id, offer[0], reply_markup=offer[1])
     except TelegramError as exc:  # the details arrived; the offer comes again with /details
         log.warning("parent call offer not sent", extra={"error_type": type(exc).__name__})
 

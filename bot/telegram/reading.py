@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     ApplicationHandlerStop,
@@ -93,9 +92,7 @@ async def _answer(update: Update, context: Ctx, answer: svc.Answer) -> None:
         if answer.send is not None:
             await crisis.send_now(app, runtime, answer.send, now)
         elif not answer.crisis:
-            await message.reply_text(
-                answer.text, parse_mode=ParseMode.HTML, reply_markup=_markup(answer.buttons)
-            )
+            await message.reply_text(answer.text, reply_markup=_markup(answer.buttons))
     finally:
         if answer.posted:
             wake(app)  # the background sender posts the card
@@ -168,7 +165,7 @@ async def _media_not_stored(update: Update, context: Ctx, exc: BaseException) ->
         log.error("storage failing: a picture or recording was not kept")
         note = runtime.content.ui("basics.not_saved_yet", runtime.content.language(lang))
     if note:
-        await message.reply_text(note, parse_mode=ParseMode.HTML)
+        await message.reply_text(note)
 
 
 async def on_adult_text(update: Update, context: Ctx) -> None:
@@ -238,9 +235,7 @@ async def inbox_command(cmd: Commanded, context: Ctx) -> PassOn | None:
         return PASS_ON  # not a volunteer: the fallback says the command is not for them
     await cmd.reply_html(inbox.head)
     for shown in inbox.items:
-        await context.bot.send_message(
-            chat_id, shown.text, parse_mode=ParseMode.HTML, reply_markup=_markup(shown.buttons)
-        )
+        await context.bot.send_message(chat_id, shown.text, reply_markup=_markup(shown.buttons))
         if shown.file_id is not None:
             await _send_media(context, runtime, chat_id, shown, inbox.lang)
     return None
@@ -263,9 +258,7 @@ async def _send_media(
             await bot.send_video_note(chat_id, file_id)
     except BadRequest:
         log.info("reading list: a file could not be shown", extra={"item": shown.item_id})
-        await bot.send_message(
-            chat_id, runtime.content.ui("reading.media_gone", lang), parse_mode=ParseMode.HTML
-        )
+        await bot.send_message(chat_id, runtime.content.ui("reading.media_gone", lang))
 
 
 @press(svc.READ, 1, valid=number_parts(0))

@@ -15,7 +15,6 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
 
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.levels import RiskLevel
@@ -66,7 +65,7 @@ async def on_store_failure(
             runtime.content, lang, category=None, duty_phone=runtime.config.safety.duty_phone
         )
         with contextlib.suppress(TelegramError):  # the outbox sends it once the row is stored
-            sent = await app.bot.send_message(kept.chat_id, text, parse_mode=ParseMode.HTML)
+            sent = await app.bot.send_message(kept.chat_id, text)
             crisis_id = sent.message_id
     spill_of(app, runtime).add(replace(kept, crisis_message_id=crisis_id).to_json())
     if level >= POSTED_LEVEL and who is not None:
@@ -90,7 +89,7 @@ async def _degraded_card(app: App, runtime: Runtime, who: svc.Subject, level: Ri
     text = svc.degraded_card(runtime.content, who, level, lang)
     try:
         chat_id = await runtime.volunteer_chat_id()
-        await app.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+        await app.bot.send_message(chat_id, text)
     except Exception:  # the full card follows from the outbox once the alert is stored
         log.warning("degraded card not posted")
 
@@ -105,7 +104,7 @@ async def _tell_coordinators(app: App, runtime: Runtime, key: str) -> None:
     text = runtime.content.ui(key, lang, database=str(runtime.config.storage.database))
     for admin in runtime.config.people.admins:
         with contextlib.suppress(TelegramError):
-            await app.bot.send_message(admin, text, parse_mode=ParseMode.HTML)
+            await app.bot.send_message(admin, text)
 
 
 async def store_kept(app: App, now: datetime) -> None:

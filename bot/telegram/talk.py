@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from functools import partial
 
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler
 
@@ -52,9 +51,7 @@ async def on_talk(p: Pressed, context: Ctx) -> None:
         return
     await p.answer()  # the request is stored: the reply must come
     try:
-        sent = await context.bot.send_message(
-            result.chat_id, result.text, parse_mode=ParseMode.HTML
-        )
+        sent = await context.bot.send_message(result.chat_id, result.text)
     except TelegramError as exc:  # the alert is committed; the volunteer still gets in touch
         log.warning("talk reply not sent", extra={"error_type": type(exc).__name__})
     else:

@@ -191,7 +191,6 @@ async def on_press(p: Pressed, context: Ctx) -> None:
     await context.bot.send_message(
         p.chat_id,
         content.ui(f"lessons.voice.changed.{value}", p.lang),
-        parse_mode=ParseMode.HTML,
     )
 
 

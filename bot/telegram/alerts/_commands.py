@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.runtime import Runtime
@@ -49,9 +48,7 @@ async def on_note(c: Commanded, context: Ctx) -> None:
     except TelegramError:  # the bot is not an admin of the group: ask the volunteer instead
         removed = False
     key = "alerts.note.saved_removed" if removed else "alerts.note.saved_private_tip"
-    await context.bot.send_message(
-        c.chat_id, runtime.content.ui(key, who.lang, code=alert.code), parse_mode=ParseMode.HTML
-    )
+    await context.bot.send_message(c.chat_id, runtime.content.ui(key, who.lang, code=alert.code))
 
 
 def _age(runtime: Runtime, seconds: int, lang: str) -> str:

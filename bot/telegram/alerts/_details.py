@@ -10,7 +10,6 @@ import asyncio
 import logging
 
 from telegram import Bot
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.runtime import Runtime
@@ -97,7 +96,7 @@ async def send_head(bot: Bot, runtime: Runtime, details: Details, actor: Actor) 
     chat_id = await private_chat(runtime, actor)
     messages = pack_blocks(detail_blocks(runtime, details, lang))
     try:
-        await bot.send_message(chat_id, messages[0], parse_mode=ParseMode.HTML)
+        await bot.send_message(chat_id, messages[0])
     except TelegramError as exc:
         log.info(
             "details not delivered: no private chat",
@@ -107,7 +106,7 @@ async def send_head(bot: Bot, runtime: Runtime, details: Details, actor: Actor) 
     now = runtime.ts()
     await runtime.db.tx(lambda c: svc.record_view_tx(c, details.alert, actor, now))
     for text in messages[1:]:
-        await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+        await bot.send_message(chat_id, text)
     return True
 
 
@@ -122,12 +121,11 @@ async def send_tail(bot: Bot, runtime: Runtime, details: Details, actor: Actor) 
         if details.moods and any(w.mood is not None for w in details.moods):
             png = await asyncio.to_thread(charts.mood_chart, details.moods)
             caption = content.ui("alerts.details.chart_caption", lang, person=person)
-            await bot.send_photo(chat_id, png, caption=caption, parse_mode=ParseMode.HTML)
+            await bot.send_photo(chat_id, png, caption=caption)
         elif details.person.role == "child":
             await bot.send_message(
                 chat_id,
                 content.ui("alerts.details.no_history", lang, person=person),
-                parse_mode=ParseMode.HTML,
             )
         if details.wellbeing:
             png = await asyncio.to_thread(charts.wellbeing_chart, details.wellbeing)
@@ -135,10 +133,8 @@ async def send_tail(bot: Bot, runtime: Runtime, details: Details, actor: Actor) 
             caption = content.ui(
                 "alerts.details.wellbeing_caption", lang, person=person, cutoff=cutoff
             )
-            await bot.send_photo(chat_id, png, caption=caption, parse_mode=ParseMode.HTML)
-        await bot.send_message(
-            chat_id, content.ui("alerts.details.guidance", lang), parse_mode=ParseMode.HTML
-        )
+            await bot.send_photo(chat_id, png, caption=caption)
+        await bot.send_message(chat_id, content.ui("alerts.details.guidance", lang))
     except TelegramError as exc:  # the written details arrived; these can be asked for again
         log.warning("details follow-up not sent", extra={"error_type": type(exc).__name__})
     alert = details.alert

@@ -6,7 +6,6 @@ import asyncio
 import logging
 from datetime import datetime, timedelta
 
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.runtime import Runtime
@@ -74,7 +73,7 @@ async def weekly_digest(app: App, now: datetime) -> None:
     for chat_id, lang in queued.recipients:
         caption = content.ui("alerts.digest.chart_caption", lang)
         try:
-            await app.bot.send_photo(chat_id, png, caption=caption, parse_mode=ParseMode.HTML)
+            await app.bot.send_photo(chat_id, png, caption=caption)
         except TelegramError as exc:  # the chart is a bonus; the numbers went by the outbox
             log.warning("digest chart not sent", extra={"error_type": type(exc).__name__})
     log.info("weekly digest queued", extra={"week": queued.week.period})

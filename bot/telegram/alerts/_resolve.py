@@ -7,7 +7,6 @@ import html
 import logging
 
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.runtime import Runtime
@@ -49,7 +48,6 @@ async def _ask_outcome(bot: Bot, runtime: Runtime, actor: Actor, alert_id: int, 
         await bot.send_message(
             await private_chat(runtime, actor),
             runtime.content.ui("alerts.resolve.ask", lang, code=code),
-            parse_mode=ParseMode.HTML,
             reply_markup=_outcome_buttons(runtime, alert_id, lang),
         )
     except TelegramError as exc:
@@ -96,7 +94,7 @@ async def on_resolve_command(c: Commanded, context: Ctx) -> None:
         return
     check = await runtime.db.run(lambda conn: svc.may_resolve_tx(conn, alert_id, actor))
     if check.status != "ok" or check.alert is None:
-        await c.message.reply_text(refusal(runtime, check, who.lang, alert_id))  # plain text
+        await c.message.reply_text(refusal(runtime, check, who.lang, alert_id), parse_mode=None)
         return
     code = check.alert.code
     if await _ask_outcome(context.bot, runtime, actor, alert_id, code):

@@ -9,7 +9,6 @@ from datetime import datetime
 from functools import partial
 
 from telegram import Update
-from telegram.constants import ParseMode
 from telegram.error import NetworkError, RetryAfter, TelegramError
 from telegram.ext import ApplicationHandlerStop
 
@@ -73,7 +72,7 @@ async def on_answer(p: Pressed, context: Ctx) -> None:
         with contextlib.suppress(TelegramError):
             await query.answer()
         if note:
-            await context.bot.send_message(p.chat_id, note, parse_mode=ParseMode.HTML)
+            await context.bot.send_message(p.chat_id, note)
         return
     if isinstance(result, svc.Refusal):
         await p.answer(result.key, result.lang)
@@ -171,7 +170,7 @@ async def on_text(update: Update, context: Ctx) -> None:
         level = text_level(runtime.risk, text, lang)
         note = await on_store_failure(context.application, runtime, kept, level, lang, exc)
         if note:
-            await message.reply_text(note, parse_mode=ParseMode.HTML)
+            await message.reply_text(note)
         raise ApplicationHandlerStop from None
     if result is None:
         return
@@ -181,7 +180,7 @@ async def on_text(update: Update, context: Ctx) -> None:
             if result.send is not None:
                 await crisis.send_now(app, runtime, result.send, now)
             elif not result.crisis:
-                await message.reply_text(result.reply, parse_mode=ParseMode.HTML)
+                await message.reply_text(result.reply)
         finally:
             if result.posted:
                 wake(app)  # the background sender posts the card; this update is done
@@ -189,9 +188,7 @@ async def on_text(update: Update, context: Ctx) -> None:
         if result.crisis is not None:
             await crisis.send_now(app, runtime, result.crisis, now)
     elif isinstance(result, svc.Refusal):
-        await message.reply_text(
-            runtime.content.ui(result.key, result.lang), parse_mode=ParseMode.HTML
-        )
+        await message.reply_text(runtime.content.ui(result.key, result.lang))
     else:
         await follow_up(app, runtime, result, now, keep=None)
     raise ApplicationHandlerStop

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from functools import partial
 
-from telegram.constants import ParseMode
-
 from bot.services import checkins as svc
 from bot.telegram.checkins._sweep import delete_exchange
 from bot.telegram.checkins._views import send
@@ -68,6 +66,4 @@ async def on_tidy(p: Pressed, context: Ctx) -> None:
     await p.answer("checkins.tidy_done", lang)
     await delete_exchange(context.application, runtime, result.deletion, ts)
     if result.home.shared_phone:
-        await context.bot.send_message(
-            p.chat_id, runtime.content.ui("checkins.shared_done", lang), parse_mode=ParseMode.HTML
-        )
+        await context.bot.send_message(p.chat_id, runtime.content.ui("checkins.shared_done", lang))

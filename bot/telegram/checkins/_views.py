@@ -6,7 +6,6 @@ import json
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, User
-from telegram.constants import ParseMode
 
 from bot.runtime import Runtime
 from bot.services import checkins as svc
@@ -41,17 +40,13 @@ def markup(out: svc.Outgoing) -> dict[str, str] | None:
 
 async def send(app: App, chat_id: int, out: svc.Outgoing) -> Message:
     """Send `out` (Telegram HTML, with its buttons)."""
-    message: Message = await app.bot.send_message(
-        chat_id, out.text, parse_mode=ParseMode.HTML, api_kwargs=markup(out)
-    )
+    message: Message = await app.bot.send_message(chat_id, out.text, api_kwargs=markup(out))
     return message
 
 
 async def edit(app: App, chat_id: int, message_id: int, out: svc.Outgoing) -> bool:
     """Edit a message into `out`; False when it cannot be edited (e.g. the child deleted it)."""
-    call = app.bot.edit_message_text(
-        out.text, chat_id, message_id, parse_mode=ParseMode.HTML, api_kwargs=markup(out)
-    )
+    call = app.bot.edit_message_text(out.text, chat_id, message_id, api_kwargs=markup(out))
     return await edited(call, what="check-in message")
 
 

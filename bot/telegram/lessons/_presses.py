@@ -8,8 +8,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
-from telegram.constants import ParseMode
-
 from bot.callbacks import Callback, CallbackDataError
 from bot.services import lessons as svc
 from bot.services.lessons import Learner, NotYours
@@ -168,9 +166,7 @@ async def _on_say(p: Pressed, context: Ctx, press: Press) -> Refused | Shown:
     sent = await voice.send_recording(context.application, context.bot, p.chat_id, path)
     if sent is None:
         lang = content.language(who.person.lang)
-        await context.bot.send_message(
-            p.chat_id, content.ui("lessons.voice.unavailable", lang), parse_mode=ParseMode.HTML
-        )
+        await context.bot.send_message(p.chat_id, content.ui("lessons.voice.unavailable", lang))
     return True
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from markupsafe import Markup
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.constants import ParseMode
 
 from bot.content import ContentBundle, Lesson, Localized
 from bot.services import lessons as svc
@@ -201,4 +200,4 @@ async def send(app: App, bot: Bot, chat_id: int, replies: list[Reply]) -> None:
             app, bot, chat_id, reply.voice, reply.text, markup
         ):
             continue
-        await bot.send_message(chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=markup)
+        await bot.send_message(chat_id, reply.text, reply_markup=markup)

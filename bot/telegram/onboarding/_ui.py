@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.content import ContentBundle
@@ -49,9 +48,7 @@ async def send(
     context: Ctx, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> Message:
     """A new HTML message in a chat."""
-    return await context.bot.send_message(
-        chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
-    )
+    return await context.bot.send_message(chat_id, text, reply_markup=markup)
 
 
 async def retire(p: Pressed, mark: str | None = None) -> None:
@@ -63,9 +60,7 @@ async def retire(p: Pressed, mark: str | None = None) -> None:
         if mark is None or message.text is None:
             await p.query.edit_message_reply_markup(reply_markup=None)
         else:
-            await p.query.edit_message_text(
-                f"{message.text_html}\n\n{mark}", parse_mode=ParseMode.HTML
-            )
+            await p.query.edit_message_text(f"{message.text_html}\n\n{mark}")
     except BadRequest as exc:  # "message is not modified", or too old to edit
         log.info("pressed message not edited", extra={"error_type": type(exc).__name__})
 
