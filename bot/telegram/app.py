@@ -32,7 +32,7 @@ from bot.telegram import (
     talk,
     voice,
 )
-from bot.telegram.context import CONTEXT_TYPES, RUNTIME_KEY, App
+from bot.telegram.context import CONTEXT_TYPES, RUNTIME_KEY, App, app_runtime
 from bot.telegram.jobs import PeriodicJob, schedule
 
 log = logging.getLogger(__name__)
@@ -141,8 +141,7 @@ async def start_offline(app: App) -> Runtime:
         except BaseException:
             await stop_offline(app)
             raise
-    runtime: Runtime = app.bot_data[RUNTIME_KEY]
-    return runtime
+    return app_runtime(app)
 
 
 async def stop_offline(app: App) -> None:

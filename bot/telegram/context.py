@@ -39,6 +39,12 @@ CONTEXT_TYPES = ContextTypes(context=QiaoContext)
 Ctx: TypeAlias = QiaoContext
 
 
+def app_runtime(app: App) -> Runtime:
+    """The Runtime of a running Application, for jobs (they get the Application, not a
+    handler's context)."""
+    return _runtime_in(app.bot_data)
+
+
 def runtime_of(context: Ctx) -> Runtime:
     """The Runtime stored in bot_data at start-up (prefer `context.runtime`)."""
     return _runtime_in(context.bot_data)

@@ -28,7 +28,7 @@ from telegram.error import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.telegram.context import RUNTIME_KEY, App
+from bot.telegram.context import App, app_runtime
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +128,7 @@ async def desk_problem(bot: Bot, chat_id: int) -> str | None:
 
 async def check_desk_at_start(app: App) -> str | None:
     """Log one error line when alerts cannot reach the volunteers; returns that line."""
-    runtime = app.bot_data[RUNTIME_KEY]
+    runtime = app_runtime(app)
     chat_id: int = await runtime.volunteer_chat_id()
     try:
         problem = await desk_problem(app.bot, chat_id)

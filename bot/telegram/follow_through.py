@@ -21,12 +21,11 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.callbacks import Callback
 from bot.content import ContentBundle
-from bot.runtime import Runtime
 from bot.services import follow_through as svc
 from bot.services import lessons as lesson_service
 from bot.services.schedule import local_time
 from bot.telegram.callbacks import CallbackDataError, pack, pattern, unpack
-from bot.telegram.context import RUNTIME_KEY, App, Ctx
+from bot.telegram.context import App, Ctx, app_runtime
 from bot.telegram.delivery import send_each, send_one, sent_count
 from bot.telegram.jobs import PeriodicJob
 from bot.telegram.lessons import THROUGH_PREFIX, Buttons, Frame, Reply, finished, keyboard, send
@@ -210,7 +209,7 @@ async def _answer(context: Ctx, p: Pressed, press: Press) -> bool | lesson_servi
 
 async def send_asks(app: App, now: datetime) -> int:
     """Ask the questions that are due; return how many arrived."""
-    runtime: Runtime = app.bot_data[RUNTIME_KEY]
+    runtime = app_runtime(app)
     content, config = runtime.content, runtime.config
     asks = await runtime.db.tx(
         lambda c: svc.claim_due(

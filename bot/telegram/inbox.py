@@ -28,7 +28,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.runtime import Runtime
-from bot.telegram.context import RUNTIME_KEY, App
+from bot.telegram.context import App, app_runtime
 from bot.telegram.jobs import PeriodicJob
 from storage import inbox
 from storage.db import write_hook
@@ -46,13 +46,6 @@ WAITING_KEY = "inbox.waiting"
 """bot_data: ids of stored updates handed to the Application and not yet marked handled."""
 
 
-def _runtime(app: App) -> Runtime:
-    runtime = app.bot_data.get(RUNTIME_KEY)
-    if not isinstance(runtime, Runtime):
-        raise RuntimeError("Qiao runtime is not attached to this Application")
-    return runtime
-
-
 def _waiting(app: App) -> set[int]:
     found = app.bot_data.setdefault(WAITING_KEY, set())
     if not isinstance(found, set):  # pragma: no cover - only this module writes the key
@@ -66,7 +59,7 @@ async def receive(app: App, updates: Sequence[Update]) -> list[Update]:
     Raises sqlite3.Error when the store failed: the caller must not confirm the batch.
     A redelivered update (already stored) is not returned: it is handled once.
     """
-    runtime = _runtime(app)
+    runtime = app_runtime(app)
     payloads = [u.to_dict() for u in updates]
     new = set(await runtime.db.tx(lambda c: inbox.store(c, payloads, now=runtime.ts())))
     fresh: list[Update] = []
@@ -85,7 +78,7 @@ async def waiting_updates(app: App) -> list[Update]:
     each time) is given up: logged, kept for `KEEP_GIVEN_UP`, and `qiao health` fails. Updates
     that only waited, however long and through however many restarts, are never given up.
     """
-    runtime = _runtime(app)
+    runtime = app_runtime(app)
     stored = await runtime.db.run(inbox.waiting)
     given_up = [s for s in stored if s.attempts >= MAX_ATTEMPTS]
     if given_up:
@@ -190,7 +183,7 @@ class InboxApplication(Application[Any, Any, Any, Any, Any, Any]):
         if not isinstance(update, Update) or update.update_id not in waiting:
             await super().process_update(update)
             return
-        runtime = _runtime(self)
+        runtime = app_runtime(self)
         update_id = update.update_id
         try:
             await runtime.db.tx(lambda c: inbox.begin(c, update_id))
@@ -216,7 +209,7 @@ class InboxApplication(Application[Any, Any, Any, Any, Any, Any]):
 
 async def prune(app: App, now: datetime) -> int:
     """Delete handled inbox rows past `KEEP_HANDLED`, given-up ones past `KEEP_GIVEN_UP`."""
-    runtime = _runtime(app)
+    runtime = app_runtime(app)
     retention = timedelta(days=runtime.config.retention.child_text_days)
     handled_before = int((now - min(KEEP_HANDLED, retention)).timestamp())
     gave_up_before = int((now - min(KEEP_GIVEN_UP, retention)).timestamp())

@@ -13,18 +13,12 @@ from datetime import UTC, datetime
 
 from bot.config import Config
 from bot.content import ContentBundle
-from bot.runtime import Runtime
 from bot.services import next_due
 from bot.telegram.checkins import UNRECORDED_KEY
-from bot.telegram.context import RUNTIME_KEY, App
+from bot.telegram.context import App, app_runtime
 from bot.telegram.store_faults import spill_of
 
 DueFn = Callable[[App, datetime], Awaitable[datetime | None]]
-
-
-def _runtime(app: App) -> Runtime:
-    runtime: Runtime = app.bot_data[RUNTIME_KEY]
-    return runtime
 
 
 def _moment(ts: int | None) -> datetime | None:
@@ -37,7 +31,7 @@ def _stored(
     """Ask a `bot.services.next_due` function, in the database's thread."""
 
     async def due(app: App, now: datetime) -> datetime | None:
-        runtime = _runtime(app)
+        runtime = app_runtime(app)
         ts = int(now.timestamp())
         content, config = runtime.content, runtime.config
         return _moment(await runtime.db.run(lambda c: moment(c, content, config, ts)))
@@ -52,7 +46,7 @@ async def _dispatch(app: App, now: datetime) -> datetime | None:
 
 
 async def _store_kept(app: App, now: datetime) -> datetime | None:
-    runtime = _runtime(app)
+    runtime = app_runtime(app)
     return now if spill_of(app, runtime).items else None
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.ops import retention
-from bot.runtime import Runtime
-from bot.telegram.context import RUNTIME_KEY, App
+from bot.telegram.context import App, app_runtime
 from bot.telegram.jobs import PeriodicJob
 
 
@@ -16,7 +15,7 @@ def register(app: App) -> None:
 
 async def run_retention(app: App, now: datetime) -> int:
     """Blank children's texts past the retention period, a small batch per transaction."""
-    runtime: Runtime = app.bot_data[RUNTIME_KEY]
+    runtime = app_runtime(app)
     days = runtime.config.retention.child_text_days
     ts = int(now.timestamp())
     outcome = await retention.run_batched(runtime.db, now=ts, days=days)

@@ -28,7 +28,7 @@ from bot.telegram import parent_join as join
 from bot.telegram import parent_views as views
 from bot.telegram.callbacks import pattern
 from bot.telegram.command import Commanded, command
-from bot.telegram.context import RUNTIME_KEY, App, Caller, Ctx
+from bot.telegram.context import App, Caller, Ctx, app_runtime
 from bot.telegram.jobs import PeriodicJob
 from bot.telegram.press import STALE, Pressed, number_parts, press
 from storage import alerts as alerts_repo
@@ -364,7 +364,7 @@ async def caregiver_family(update: Update, context: Ctx, caller: Caller) -> None
 
 async def remind(app: App, now: datetime) -> None:
     """Queue the weekly reminders that fell due, then wake the sender."""
-    runtime: Runtime = runtime_of_app(app)
+    runtime: Runtime = app_runtime(app)
     ts = int(now.timestamp())
     content = runtime.content
     queued = await runtime.db.tx(
@@ -377,19 +377,11 @@ async def remind(app: App, now: datetime) -> None:
 
 async def watch(app: App, now: datetime) -> None:
     """Three weeks without contact on either side → a watch item (not a card)."""
-    runtime = runtime_of_app(app)
+    runtime = app_runtime(app)
     ts = int(now.timestamp())
     raised = await runtime.db.tx(lambda c: calls.watch_tx(c, runtime.content, ts))
     if raised:
         log.info("no-contact watch items", extra={"count": raised})
-
-
-def runtime_of_app(app: App) -> Runtime:
-    """The Runtime of a running Application (jobs have no handler context)."""
-    runtime = app.bot_data.get(RUNTIME_KEY)
-    if not isinstance(runtime, Runtime):
-        raise RuntimeError("Qiao runtime is not attached to this Application")
-    return runtime
 
 
 JOBS: list[PeriodicJob] = [

@@ -33,7 +33,7 @@ from bot.services.store_faults import Kept, text_level
 from bot.telegram import crisis
 from bot.telegram.callbacks import pattern as data_pattern
 from bot.telegram.command import PASS_ON, Commanded, PassOn, command
-from bot.telegram.context import RUNTIME_KEY, App, Ctx
+from bot.telegram.context import App, Ctx, app_runtime
 from bot.telegram.jobs import PeriodicJob
 from bot.telegram.outbox_sender import wake
 from bot.telegram.press import Pressed, number_parts, press
@@ -56,13 +56,6 @@ def _markup(buttons: svc.Buttons) -> InlineKeyboardMarkup | None:
             for row in buttons
         ]
     )
-
-
-def _runtime(app: App) -> Runtime:
-    runtime = app.bot_data.get(RUNTIME_KEY)
-    if not isinstance(runtime, Runtime):
-        raise RuntimeError("Qiao runtime is not attached to this Application")
-    return runtime
 
 
 def register(app: App) -> None:
@@ -289,7 +282,7 @@ async def on_read(p: Pressed, context: Ctx) -> None:
 
 async def sweep(app: App, now: datetime) -> None:
     """Every few minutes: the daily nudges, the late report, forgetting unanswered offers."""
-    runtime = _runtime(app)
+    runtime = app_runtime(app)
     ts = int(now.timestamp())
     config = runtime.config
     content = runtime.content

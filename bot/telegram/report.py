@@ -7,9 +7,8 @@ import asyncio
 import logging
 from datetime import datetime, timedelta
 
-from bot.runtime import Runtime
 from bot.services import report, report_delivery
-from bot.telegram.context import RUNTIME_KEY, App
+from bot.telegram.context import App, app_runtime
 from bot.telegram.jobs import PeriodicJob
 from bot.telegram.outbox_sender import drain
 from storage.report import snapshot
@@ -26,7 +25,7 @@ def register(app: App) -> None:
 
 async def monthly_report(app: App, now: datetime) -> None:
     """Queue last month's report for each coordinator who has not had it, then send."""
-    runtime: Runtime = app.bot_data[RUNTIME_KEY]
+    runtime = app_runtime(app)
     zone = runtime.config.locale.zone
     month = report.due_month(now, zone)
     if app.bot_data.get(_DONE) == month.label:

@@ -22,7 +22,7 @@ from bot.runtime import Runtime
 from bot.services import store_faults as svc
 from bot.services.alerts import POSTED_LEVEL
 from bot.services.crisis_text import crisis_text
-from bot.telegram.context import RUNTIME_KEY, App
+from bot.telegram.context import App, app_runtime
 from bot.telegram.jobs import PeriodicJob
 from bot.telegram.outbox_sender import drain
 from storage.spill import Spill, is_store_failure, spill_path
@@ -109,7 +109,7 @@ async def _tell_coordinators(app: App, runtime: Runtime, key: str) -> None:
 
 async def store_kept(app: App, now: datetime) -> None:
     """Every minute: store the kept signals, oldest first, until SQLite refuses again."""
-    runtime = app.bot_data[RUNTIME_KEY]
+    runtime = app_runtime(app)
     spill = spill_of(app, runtime)
     if not spill.items:
         return

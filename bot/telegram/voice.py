@@ -28,7 +28,7 @@ from bot.runtime import Runtime
 from bot.services import voice as service
 from bot.telegram.callbacks import pack, pattern
 from bot.telegram.command import PASS_ON, Commanded, PassOn, command
-from bot.telegram.context import RUNTIME_KEY, App, Ctx
+from bot.telegram.context import App, Ctx, app_runtime
 from bot.telegram.jobs import PeriodicJob
 from bot.telegram.press import Pressed, press
 from storage import voice as store
@@ -66,7 +66,7 @@ async def send_recording(
     who does not accept voice messages): the caller then sends the text instead. Network
     errors and flood control propagate as they do for any message.
     """
-    runtime: Runtime = app.bot_data[RUNTIME_KEY]
+    runtime = app_runtime(app)
     try:
         data = await asyncio.to_thread(path.read_bytes)
     except OSError as exc:

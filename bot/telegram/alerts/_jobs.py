@@ -8,10 +8,9 @@ from datetime import datetime, timedelta
 
 from telegram.error import TelegramError
 
-from bot.runtime import Runtime
 from bot.services import alerts as svc
 from bot.services import charts, digest
-from bot.telegram.context import RUNTIME_KEY, App
+from bot.telegram.context import App, app_runtime
 from bot.telegram.jobs import PeriodicJob
 from bot.telegram.outbox_sender import drain
 
@@ -22,7 +21,7 @@ _DIGEST_LOGGED = "alerts.digest_unreachable_logged"
 
 async def escalate(app: App, now: datetime) -> None:
     """Re-post or hand on unclaimed alerts whose time has come (each stage once)."""
-    runtime: Runtime = app.bot_data[RUNTIME_KEY]
+    runtime = app_runtime(app)
     report = await runtime.db.tx(
         lambda c: svc.escalate_tx(
             c,
@@ -47,7 +46,7 @@ async def escalate(app: App, now: datetime) -> None:
 
 async def weekly_digest(app: App, now: datetime) -> None:
     """Queue last week's digest for each coordinator once, send it, and follow with a chart."""
-    runtime: Runtime = app.bot_data[RUNTIME_KEY]
+    runtime = app_runtime(app)
     content = runtime.content
     queued = await runtime.db.tx(
         lambda c: digest.queue_tx(

@@ -7,20 +7,11 @@ import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, User
 
-from bot.runtime import Runtime
 from bot.services import checkins as svc
-from bot.telegram.context import RUNTIME_KEY, App
+from bot.telegram.context import App
 from bot.telegram.edits import edited
 
 log = logging.getLogger(__name__)
-
-
-def app_runtime(app: App) -> Runtime:
-    """The Runtime, for jobs (they get the Application, not a handler's context)."""
-    runtime = app.bot_data.get(RUNTIME_KEY)
-    if not isinstance(runtime, Runtime):
-        raise RuntimeError("Qiao runtime is not attached to this Application")
-    return runtime
 
 
 def markup(out: svc.Outgoing) -> dict[str, str] | None:

@@ -8,10 +8,9 @@ from datetime import datetime, timedelta
 from telegram import Bot
 
 from bot.content import ContentBundle
-from bot.runtime import Runtime
 from bot.services import lessons as svc
 from bot.telegram.callbacks import pack
-from bot.telegram.context import RUNTIME_KEY, App
+from bot.telegram.context import App, app_runtime
 from bot.telegram.delivery import send_each, send_one, sent_count
 from bot.telegram.jobs import PeriodicJob
 from bot.telegram.lessons._screens import PREFIX, Buttons, keyboard
@@ -23,7 +22,7 @@ NUDGE_INTERVAL = timedelta(minutes=15)
 
 async def send_nudges(app: App, now: datetime) -> int:
     """Remind caregivers who have not opened a lesson for a while; return how many arrived."""
-    runtime: Runtime = app.bot_data[RUNTIME_KEY]
+    runtime = app_runtime(app)
     content, config = runtime.content, runtime.config
     nudges = await runtime.db.tx(
         lambda c: svc.claim_nudges(

@@ -19,7 +19,7 @@ from telegram.error import (
 )
 
 from bot.services import crisis
-from bot.telegram.context import RUNTIME_KEY, App
+from bot.telegram.context import App, app_runtime
 from bot.telegram.outbox_sender._cards import keyboard
 from bot.telegram.retry import backoff_seconds, retry_seconds
 from storage import cards as cards_repo
@@ -45,7 +45,7 @@ async def send_one(app: App, item: OutboxItem, ts: int) -> str:
 
 
 async def _attempt(app: App, item: OutboxItem, ts: int) -> str:
-    runtime = app.bot_data[RUNTIME_KEY]
+    runtime = app_runtime(app)
     db = runtime.db
     payload = item.payload
     text = str(payload["text"])
@@ -141,7 +141,7 @@ async def _send(
 
 async def _bad_request(app: App, item: OutboxItem, exc: BadRequest, ts: int, *, plain: bool) -> str:
     """Markup Telegram cannot parse is re-sent once as plain text; anything else is dead."""
-    db = app.bot_data[RUNTIME_KEY].db
+    db = app_runtime(app).db
     reason = exc.message
     if plain:
         await db.tx(lambda c: outbox.mark_dead(c, item.id, error=reason))
@@ -165,7 +165,7 @@ def _desk_unreachable(exc: Exception) -> bool:
 
 async def _resolve(app: App, target: str) -> int:
     if target == outbox.VOLUNTEERS:
-        runtime = app.bot_data[RUNTIME_KEY]
+        runtime = app_runtime(app)
         chat_id: int = await runtime.volunteer_chat_id()
         return chat_id
     kind, _, value = target.partition(":")

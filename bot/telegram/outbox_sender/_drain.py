@@ -14,7 +14,7 @@ from telegram.error import (
 
 from bot.services import alerts as desk
 from bot.services import sending
-from bot.telegram.context import RUNTIME_KEY, App
+from bot.telegram.context import RUNTIME_KEY, App, app_runtime
 from bot.telegram.jobs import PeriodicJob
 from bot.telegram.outbox_sender._attempt import send_one
 from bot.telegram.outbox_sender._budget import EDIT_GAP, KEEP_FOR_CARDS, Bucket, Sender
@@ -28,7 +28,7 @@ SENDER_KEY = "outbox.sender"
 
 def install(app: App, *, timers: bool) -> Sender:
     """Create the application's sender (`timers`: wake itself when budget frees; production)."""
-    runtime = app.bot_data[RUNTIME_KEY]
+    runtime = app_runtime(app)
     cfg = runtime.config.alerts
     sender = Sender(Bucket(cfg.group_posts_per_minute, cfg.group_burst), timers)
     app.bot_data[SENDER_KEY] = sender
@@ -115,7 +115,7 @@ async def drain(app: App, now: datetime) -> int:
 
 
 async def _drain(app: App, sender: Sender, now: datetime) -> int:
-    runtime = app.bot_data[RUNTIME_KEY]
+    runtime = app_runtime(app)
     ts, moment = int(now.timestamp()), now.timestamp()
     budget = sender.bucket.available(moment)
     plan = await runtime.db.tx(lambda c: sending.plan_tx(c, runtime.content, ts, budget))
@@ -147,7 +147,7 @@ async def _edit_stale(app: App, sender: Sender, moment: float) -> bool:
     Edits spend the group budget too, but never its last post (kept for a new card), and
     one alert's cards are edited at most once every EDIT_GAP seconds unless its level rose.
     """
-    runtime = app.bot_data[RUNTIME_KEY]
+    runtime = app_runtime(app)
     room = sender.bucket.available(moment) - KEEP_FOR_CARDS
     if room >= 1:
         stale = await runtime.db.tx(
