@@ -82,7 +82,7 @@ def pending_sends(conn: sqlite3.Connection) -> list[PendingSend]:
         "SELECT s.origin, f.timezone, p.paused FROM checkin_sessions s"
         " LEFT JOIN children c ON c.person_id = s.child_id"
         " LEFT JOIN families f ON f.id = c.family_id LEFT JOIN people p ON p.id = s.child_id"
-        " WHERE s.status = 'pending' AND s.sent_at IS NULL"
+        " WHERE s.status = 'pending' AND s.sent_at IS NULL AND s.answers IS NULL"
     )
     return [PendingSend(str(r[0]), r[1], bool(r[2])) for r in cur.fetchall()]
 
@@ -112,15 +112,17 @@ def sweep_moments(conn: sqlite3.Connection, *, finished_since: int = 0) -> Sweep
         unanswered_sent=_scalar(
             conn,
             "SELECT MIN(sent_at) FROM checkin_sessions WHERE reminder_at IS NULL"
-            " AND status = 'sent'",
+            " AND status = 'sent' AND answers IS NULL",
         ),
         idle_answering=_scalar(
             conn,
             "SELECT MIN(last_activity_at) FROM checkin_sessions WHERE reminder_at IS NULL"
-            " AND status = 'answering'",
+            " AND status = 'answering' AND answers IS NULL",
         ),
         open_sent=_scalar(
-            conn, "SELECT MIN(sent_at) FROM checkin_sessions WHERE status IN ('sent', 'answering')"
+            conn,
+            "SELECT MIN(sent_at) FROM checkin_sessions WHERE status IN ('sent', 'answering')"
+            " AND answers IS NULL",
         ),
         tidy_waiting=conn.execute(
             "SELECT 1 FROM checkin_sessions s WHERE tidy_at IS NOT NULL AND EXISTS"
@@ -131,13 +133,14 @@ def sweep_moments(conn: sqlite3.Connection, *, finished_since: int = 0) -> Sweep
         shared_finished=_scalar(
             conn,
             "SELECT MIN(closed_at) FROM checkin_sessions s WHERE status IN ('done', 'closed')"
+            " AND answers IS NULL"
             f" AND tidy_at IS NULL AND closed_at >= ? AND {shared}",
             (finished_since,),
         ),
         shared_idle=_scalar(
             conn,
             "SELECT MIN(last_activity_at) FROM checkin_sessions s"
-            f" WHERE status IN ('sent', 'answering') AND {shared} AND EXISTS"
+            f" WHERE status IN ('sent', 'answering') AND answers IS NULL AND {shared} AND EXISTS"
             " (SELECT 1 FROM checkin_messages m WHERE m.session_id = s.id"
             " AND m.deleted_at IS NULL AND m.kind != 'handover')",
         ),

@@ -194,6 +194,7 @@ def pending(conn: sqlite3.Connection, *, after: int = 0, limit: int = 500) -> li
     # held back (quiet hours can hold a whole province's check-ins for the night).
     cur = conn.execute(
         f"SELECT {COLUMNS} FROM checkin_sessions WHERE status = 'pending' AND sent_at IS NULL"
+        " AND answers IS NULL"
         " AND id > ? ORDER BY sent_at, id LIMIT ?",
         (after, limit),
     )

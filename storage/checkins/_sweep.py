@@ -13,11 +13,14 @@ def due_for_reminder(
     """Sessions with no reminder yet that were sent before `sent_before` with nothing answered,
     or were left half-answered since then (so the questions after, the safety question among
     them, are asked once more before the session closes); a page of ids above `after`."""
+    # Two reads along the live (status, sent_at) index, one per status: an OR of the two
+    # would make SQLite walk the whole table by id (the index is partial, `answers IS NULL`).
+    live = "FROM checkin_sessions WHERE answers IS NULL AND reminder_at IS NULL AND id > ?"
     cur = conn.execute(
-        f"SELECT {COLUMNS} FROM checkin_sessions WHERE reminder_at IS NULL AND"
-        " ((status = 'sent' AND sent_at <= ?) OR (status = 'answering' AND last_activity_at <= ?))"
-        " AND id > ? ORDER BY id LIMIT ?",
-        (sent_before, sent_before, after, limit),
+        f"SELECT {COLUMNS} {live} AND status = 'sent' AND sent_at <= ?"
+        f" UNION ALL SELECT {COLUMNS} {live} AND status = 'answering' AND last_activity_at <= ?"
+        " ORDER BY id LIMIT ?",
+        (after, sent_before, after, sent_before, limit),
     )
     return session_rows(cur)
 
@@ -56,7 +59,7 @@ def due_for_close(conn: sqlite3.Connection, sent_before: int, *, limit: int = 10
     was answered, so the next call reads the next page."""
     cur = conn.execute(
         f"SELECT {COLUMNS} FROM checkin_sessions WHERE status IN ('sent', 'answering')"
-        " AND sent_at <= ? ORDER BY sent_at, id LIMIT ?",
+        " AND answers IS NULL AND sent_at <= ? ORDER BY sent_at, id LIMIT ?",
         (sent_before, limit),
     )
     return session_rows(cur)
@@ -99,7 +102,7 @@ def idle_shared_sessions(conn: sqlite3.Connection, idle_before: int) -> list[Ses
     """Open sessions on a shared phone, idle since `idle_before`, with answers still visible."""
     cur = conn.execute(
         f"SELECT {COLUMNS} FROM checkin_sessions s WHERE status IN ('sent', 'answering')"
-        " AND last_activity_at <= ? AND EXISTS (SELECT 1 FROM children c"
+        " AND answers IS NULL AND last_activity_at <= ? AND EXISTS (SELECT 1 FROM children c"
         " WHERE c.person_id = s.child_id AND c.shared_phone = 1) AND EXISTS"
         " (SELECT 1 FROM checkin_messages m WHERE m.session_id = s.id AND m.deleted_at IS NULL"
         " AND m.kind != 'handover') ORDER BY s.id",
@@ -126,9 +129,10 @@ def finished_shared_untidied(
     """
     cur = conn.execute(
         f"SELECT {COLUMNS} FROM checkin_sessions s INDEXED BY checkin_sessions_status"
-        " WHERE status IN ('done', 'closed') AND sent_at >= ? AND tidy_at IS NULL"
-        " AND closed_at >= ? AND closed_at <= ? AND EXISTS (SELECT 1 FROM children c"
-        " WHERE c.person_id = s.child_id AND c.shared_phone = 1) ORDER BY s.id",
+        " WHERE status IN ('done', 'closed') AND answers IS NULL AND sent_at >= ?"
+        " AND tidy_at IS NULL AND closed_at >= ? AND closed_at <= ?"
+        " AND EXISTS (SELECT 1 FROM children c WHERE c.person_id = s.child_id"
+        " AND c.shared_phone = 1) ORDER BY s.id",
         (finished_since - SENT_BEFORE_FINISHED, finished_since, finished_before),
     )
     return session_rows(cur)
