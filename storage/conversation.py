@@ -13,6 +13,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from storage.rows import build_one, from_json
+
 
 @dataclass(frozen=True)
 class ChatState:
@@ -25,9 +27,7 @@ class ChatState:
 
 
 def _state(row: sqlite3.Row | None) -> ChatState | None:
-    if row is None:
-        return None
-    return ChatState(row["chat_id"], row["person_id"], row["state"], json.loads(row["data"]))
+    return build_one(ChatState, row, data=from_json)
 
 
 def load(conn: sqlite3.Connection, chat_id: int) -> ChatState | None:

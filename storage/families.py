@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from storage.rows import build_one
+
 
 @dataclass(frozen=True)
 class Family:
@@ -40,25 +42,11 @@ _CHILD = (
 
 
 def _family(row: sqlite3.Row | None) -> Family | None:
-    if row is None:
-        return None
-    return Family(row["id"], row["pseudonym"], row["label"], row["volunteer_id"], row["timezone"])
+    return build_one(Family, row)
 
 
 def _child(row: sqlite3.Row | None) -> Child | None:
-    if row is None:
-        return None
-    return Child(
-        person_id=row["person_id"],
-        family_id=row["family_id"],
-        caregiver_id=row["caregiver_id"],
-        age_band=row["age_band"],
-        shared_phone=bool(row["shared_phone"]),
-        guardian_consent_at=row["guardian_consent_at"],
-        checkin_weekday=row["checkin_weekday"],
-        checkin_minute=row["checkin_minute"],
-        next_due_at=row["next_due_at"],
-    )
+    return build_one(Child, row, shared_phone=bool)
 
 
 def create(

@@ -9,6 +9,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from storage.rows import build_one
+
 STAGES = ("follow_up", "step", "question", "practice", "done")
 FOLLOW_UP_ANSWERS = ("tried", "some", "not_yet")
 
@@ -50,9 +52,7 @@ _COLUMNS = (
 
 
 def _progress(row: sqlite3.Row | None) -> Progress | None:
-    if row is None:
-        return None
-    return Progress(**dict(row))
+    return build_one(Progress, row)
 
 
 def current(conn: sqlite3.Connection, person_id: int) -> Progress | None:

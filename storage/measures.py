@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from storage.rows import build
+
 
 @dataclass(frozen=True)
 class Score:
@@ -25,17 +27,7 @@ _COLUMNS = "session_id, child_id, measure, period, raw, cutoff, low, age_band, s
 
 
 def _score(row: sqlite3.Row) -> Score:
-    return Score(
-        session_id=int(row["session_id"]),
-        child_id=int(row["child_id"]),
-        measure=str(row["measure"]),
-        period=str(row["period"]),
-        raw=int(row["raw"]),
-        cutoff=int(row["cutoff"]),
-        low=bool(row["low"]),
-        age_band=row["age_band"],
-        scored_at=int(row["scored_at"]),
-    )
+    return build(Score, row, low=bool)
 
 
 def insert(conn: sqlite3.Connection, score: Score) -> bool:

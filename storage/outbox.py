@@ -7,6 +7,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from storage.rows import build, from_json
+
 VOLUNTEERS = "volunteers"
 
 
@@ -121,20 +123,7 @@ def add(
 
 
 def _item(row: sqlite3.Row) -> OutboxItem:
-    return OutboxItem(
-        id=row["id"],
-        dedupe_key=row["dedupe_key"],
-        kind=row["kind"],
-        target=row["target"],
-        payload=json.loads(row["payload"]),
-        status=row["status"],
-        attempts=row["attempts"],
-        next_attempt_at=row["next_attempt_at"],
-        sent_chat_id=row["sent_chat_id"],
-        sent_message_id=row["sent_message_id"],
-        priority=row["priority"],
-        lane=row["lane"],
-    )
+    return build(OutboxItem, row, payload=from_json)
 
 
 _COLUMNS = (

@@ -6,6 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from bot.domain import PersonStatus, Role
+from storage.rows import build_one
 
 
 @dataclass(frozen=True)
@@ -31,22 +32,12 @@ _COLUMNS = (
 )
 
 
+PERSON_TYPES = {"role": Role, "status": PersonStatus, "paused": bool}
+"""How a people row's stored values become Person's field types."""
+
+
 def _person(row: sqlite3.Row | None) -> Person | None:
-    if row is None:
-        return None
-    return Person(
-        id=row["id"],
-        pseudonym=row["pseudonym"],
-        role=Role(row["role"]),
-        telegram_user_id=row["telegram_user_id"],
-        chat_id=row["chat_id"],
-        display_name=row["display_name"],
-        lang=row["lang"],
-        family_id=row["family_id"],
-        status=PersonStatus(row["status"]),
-        paused=bool(row["paused"]),
-        unreachable_at=row["unreachable_at"],
-    )
+    return build_one(Person, row, **PERSON_TYPES)
 
 
 def by_telegram_user(conn: sqlite3.Connection, user_id: int) -> Person | None:

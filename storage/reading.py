@@ -9,6 +9,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from storage.rows import build
+
 OFFERED = "offered"
 UNREAD = "unread"
 READ = "read"
@@ -47,7 +49,7 @@ _ORDER = " ORDER BY r.level DESC, r.at, r.id"
 
 
 def _item(row: sqlite3.Row) -> Item:
-    return Item(**dict(row))
+    return build(Item, row)
 
 
 def add(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
+
+from storage.rows import build, from_json
 
 OPEN = "open"
 CLAIMED = "claimed"
@@ -78,9 +79,7 @@ COLUMNS = (
 def alert_from(row: sqlite3.Row | None) -> Alert | None:
     if row is None:
         return None
-    data = dict(row)
-    data["reasons"] = json.loads(data["reasons"])
-    return Alert(**data)
+    return build(Alert, row, reasons=from_json)
 
 
 def alerts_from(cursor: sqlite3.Cursor) -> list[Alert]:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from storage.families import Child, Family
-from storage.people import Person
+from storage.people import PERSON_TYPES, Person
+from storage.rows import build, zipped
 
 
 @dataclass(frozen=True)
@@ -34,31 +35,21 @@ _HOUSEHOLD = (
 
 
 def _household(row: sqlite3.Row | tuple[Any, ...]) -> tuple[Person, Child, Family]:
-    person = Person(
-        id=row[0],
-        pseudonym=row[1],
-        role=row[2],
-        telegram_user_id=row[3],
-        chat_id=row[4],
-        display_name=row[5],
-        lang=row[6],
-        family_id=row[7],
-        status=row[8],
-        paused=bool(row[9]),
-        unreachable_at=row[10],
-    )
-    settings = Child(
-        person_id=row[0],
-        family_id=row[11],
-        caregiver_id=row[12],
-        age_band=row[13],
-        shared_phone=bool(row[14]),
-        guardian_consent_at=row[15],
-        checkin_weekday=row[16],
-        checkin_minute=row[17],
-        next_due_at=row[18],
-    )
-    return person, settings, Family(row[19], row[20], row[21], row[22], row[23])
+    values = tuple(row)
+    person = build(Person, zipped(_PERSON, values[:11]), **PERSON_TYPES)
+    settings = build(Child, zipped(_CHILD, values[:1] + values[11:19]), shared_phone=bool)
+    return person, settings, build(Family, zipped(_FAMILY, values[19:24]))
+
+
+_PERSON = (
+    "id", "pseudonym", "role", "telegram_user_id", "chat_id", "display_name", "lang",
+    "family_id", "status", "paused", "unreachable_at",
+)  # fmt: skip
+_CHILD = (
+    "person_id", "family_id", "caregiver_id", "age_band", "shared_phone", "guardian_consent_at",
+    "checkin_weekday", "checkin_minute", "next_due_at",
+)  # fmt: skip
+_FAMILY = ("id", "pseudonym", "label", "volunteer_id", "timezone")
 
 
 def household(conn: sqlite3.Connection, child_id: int) -> tuple[Person, Child, Family] | None:

@@ -7,6 +7,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from storage.rows import build_one, from_json
+
 OPEN = ("sent", "answering")
 FINISHED = ("done", "closed", "missed")
 
@@ -52,11 +54,7 @@ COLUMNS = (
 
 def session_row(row: sqlite3.Row | None) -> Session | None:
     """A `COLUMNS` row as a Session (None stays None)."""
-    if row is None:
-        return None
-    data = dict(row)
-    data["reasons"] = json.loads(data["reasons"])
-    return Session(**data)
+    return build_one(Session, row, reasons=from_json)
 
 
 def session_rows(cur: sqlite3.Cursor) -> list[Session]:
