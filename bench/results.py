@@ -94,8 +94,16 @@ def read(path: Path = RESULTS_PATH) -> list[Result]:
     return [Result(**record) for record in records]
 
 
+def group(name: str) -> str:
+    """A figure's group: the words before its colon ("size after retention", "year")."""
+    return name.split(":", 1)[0]
+
+
 def merged(old: Iterable[Result], new: Iterable[Result]) -> list[Result]:
-    """The old records with those measured anew replaced in place, new names appended."""
+    """The old records with those measured anew replaced in place, new names appended; an old
+    record of a group the new run measured, but no longer produced, is dropped (a table that
+    left the "largest tables" list must not stay with last run's value)."""
     fresh = {r.name: r for r in new}
-    kept = [fresh.pop(r.name, r) for r in old]
+    groups = {group(name) for name in fresh}
+    kept = [fresh.pop(r.name, r) for r in old if r.name in fresh or group(r.name) not in groups]
     return kept + list(fresh.values())
