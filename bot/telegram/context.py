@@ -45,11 +45,6 @@ def app_runtime(app: App) -> Runtime:
     return _runtime_in(app.bot_data)
 
 
-def runtime_of(context: Ctx) -> Runtime:
-    """The Runtime stored in bot_data at start-up (prefer `context.runtime`)."""
-    return _runtime_in(context.bot_data)
-
-
 @dataclass(frozen=True)
 class Caller:
     """Who sent an update: their person row (if registered) and whether they are an admin."""
@@ -81,7 +76,7 @@ class Caller:
 async def caller_of(update: Update, context: Ctx) -> Caller:
     """Look the sender up once: one database round trip."""
     user = update.effective_user
-    runtime = runtime_of(context)
+    runtime = context.runtime
     if user is None:
         return Caller(None, None, False)
     person = await runtime.db.run(lambda c: people.by_telegram_user(c, user.id))
