@@ -30,8 +30,8 @@ from bench import cli
 from bench.results import Result, below, info
 from bench.world import BenchFamily, add_families, fresh, harness
 from bot.clock import ManualClock
-from bot.harness import VOLUNTEER_CHAT_ID
 from bot.simtelegram import SimMessage
+from bot.simtelegram.harness import VOLUNTEER_CHAT_ID
 from bot.telegram import outbox_sender
 
 CRISIS_TARGET_MS = 1000.0

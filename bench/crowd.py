@@ -20,9 +20,9 @@ from datetime import datetime
 from typing import Any
 
 from bench.world import BenchFamily, add_families, newest_with_buttons
-from bot.harness import Harness
 from bot.levels import RiskLevel
 from bot.services.checkins import check_set
+from bot.simtelegram.harness import Harness
 from bot.telegram import checkins as checkin_handlers
 from bot.telegram.jobs import PeriodicJob, run_job
 

@@ -36,8 +36,8 @@ from bench.world import (
     meter_sim,
 )
 from bot.config import QuietHoursConfig
-from bot.harness import VOLUNTEER_CHAT_ID
 from bot.simtelegram import ApiCall
+from bot.simtelegram.harness import VOLUNTEER_CHAT_ID
 
 TARGET_RATIO = 0.6
 LIMIT = 30.0

@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.world import CAREGIVER_UID_BASE, CHILD_UID_BASE, add_families, harness
-from bot.harness import REPO_CONTENT, VOLUNTEER_CHAT_ID
 from bot.simtelegram import SimTelegram
+from bot.simtelegram.harness import REPO_CONTENT, VOLUNTEER_CHAT_ID
 from bot.simtelegram.http import StandIn
 
 ADMIN_UID = 1001

@@ -27,8 +27,8 @@ from bench import cli
 from bench.crowd import Crowd
 from bench.results import Result, below, info
 from bench.world import BenchFamily, fresh, harness
-from bot.harness import VOLUNTEER_CHAT_ID, Harness
 from bot.simtelegram import SimMessage
+from bot.simtelegram.harness import VOLUNTEER_CHAT_ID, Harness
 
 TARGET_P99_MS = 250.0
 _CHILD = re.compile(r"C-B\d{6}")

@@ -67,7 +67,7 @@ async def dispatch_child(database: Path, sends: int) -> dict[str, float]:
     from bench.crowd import dispatch_job
     from bench.nulltelegram import NullTelegram
     from bot.clock import ManualClock
-    from bot.harness import DEFAULT_START, REPO_CONTENT, sim_config
+    from bot.simtelegram.harness import DEFAULT_START, REPO_CONTENT, sim_config
     from bot.telegram.app import build_application, start_offline, stop_offline
     from bot.telegram.jobs import run_job
 

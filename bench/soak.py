@@ -3,7 +3,7 @@
 Why it exists: the promises that matter most — every due check-in goes out once, every
 urgent answer reaches a volunteer, no answer is lost — must hold while Telegram misbehaves
 and the process dies at bad moments, not only in tidy one-fault tests. The soak runs the
-real Application (bot.harness.Harness) for N families over D days: children answer (or
+real Application (bot.simtelegram.harness.Harness) for N families over D days: children answer (or
 ignore) their check-ins, some write on their own, some of them urgently, grandparents take
 lesson steps, volunteers claim alerts. A seeded generator injects 429s, network errors,
 timeouts and 502s, blocks some children, migrates the volunteer group once (the migration
@@ -44,10 +44,10 @@ from pathlib import Path
 from telegram.error import NetworkError, RetryAfter
 
 from bot.content import ContentBundle, QuestionType
-from bot.harness import VOLUNTEER_CHAT_ID, Harness, sim_config
 from bot.levels import RiskLevel
 from bot.services import checkin_plan, schedule
 from bot.simtelegram import Fault, SimMessage
+from bot.simtelegram.harness import VOLUNTEER_CHAT_ID, Harness, sim_config
 from bot.simtelegram.seed import ChildSeed, FamilySeed, seed_family
 
 ZONE_NAME = "Asia/Shanghai"

@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 
 from telegram import Update
 
-from bot.harness import DEFAULT_START, VOLUNTEER_CHAT_ID, Harness, sim_config
 from bot.simtelegram import SimMessage, SimTelegram
+from bot.simtelegram.harness import DEFAULT_START, VOLUNTEER_CHAT_ID, Harness, sim_config
 from bot.simtelegram.seed import ChildSeed, FamilySeed, seed_family
 from storage import Database
 

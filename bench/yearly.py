@@ -59,9 +59,9 @@ from bench.world import (
     fresh,
     harness,
 )
-from bot.harness import DEFAULT_START, Harness
 from bot.services import alerts as desk
 from bot.simtelegram import SimMessage
+from bot.simtelegram.harness import DEFAULT_START, Harness
 from bot.telegram import maintenance
 from bot.telegram.jobs import PeriodicJob, run_job
 from storage import bundled_migrations

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from bot.harness import Harness
+from bot.simtelegram.harness import Harness
 
 # No property test may fail because the machine is busy: Hypothesis' per-example deadline and
 # its too-slow health check measure wall time, which a loaded CI machine stretches.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from bot.harness import Harness
+from bot.simtelegram.harness import Harness
 from bot.simtelegram.seed import ChildSeed, FamilySeed, seed_family
 
 

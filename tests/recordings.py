@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.content.audio import conventional_path, convert, find_ffmpeg
 from bot.demo.recording import write_tone
-from bot.harness import REPO_CONTENT
+from bot.simtelegram.harness import REPO_CONTENT
 
 _CONVERTED: dict[float, bytes] = {}
 """One real conversion per length per test run; the steps get copies of its bytes."""

@@ -7,8 +7,8 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.harness import VOLUNTEER_CHAT_ID, Harness
 from bot.simtelegram import SimMessage
+from bot.simtelegram.harness import VOLUNTEER_CHAT_ID, Harness
 from bot.telegram.app import all_jobs
 from bot.telegram.job_due import DUE
 from tests.alerts.desk import add_coordinator

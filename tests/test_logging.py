@@ -7,9 +7,9 @@ import logging
 from pathlib import Path
 
 from bot import logs
-from bot.harness import Harness, sim_config
 from bot.logs import redact
 from bot.simtelegram import Fault
+from bot.simtelegram.harness import Harness, sim_config
 
 TOKEN = "7000001:SIMULATEDtokenSIMULATEDtokenSIM"
 

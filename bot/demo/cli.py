@@ -12,7 +12,7 @@ from typing import Any
 
 from bot import logs
 from bot.demo.session import HELP, DemoSession, ExpectationFailed
-from bot.harness import Harness
+from bot.simtelegram.harness import Harness
 
 BANNER = """\
 Qiao demo — the real bot, a simulated Telegram, a temporary database.

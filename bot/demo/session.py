@@ -10,8 +10,8 @@ from datetime import timedelta
 
 from bot.content.audio import AudioError
 from bot.demo.recording import record_tone, working_copy
-from bot.harness import VOLUNTEER_CHAT_ID, Harness
 from bot.simtelegram import SimMessage
+from bot.simtelegram.harness import VOLUNTEER_CHAT_ID, Harness
 
 DEEP_LINK = re.compile(r"https://t\.me/[A-Za-z0-9_]+\?start=([A-Za-z0-9_-]+)")
 DURATION = re.compile(r"^(\d+)\s*([dhm])$")

@@ -1,14 +1,12 @@
 """When each periodic job next has something to do, from what is stored now.
 
-Production runs every job on its interval regardless. The simulation (`bot.harness`) asks
-these functions instead, and moves its clock straight to the next moment where a job would
+Production runs every job on its interval regardless. The simulation (`bot.simtelegram.harness`)
+asks these functions instead, and moves its clock straight to the next moment where a job would
 act, so a simulated week costs a few hundred job runs rather than ten thousand. Each function
-answers for one job, with the same arguments (connection, content, config, now), in UTC
-seconds: a moment at or before `now` means "run it now"; None means
-"nothing until something else changes". An answer may be early (the run then does nothing and
-is asked again) but must never be late; `tests/test_harness_jumps.py` compares a stepped run
-with a jumping one to hold that.
-"""
+answers for one job, with the same arguments (connection, content, config, now), in UTC seconds:
+a moment at or before `now` means "run it now"; None means "nothing until something else
+changes". An answer may be early (the run then does nothing and is asked again) but must never
+be late; `tests/test_harness_jumps.py` compares a stepped run with a jumping one to hold that."""
 
 from __future__ import annotations
 

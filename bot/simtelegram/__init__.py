@@ -1,6 +1,9 @@
 """An in-process stand-in for the Telegram Bot API, driven by the real PTB `Application`.
 
-Used by the test suite, `qiao demo` and the benchmarks: `SimTelegram().request()` plugs into
+Not production code (the import contract keeps production code from importing it): the
+simulated Bot API, the `harness` that runs the real bot against it on a manual clock, and
+`seed`, the one family seeder. Used by the test suite, `qiao demo`, the soak and the
+benchmarks: `SimTelegram().request()` plugs into
 `ApplicationBuilder().request(...)`, so nothing goes over the network. See
 docs/simulated-telegram.md.
 """

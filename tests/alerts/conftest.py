@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.harness import Harness, sim_config
+from bot.simtelegram.harness import Harness, sim_config
 from tests.factories import FamilyIds, make_family
 
 

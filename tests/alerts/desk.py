@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlite3
 from typing import TypedDict, Unpack
 
-from bot.harness import VOLUNTEER_CHAT_ID, Harness
 from bot.levels import RiskLevel
 from bot.services.alerts import raise_alert_tx
 from bot.simtelegram import SimMessage
+from bot.simtelegram.harness import VOLUNTEER_CHAT_ID, Harness
 from bot.telegram.outbox_sender import drain
 from storage import alerts, audit, checkins, people
 from storage.alerts import Alert

@@ -6,9 +6,9 @@ import sqlite3
 
 import pytest
 
-from bot.harness import Harness
 from bot.levels import RiskLevel
 from bot.services.alerts import raise_alert_tx
+from bot.simtelegram.harness import Harness
 from storage import alerts, outbox
 from tests.alerts.desk import (
     GROUP,

@@ -8,10 +8,10 @@ import sqlite3
 
 import pytest
 
-from bot.harness import Harness
 from bot.levels import RiskLevel
 from bot.services.alerts import raise_alert_tx
 from bot.simtelegram import Fault
+from bot.simtelegram.harness import Harness
 from storage import alerts, lessons, people
 from tests.alerts.desk import (
     ADMIN,

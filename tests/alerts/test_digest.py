@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.harness import Harness
 from bot.levels import RiskLevel
 from bot.services import digest
+from bot.simtelegram.harness import Harness
 from storage import families, lessons, outbox
 from tests.alerts.desk import (
     ADMIN,

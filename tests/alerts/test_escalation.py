@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.harness import Harness, sim_config
 from bot.levels import RiskLevel
+from bot.simtelegram.harness import Harness, sim_config
 from tests.alerts.desk import (
     ADMIN,
     add_coordinator,

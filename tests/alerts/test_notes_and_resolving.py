@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.harness import Harness
 from bot.levels import RiskLevel
+from bot.simtelegram.harness import Harness
 from storage import alerts
 from tests.alerts.desk import (
     GRANDMA,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.harness import Harness
+from bot.simtelegram.harness import Harness
 from storage import alerts
 from storage.alerts import Alert
 from tests.alerts.desk import (

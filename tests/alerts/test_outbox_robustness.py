@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.harness import Harness
 from bot.simtelegram import Fault
+from bot.simtelegram.harness import Harness
 from storage import outbox, settings
 from tests.alerts.desk import (
     GROUP,

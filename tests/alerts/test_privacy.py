@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.harness import Harness
 from bot.levels import RiskLevel
 from bot.simtelegram import SimMessage
+from bot.simtelegram.harness import Harness
 from storage import people
 from tests.alerts.desk import (
     GROUP,

@@ -6,9 +6,9 @@ import asyncio
 import sqlite3
 from datetime import timedelta
 
-from bot.harness import Harness
 from bot.levels import RiskLevel
 from bot.simtelegram import Fault, SimMessage
+from bot.simtelegram.harness import Harness
 from bot.telegram import outbox_sender
 from bot.telegram.outbox_sender import drain
 from storage import outbox, people

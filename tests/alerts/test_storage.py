@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import timedelta
 
-from bot.harness import Harness
 from bot.levels import RiskLevel
+from bot.simtelegram.harness import Harness
 from storage import alerts, people
 from tests.alerts.desk import add_volunteer, checkin_answered, child_wrote, raise_alert
 from tests.factories import FamilyIds

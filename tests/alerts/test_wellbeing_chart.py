@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from bot.harness import Harness
 from bot.services.charts import WellbeingWeek, wellbeing_chart
+from bot.simtelegram.harness import Harness
 from tests.alerts.desk import GROUP, VOLUNTEER, cards, press_on
 from tests.alerts.test_charts import size_of
 from tests.checkins.answering import answer_all

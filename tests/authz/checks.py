@@ -3,7 +3,7 @@ gets a calm answer (or, where the table says so, is quietly ignored)."""
 
 from __future__ import annotations
 
-from bot.harness import VOLUNTEER_CHAT_ID
+from bot.simtelegram.harness import VOLUNTEER_CHAT_ID
 from tests.authz.matrix import Action
 from tests.authz.scenarios import Stage
 from tests.authz.world import Observation

@@ -15,13 +15,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from bot.harness import VOLUNTEER_CHAT_ID, Harness
 from bot.levels import RiskLevel
 from bot.services import lessons as lesson_service
 from bot.services import onboarding as onboarding_service
 from bot.services import parents as parent_service
 from bot.services.alerts import raise_alert_tx
 from bot.simtelegram import SimMessage
+from bot.simtelegram.harness import VOLUNTEER_CHAT_ID, Harness
 from bot.telegram import parents as parent_feature
 from bot.telegram.outbox_sender import drain
 from storage import families, people

@@ -6,7 +6,7 @@ import re
 
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.harness import Harness
+from bot.simtelegram.harness import Harness
 from bot.telegram import lessons
 from tests.authz.matrix import BUTTONS, COMMANDS
 

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from bot.harness import UNKNOWN_GROUP_ID, VOLUNTEER_CHAT_ID, Harness, Persona
 from bot.simtelegram import SimMessage
+from bot.simtelegram.harness import UNKNOWN_GROUP_ID, VOLUNTEER_CHAT_ID, Harness, Persona
 from bot.simtelegram.model import ApiCall
 
 ROLES: dict[str, str] = {

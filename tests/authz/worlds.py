@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from bot.harness import Harness, sim_config
+from bot.simtelegram.harness import Harness, sim_config
 from tests.authz.scenarios import SCENARIOS, Stage
 from tests.authz.world import Observation
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.harness import Harness
 from bot.services.checkin_plan import base_of
 from bot.simtelegram import SimMessage
+from bot.simtelegram.harness import Harness
 from storage import checkins as repo
 from tests.checkins.support import sessions
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.harness import Harness
 from bot.simtelegram import SimMessage
+from bot.simtelegram.harness import Harness
 from storage import checkins as repo
 from storage import families
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.harness import VOLUNTEER_CHAT_ID, Harness
 from bot.simtelegram import Fault
+from bot.simtelegram.harness import VOLUNTEER_CHAT_ID, Harness
 from storage import alerts, outbox
 from storage import checkins as repo
 from tests.checkins.answering import press_rotating

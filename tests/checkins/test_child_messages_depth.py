@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.harness import VOLUNTEER_CHAT_ID, Harness
 from bot.levels import RiskLevel
+from bot.simtelegram.harness import VOLUNTEER_CHAT_ID, Harness
 from storage import alerts
 from storage import checkins as repo
 from tests.checkins.support import CHILD

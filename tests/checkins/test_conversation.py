@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.harness import Harness
 from bot.simtelegram import SimMessage
+from bot.simtelegram.harness import Harness
 from tests.checkins.answering import CALM, press_rotating
 from tests.checkins.support import (
     CHILD,

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from bot.harness import Harness
+from bot.simtelegram.harness import Harness
 from storage import people
 from tests.checkins.answering import answer_all
 from tests.checkins.support import CHILD, GRANDMA, advance_to

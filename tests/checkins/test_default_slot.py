@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError
-from bot.harness import Harness, sim_config
 from bot.services.checkins import SPREAD_STEP, spread_minute
+from bot.simtelegram.harness import Harness, sim_config
 from storage import families
 from tests.onboarding.flows import create_family, register_volunteer
 

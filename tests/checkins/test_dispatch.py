@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.harness import Harness, sim_config
 from bot.simtelegram import Fault, SimMessage
+from bot.simtelegram.harness import Harness, sim_config
 from storage import outbox, people
 from tests.checkins.answering import answer_all
 from tests.checkins.support import (

@@ -6,8 +6,8 @@ import sqlite3
 from datetime import datetime
 from functools import partial
 
-from bot.harness import Harness
 from bot.services import checkins as svc
+from bot.simtelegram.harness import Harness
 from storage import checkins as repo
 from storage import families, people
 from tests.checkins.support import SHANGHAI

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.harness import Harness
+from bot.simtelegram.harness import Harness
 from storage import checkins as repo
 from tests.checkins.support import advance_to, sessions
 from tests.factories import make_family

@@ -7,10 +7,10 @@ from datetime import datetime
 
 import pytest
 
-from bot.harness import VOLUNTEER_CHAT_ID, Harness
 from bot.levels import RiskLevel
 from bot.risk import assess_wellbeing
 from bot.services.checkin_plan import base_of
+from bot.simtelegram.harness import VOLUNTEER_CHAT_ID, Harness
 from storage import alerts, measures
 from storage.alerts import Alert
 from storage.measures import Score

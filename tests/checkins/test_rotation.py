@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.harness import Harness
+from bot.simtelegram.harness import Harness
 from storage import checkins as repo
 from tests.checkins.answering import answer_all
 from tests.checkins.support import CHILD, advance_to, answers, sessions

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from bot.harness import Harness
 from bot.simtelegram import Fault, SimMessage, SimulatedCrash
+from bot.simtelegram.harness import Harness
 from storage import alerts
 from storage import checkins as repo
 from tests.checkins.answering import press_rotating

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.harness import Harness
 from bot.simtelegram import SimMessage
+from bot.simtelegram.harness import Harness
 from storage import checkins as repo
 from tests.checkins.answering import press_rotating
 from tests.checkins.support import GRANDMA, advance_to, answers, sessions

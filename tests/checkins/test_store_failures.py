@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.harness import VOLUNTEER_CHAT_ID, Harness
 from bot.ops import health
+from bot.simtelegram.harness import VOLUNTEER_CHAT_ID, Harness
 from storage import alerts
 from storage import checkins as repo
 from storage.spill import is_store_failure, spill_path

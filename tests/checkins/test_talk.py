@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-from bot.harness import VOLUNTEER_CHAT_ID, Harness
 from bot.levels import RiskLevel
+from bot.simtelegram.harness import VOLUNTEER_CHAT_ID, Harness
 from storage import alerts
 from storage.alerts import Alert
 from tests.checkins.answering import answer_all

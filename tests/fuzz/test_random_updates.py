@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot.harness import UNKNOWN_GROUP_ID, VOLUNTEER_CHAT_ID, Harness
+from bot.simtelegram.harness import UNKNOWN_GROUP_ID, VOLUNTEER_CHAT_ID, Harness
 from tests.factories import make_family
 
 STRANGERS = range(5000, 5050)

@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from bot.harness import VOLUNTEER_CHAT_ID, Harness
+from bot.simtelegram.harness import VOLUNTEER_CHAT_ID, Harness
 from bot.telegram import polling
 from bot.telegram.context import App
 

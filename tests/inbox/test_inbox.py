@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-from bot.harness import Harness
 from bot.ops import health
 from bot.simtelegram import Fault, SimMessage
+from bot.simtelegram.harness import Harness
 from bot.telegram import inbox
 from tests.factories import make_family
 from tests.inbox.support import URGENT_WORDS, cards, count, crisis_replies, waiting

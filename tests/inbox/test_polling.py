@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from bot.harness import Harness
+from bot.simtelegram.harness import Harness
 from bot.telegram.context import RUNTIME_KEY
 from tests.factories import make_family
 from tests.inbox.support import URGENT_WORDS, crisis_replies, polling_bot

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from bot.harness import Harness
 from bot.services import lessons as lesson_service
 from bot.simtelegram import SimMessage
+from bot.simtelegram.harness import Harness
 from storage import lessons as store
 from storage import people
 from storage.lessons import Progress

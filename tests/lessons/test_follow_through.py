@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.harness import Harness, sim_config
 from bot.services.follow_through import due_at, practice_tip
 from bot.simtelegram import Fault
+from bot.simtelegram.harness import Harness, sim_config
 from storage import lessons as lesson_store
 from storage import people
 from storage import practice as plans

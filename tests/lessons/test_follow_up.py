@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.harness import Harness
+from bot.simtelegram.harness import Harness
 from tests.factories import make_family
 from tests.lessons.helpers import HELP, finish_without_a_plan, press_data, progress, texts
 

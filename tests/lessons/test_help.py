@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.harness import VOLUNTEER_CHAT_ID, Harness
+from bot.simtelegram.harness import VOLUNTEER_CHAT_ID, Harness
 from storage import alerts
 from storage import lessons as store
 from tests.factories import make_family

@@ -10,8 +10,8 @@ import yaml
 
 from bot.content import load_content
 from bot.content.models import PARENT_TRACK
-from bot.harness import REPO_CONTENT, Harness
 from bot.services.lessons import lesson_order
+from bot.simtelegram.harness import REPO_CONTENT, Harness
 from storage import lessons as store
 from storage import people
 from tests.factories import make_family

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot.harness import Harness
+from bot.simtelegram.harness import Harness
 from storage import lessons as store
 from tests.factories import make_family
 from tests.lessons.helpers import HELP, NEXT

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.harness import Harness, sim_config
+from bot.simtelegram.harness import Harness, sim_config
 from storage import lessons as store
 from storage import people
 from tests.factories import make_family

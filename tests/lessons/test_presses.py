@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.harness import Harness
+from bot.simtelegram.harness import Harness
 from storage import people
 from tests.factories import make_family
 from tests.lessons.helpers import NEXT, press_data, progress, texts

@@ -7,8 +7,8 @@ from pathlib import Path
 import yaml
 
 from bot.content.audio import conventional_path
-from bot.harness import Harness
 from bot.simtelegram import Fault, UploadedFile
+from bot.simtelegram.harness import Harness
 from storage import people
 from storage import voice as voice_store
 from tests.factories import make_family

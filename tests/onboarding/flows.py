@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from bot.harness import Harness
 from bot.simtelegram import SimMessage
+from bot.simtelegram.harness import Harness
 
 LINK = re.compile(r"https://t\.me/[A-Za-z0-9_]+\?start=([A-Za-z0-9_-]+)")
 

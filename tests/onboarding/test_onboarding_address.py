@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.harness import Harness
+from bot.simtelegram.harness import Harness
 from storage import families, people
 from storage import lessons as store
 from tests.onboarding.flows import create_family, last_text, links_in, register_volunteer

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 
 from bot.domain import Role
-from bot.harness import Harness
 from bot.services.checkins import spread_minute
 from bot.services.schedule import hhmm
+from bot.simtelegram.harness import Harness
 from storage import consents, families, invites, people
 from storage.people import Person
 from tests.onboarding.flows import (

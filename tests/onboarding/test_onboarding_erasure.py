@@ -6,7 +6,7 @@ import json
 import sqlite3
 from functools import partial
 
-from bot.harness import Harness
+from bot.simtelegram.harness import Harness
 from storage import audit, consents, families, invites, outbox, people
 from storage.families import Family
 from storage.people import Person

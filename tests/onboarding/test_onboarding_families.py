@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlite3
 from functools import partial
 
-from bot.harness import Harness
 from bot.services.checkins import spread_minute
 from bot.services.onboarding import hash_token
 from bot.services.pseudonyms import PATTERN
+from bot.simtelegram.harness import Harness
 from storage import audit, families, invites, people
 from storage.families import Family
 from tests.onboarding.flows import (

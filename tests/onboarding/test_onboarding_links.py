@@ -6,9 +6,9 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.harness import Harness
 from bot.services.onboarding import PAYLOAD, hash_token
 from bot.services.pseudonyms import PATTERN
+from bot.simtelegram.harness import Harness
 from storage import consents, families, invites, people
 from tests.onboarding.flows import create_family, last_text, links_in, register_volunteer
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator, Sequence
 
 import pytest
 
-from bot.harness import Harness
 from bot.services.pseudonyms import ALPHABET, PATTERN, PseudonymsExhausted, new_pseudonym, normalise
+from bot.simtelegram.harness import Harness
 from storage import families
 
 

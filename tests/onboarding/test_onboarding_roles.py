@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot.harness import VOLUNTEER_CHAT_ID, Harness
+from bot.simtelegram.harness import VOLUNTEER_CHAT_ID, Harness
 from bot.telegram.onboarding import ROLE_COMMANDS, sync_default_commands
 from storage import families, invites, people
 from tests.onboarding.flows import caregiver_joins, create_family, last_text, register_volunteer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot.harness import Harness
+from bot.simtelegram.harness import Harness
 from storage import invites, people
 from storage import voice as voice_store
 from tests.onboarding.flows import (

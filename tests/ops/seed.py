@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from bot.harness import Harness
+from bot.simtelegram.harness import Harness
 from storage import alerts, checkins
 
 DAY = 24 * 60 * 60

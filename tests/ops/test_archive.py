@@ -7,11 +7,11 @@ from functools import partial
 from typing import Any
 
 from bot.domain import Refusal
-from bot.harness import Harness
 from bot.services import erasure as erasure_svc
 from bot.services import parent_calls
 from bot.services import report as report_svc
 from bot.services.parents import period_at
+from bot.simtelegram.harness import Harness
 from bot.telegram import maintenance
 from bot.telegram.jobs import run_job
 from storage import alerts, archive, checkins

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.harness import Harness
 from bot.ops import backup as backups
 from bot.ops.lock import DatabaseBusy, DatabaseLock, is_locked
+from bot.simtelegram.harness import Harness
 from storage import audit
 from tests.factories import make_family
 from tests.ops.seed import write_config

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.harness import Harness
+from bot.simtelegram.harness import Harness
 from storage import alerts, audit, consents, lessons
 from tests.factories import FamilyIds, make_family
 from tests.ops.seed import DAY, add_alert, add_answer, add_message, write_config

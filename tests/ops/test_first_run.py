@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.harness import VOLUNTEER_CHAT_ID, Harness, sim_config
 from bot.simtelegram import Fault
+from bot.simtelegram.harness import VOLUNTEER_CHAT_ID, Harness, sim_config
 from bot.simtelegram.http import StandIn
 from bot.telegram.context import App
 from bot.telegram.jobs import PeriodicJob, run_job

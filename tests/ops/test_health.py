@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.harness import VOLUNTEER_CHAT_ID, Harness
 from bot.levels import RiskLevel
 from bot.ops import health
 from bot.services.alerts import raise_alert_tx
 from bot.simtelegram import Fault
+from bot.simtelegram.harness import VOLUNTEER_CHAT_ID, Harness
 from storage import alerts, outbox, settings
 from storage.maintenance import code_schema_version
 from tests.factories import make_family

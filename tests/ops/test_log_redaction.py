@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 from bot import logs
-from bot.harness import Harness, sim_config
+from bot.simtelegram.harness import Harness, sim_config
 from tests.onboarding.flows import caregiver_joins, create_family, register_volunteer
 
 TOKEN = "7000001:SIMULATEDtokenSIMULATEDtokenSIM"

@@ -6,8 +6,8 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
-from bot.harness import Harness, sim_config
 from bot.ops import retention
+from bot.simtelegram.harness import Harness, sim_config
 from bot.telegram import maintenance
 from bot.telegram.jobs import run_job
 from storage import alerts, archive, audit, outbox

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.harness import REPO_CONTENT
+from bot.simtelegram.harness import REPO_CONTENT
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "123456:abcdefghijklmnopqrstuvwxyz0123456789"

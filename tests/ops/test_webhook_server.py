@@ -14,9 +14,9 @@ from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
 from bot.config import ConfigError
-from bot.harness import Harness, sim_config
 from bot.ops import webhook_server
 from bot.simtelegram import Fault
+from bot.simtelegram.harness import Harness, sim_config
 from bot.telegram.context import RUNTIME_KEY
 from storage import outbox
 

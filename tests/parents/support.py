@@ -6,8 +6,8 @@ import re
 import sqlite3
 from typing import Any
 
-from bot.harness import Harness
 from bot.simtelegram import SimMessage
+from bot.simtelegram.harness import Harness
 from tests.factories import FamilyIds, make_family
 
 LINK = re.compile(r"https://t\.me/[A-Za-z0-9_]+\?start=([A-Za-z0-9_-]+)")

@@ -3,7 +3,7 @@ call; the parent gets a neutral note and the volunteer sees whether it arrived."
 
 from __future__ import annotations
 
-from bot.harness import VOLUNTEER_CHAT_ID, Harness
+from bot.simtelegram.harness import VOLUNTEER_CHAT_ID, Harness
 from tests.alerts.desk import cards, press_on
 from tests.factories import make_family
 from tests.parents.support import family, newest, parent_joins, rows, texts

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 from datetime import timedelta
 
-from bot.harness import VOLUNTEER_CHAT_ID, Harness
+from bot.simtelegram.harness import VOLUNTEER_CHAT_ID, Harness
 from tests.checkins.answering import answer_all
 from tests.parents.support import family, newest, parent_joins, rows, texts
 

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from bot.content import load_content
 from bot.content.check import check_content
-from bot.harness import REPO_CONTENT, VOLUNTEER_CHAT_ID, Harness
 from bot.services import digest
+from bot.simtelegram.harness import REPO_CONTENT, VOLUNTEER_CHAT_ID, Harness
 from tests.checkins.answering import answer_all
 from tests.factories import make_family
 from tests.parents.support import family, parent_joins, rows, texts

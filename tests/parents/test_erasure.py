@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.harness import Harness
 from bot.ops import retention
+from bot.simtelegram.harness import Harness
 from tests.factories import make_family
 from tests.ops.seed import write_config
 from tests.parents.support import family, parent_joins, parent_link, rows, texts

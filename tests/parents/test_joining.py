@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.harness import Harness
+from bot.simtelegram.harness import Harness
 from tests.parents.support import (
     TOKYO,
     family,

@@ -6,7 +6,7 @@ import re
 
 from telegram.ext import CommandHandler
 
-from bot.harness import VOLUNTEER_CHAT_ID, Harness
+from bot.simtelegram.harness import VOLUNTEER_CHAT_ID, Harness
 from tests.alerts.desk import cards, press_on
 from tests.checkins.answering import answer_all
 from tests.parents.support import family, parent_joins, rows

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.harness import Harness
+from bot.simtelegram.harness import Harness
 from tests.parents.support import (
     TOKYO,
     family,

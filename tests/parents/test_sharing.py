@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.harness import Harness
+from bot.simtelegram.harness import Harness
 from tests.alerts.desk import raise_and_post
 from tests.checkins.answering import answer_all
 from tests.parents.support import family, newest, parent_joins, rows, texts

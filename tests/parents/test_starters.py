@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.content.check import check_content
 from bot.content.starters import load
-from bot.harness import REPO_CONTENT, Harness
+from bot.simtelegram.harness import REPO_CONTENT, Harness
 from tests.parents.support import family, parent_link, rows
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot.harness import Harness
 from bot.simtelegram import SimMessage
+from bot.simtelegram.harness import Harness
 from storage import people
 
 ADMIN = 1001

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.harness import REPO_CONTENT, Harness, sim_config
+from bot.simtelegram.harness import REPO_CONTENT, Harness, sim_config
 from tests.checkins.support import advance_to
 from tests.factories import make_family
 from tests.reading.support import CHILD, GRANDMA

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.harness import VOLUNTEER_CHAT_ID, Harness, sim_config
 from bot.simtelegram import Fault
+from bot.simtelegram.harness import VOLUNTEER_CHAT_ID, Harness, sim_config
 from tests.checkins.answering import press_rotating
 from tests.checkins.support import advance_to
 from tests.factories import make_family

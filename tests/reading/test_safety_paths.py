@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.harness import VOLUNTEER_CHAT_ID, Harness
 from bot.simtelegram.faults import Fault
+from bot.simtelegram.harness import VOLUNTEER_CHAT_ID, Harness
 from storage import alerts, checkins
 from storage.spill import spill_path
 from tests.checkins.test_store_failures import _locked

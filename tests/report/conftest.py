@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.harness import Harness, sim_config
+from bot.simtelegram.harness import Harness, sim_config
 from tests.report.seed import START, Seeded, seed_november
 
 

@@ -13,8 +13,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from bot.harness import Harness, Persona
 from bot.levels import RiskLevel
+from bot.simtelegram.harness import Harness, Persona
 from storage import alerts, lessons, people
 from tests.alerts.desk import checkin_answered, raise_alert
 from tests.factories import FamilyIds, make_family

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.harness import Harness
 from bot.services import report
+from bot.simtelegram.harness import Harness
 from bot.telegram.jobs import run_job
 from bot.telegram.report import JOBS
 from storage.report import snapshot

@@ -10,8 +10,8 @@ import numpy
 import pytest
 from PIL import Image
 
-from bot.harness import Harness
 from bot.services import report
+from bot.simtelegram.harness import Harness
 from storage.report import snapshot
 from tests.report.seed import Seeded
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from telegram.error import RetryAfter
 
-from bot.harness import Harness
 from bot.simtelegram import Fault
+from bot.simtelegram.harness import Harness
 from bot.telegram.app import start_offline, stop_offline
 from tests.checkins.support import CHILD, advance_to
 from tests.factories import make_family

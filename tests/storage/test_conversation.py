@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot.harness import Harness
+from bot.simtelegram.harness import Harness
 from storage import checkins, conversation, invites
 from tests.factories import make_family
 

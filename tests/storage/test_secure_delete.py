@@ -6,8 +6,8 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.harness import Harness
 from bot.ops import backup
+from bot.simtelegram.harness import Harness
 from tests.factories import make_family
 from tests.onboarding.test_onboarding_erasure import joined_family
 from tests.ops.seed import DAY, add_message

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.harness import UNKNOWN_GROUP_ID, VOLUNTEER_CHAT_ID, Harness
+from bot.simtelegram.harness import UNKNOWN_GROUP_ID, VOLUNTEER_CHAT_ID, Harness
 from bot.simtelegram.server import MediaKind
 from storage import people
 from tests.factories import make_family

@@ -8,8 +8,8 @@ import logging
 import pytest
 from telegram.error import NetworkError
 
-from bot.harness import Harness
 from bot.simtelegram import Fault
+from bot.simtelegram.harness import Harness
 from bot.telegram import edits
 
 STRANGER = 1005

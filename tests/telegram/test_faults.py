@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
-from bot.harness import Harness
 from bot.simtelegram import Fault
+from bot.simtelegram.harness import Harness
 from storage import people
 
 STRANGER = 1005

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram.ext import CallbackQueryHandler
 
 from bot.callbacks import Callback
-from bot.harness import Harness
+from bot.simtelegram.harness import Harness
 from bot.telegram.callbacks import pattern
 from bot.telegram.context import Ctx
 from bot.telegram.press import Pressed, press

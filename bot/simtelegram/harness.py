@@ -22,7 +22,7 @@ from bot.telegram.app import all_jobs, build_application, start_offline, stop_of
 from bot.telegram.context import App
 from bot.telegram.jobs import PeriodicJob, run_job
 
-REPO_CONTENT = Path(__file__).resolve().parents[1] / "content"
+REPO_CONTENT = Path(__file__).resolve().parents[2] / "content"
 # Monday 2026-01-05 09:00 in Shanghai: a fixed, ordinary start for every simulation.
 DEFAULT_START = datetime(2026, 1, 5, 1, 0, tzinfo=UTC)
 
