@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.simtelegram import SimMessage
 from bot.simtelegram.harness import Harness
 from storage import checkins as repo
-from storage import families
+from storage import families, people
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 GRANDMA, CHILD, VOLUNTEER = 1003, 1004, 1002
@@ -60,3 +61,49 @@ def reminders(h: Harness, chat_id: int) -> list[SimMessage]:
     return [
         m for m in h.sim.bot_messages(chat_id, include_deleted=True) if "还在等" in m.plain_text
     ]
+
+
+async def lone_children(
+    h: Harness, count: int, *, first_uid: int, due_at: int, prefix: str
+) -> list[int]:
+    """`count` active children with consent and their own phone, in families without a
+    volunteer or caregiver, all due at `due_at` (pages of the dispatcher and the sweep)."""
+    now = h.runtime.ts()
+
+    def write(conn: sqlite3.Connection) -> list[int]:
+        made = []
+        for n in range(count):
+            family = families.create(
+                conn,
+                pseudonym=f"F-{prefix}{n:03d}",
+                label="东村小学",
+                volunteer_id=None,
+                timezone="Asia/Shanghai",
+                now=now,
+            )
+            child = people.insert(
+                conn,
+                pseudonym=f"C-{prefix}{n:03d}",
+                role="child",
+                now=now,
+                telegram_user_id=first_uid + n,
+                chat_id=first_uid + n,
+                family_id=family,
+                status="active",
+            )
+            families.add_child(
+                conn,
+                person_id=child,
+                family_id=family,
+                caregiver_id=None,
+                shared_phone=False,
+                checkin_weekday=5,
+                checkin_minute=10 * 60,
+                age_band="10-12",
+            )
+            families.set_guardian_consent(conn, child, now)
+            families.set_next_due(conn, child, due_at)
+            made.append(child)
+        return made
+
+    return await h.runtime.db.tx(write)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 from functools import partial
 
 from bot.services import checkins as svc
 from bot.simtelegram.harness import Harness
 from storage import checkins as repo
-from storage import families, people
-from tests.checkins.support import SHANGHAI
+from storage import families
+from tests.checkins.support import SHANGHAI, lone_children
 
 CHILDREN = 5
 PAGE = 2
@@ -24,45 +23,7 @@ def _local(hour: int, minute: int = 0) -> int:
 
 async def _due_children(h: Harness, due_at: int) -> list[int]:
     """`CHILDREN` active children with consent, all due at `due_at`; returns their ids."""
-    now = h.runtime.ts()
-
-    def write(conn: sqlite3.Connection) -> list[int]:
-        made = []
-        for n in range(CHILDREN):
-            family = families.create(
-                conn,
-                pseudonym=f"F-PG{n}",
-                label="东村小学",
-                volunteer_id=None,
-                timezone="Asia/Shanghai",
-                now=now,
-            )
-            child = people.insert(
-                conn,
-                pseudonym=f"C-PG{n}",
-                role="child",
-                now=now,
-                telegram_user_id=FIRST_UID + n,
-                chat_id=FIRST_UID + n,
-                family_id=family,
-                status="active",
-            )
-            families.add_child(
-                conn,
-                person_id=child,
-                family_id=family,
-                caregiver_id=None,
-                shared_phone=False,
-                checkin_weekday=5,
-                checkin_minute=10 * 60,
-                age_band="10-12",
-            )
-            families.set_guardian_consent(conn, child, now)
-            families.set_next_due(conn, child, due_at)
-            made.append(child)
-        return made
-
-    return await h.runtime.db.tx(write)
+    return await lone_children(h, CHILDREN, first_uid=FIRST_UID, due_at=due_at, prefix="PG")
 
 
 async def _schedule_pages(h: Harness, now: int) -> list[svc.DispatchCount]:
