@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from bot.levels import RiskLevel
 from bot.services.alerts import POSTED_LEVEL, raise_alert_tx
-from bot.services.checkins import TALK, Refusal, household, may_act_for
+from bot.services.checkins import TALK, Refusal, pressed_session
 from storage import checkins as repo
 
 if TYPE_CHECKING:
@@ -46,12 +46,10 @@ def talk_tx(
     now: int,
 ) -> TalkReply | Refusal:
     """The talk button, checked against presser and session: alert raised, reply rendered."""
-    session = repo.get(conn, session_id)
-    if session is None:
-        return Refusal("basics.stale_button")
-    home = household(conn, session.child_id)
-    if home is None or not may_act_for(home, user_id, chat_id):
-        return Refusal("basics.stale_button")
+    found = pressed_session(conn, session_id, user_id, chat_id)
+    if isinstance(found, Refusal):
+        return found
+    session, home = found
     lang = home.child.lang
     reasons: list[dict[str, object]] = [{"category": CATEGORY, "code": "button:talk"}]
     alert_id = raise_alert_tx(

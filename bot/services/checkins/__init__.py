@@ -76,6 +76,7 @@ from bot.services.checkins._base import (
     Outgoing,
     household,
     may_act_for,
+    pressed_session,
 )
 from bot.services.checkins._dispatch import (
     PAGE,
@@ -182,6 +183,7 @@ __all__ = [
     "nickname",
     "open_session_tx",
     "pressed_chat",
+    "pressed_session",
     "question_message",
     "record_resent_tx",
     "record_sent_tx",

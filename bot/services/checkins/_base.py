@@ -99,6 +99,20 @@ def may_act(
     return user_id == chat_id
 
 
+def pressed_session(
+    conn: sqlite3.Connection, session_id: int, user_id: int, chat_id: int
+) -> tuple[repo.Session, Household] | Refusal:
+    """The session a button names and its household, if this presser in this chat may act for
+    the child; the "no longer valid" refusal otherwise (nothing is told about why)."""
+    session = repo.get(conn, session_id)
+    if session is None:
+        return refuse("basics.stale_button")
+    home = household(conn, session.child_id)
+    if home is None or not may_act_for(home, user_id, chat_id):
+        return refuse("basics.stale_button")
+    return session, home
+
+
 def refuse(key: str, home: Household | None = None) -> Refusal:
     """A refusal in the child's language (Chinese when the child is unknown)."""
     return Refusal(key, home.child.lang if home else "zh")

@@ -12,7 +12,7 @@ from bot.services.checkins._base import (
     Household,
     Outgoing,
     household,
-    may_act_for,
+    pressed_session,
     refuse,
 )
 from bot.services.checkins._dispatch import (
@@ -51,12 +51,10 @@ def take_phone_tx(
     now: int,
 ) -> Resume | Refusal:
     """The child pressed "I'm …" on the shared phone: this chat now answers their check-in."""
-    session = repo.get(conn, session_id)
-    if session is None:
-        return refuse("basics.stale_button")
-    home = household(conn, session.child_id)
-    if home is None or not may_act_for(home, user_id, chat_id):
-        return refuse("basics.stale_button")
+    found = pressed_session(conn, session_id, user_id, chat_id)
+    if isinstance(found, Refusal):
+        return found
+    session, home = found
     if not session.is_open or session.current_question is None:
         key = "checkins.already_finished" if session.status == "done" else "checkins.closed"
         return refuse(key, home)
@@ -160,12 +158,10 @@ def tidy_tx(
 ) -> Tidy | Refusal:
     """The tidy-up button: the session's exchange is to be deleted, the pressed message (the
     closing, whose id an own phone's check-in did not record) with it."""
-    session = repo.get(conn, session_id)
-    if session is None:
-        return refuse("basics.stale_button")
-    home = household(conn, session.child_id)
-    if home is None or not may_act_for(home, user_id, chat_id):
-        return refuse("basics.stale_button")
+    found = pressed_session(conn, session_id, user_id, chat_id)
+    if isinstance(found, Refusal):
+        return found
+    session, home = found
     if session.status not in ("done", "closed"):
         return refuse("basics.stale_button", home)
     if pressed_message is not None:
