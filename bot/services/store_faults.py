@@ -142,5 +142,5 @@ def store_tx(
         )
     else:
         return
-    if isinstance(result, checkins.Reply):  # the child still waits for the next question
+    if isinstance(result, checkins.AnswerFollowUp):  # the child still waits for the next question
         checkins.stranded_tx(conn, result.session_id, kept.now)

@@ -83,7 +83,7 @@ def test_the_caregiver_in_her_own_chat_may_act(
     done = _resume(conn, content, GRANDMA, GRANDMA_CHAT)
     assert isinstance(done, tuple)
     position, who = done
-    assert position.screen is svc.Screen.STEP
+    assert position.screen is svc.LessonScreen.STEP
     assert who.person.telegram_user_id == GRANDMA
     assert _rows(conn) == 1
 

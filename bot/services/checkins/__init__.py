@@ -105,7 +105,7 @@ from bot.services.checkins._messages import (
     weekday_name,
 )
 from bot.services.checkins._replay import pressed_chat
-from bot.services.checkins._reply import Reply
+from bot.services.checkins._reply import AnswerFollowUp
 from bot.services.checkins._slots import (
     SPREAD_STEP,
     slot_press_tx,
@@ -150,6 +150,7 @@ __all__ = [
     "UNCONFIRMED_RESEND",
     "WEEKLY",
     "Again",
+    "AnswerFollowUp",
     "Closed",
     "Deletion",
     "DispatchCount",
@@ -159,7 +160,6 @@ __all__ = [
     "Refusal",
     "Reminder",
     "ReminderPage",
-    "Reply",
     "Resend",
     "Resume",
     "SendPage",

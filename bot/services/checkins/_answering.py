@@ -24,7 +24,7 @@ from bot.services.checkins._messages import (
     check_set,
 )
 from bot.services.checkins._replay import delivered_after_all, pressed_again
-from bot.services.checkins._reply import Given, Reply, build_reply
+from bot.services.checkins._reply import AnswerFollowUp, Given, build_reply
 from bot.services.child_messages import MAX_TEXT
 from bot.services.crisis_text import crisis_text
 from storage import checkins as repo
@@ -49,7 +49,7 @@ def answer_button_tx(
     duty_phone: str = "",
     holder: str | None = None,
     crisis_message_id: int | None = None,
-) -> Reply | Refusal:
+) -> AnswerFollowUp | Refusal:
     """A button answer (or a skip), checked against presser, session and current question.
 
     `pressed_message` is the message the button was on: the reply is edited into it.
@@ -92,7 +92,7 @@ def answer_tx(
     duty_phone: str = "",
     holder: str | None = None,
     crisis_message_id: int | None = None,
-) -> Reply | Refusal:
+) -> AnswerFollowUp | Refusal:
     """Check, store and assess one answer (a press, or typed text with `text_message_id`),
     raise the alert and queue the crisis message it calls for, and say what follows; `known`
     is the session as the caller already read it."""

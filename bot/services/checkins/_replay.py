@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from bot.content import CheckinQuestion, CheckinSet
 from bot.levels import RiskLevel
 from bot.services import crisis as crisis_svc
-from bot.services.checkins._reply import Given, Reply, build_reply
+from bot.services.checkins._reply import AnswerFollowUp, Given, build_reply
 from storage import checkins as repo
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def pressed_again(
     pressed: int | None,
     now: int,
     holder: str | None,
-) -> Reply | None:
+) -> AnswerFollowUp | None:
     """The press that stored the answer, handled again (its update replayed after a crash, or
     a quick second tap): what followed it is done again rather than refused, as long as the
     session has not moved on — the edit (Telegram: "not modified" if it was made) and a crisis

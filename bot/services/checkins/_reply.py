@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Reply:
+class AnswerFollowUp:
     """What follows an accepted answer.
 
     Usually the pressed message is edited in place (`edit`): the choice, the option's reply
@@ -85,7 +85,7 @@ def build_reply(
     crisis: Crisis | None,
     alert_id: int | None,
     post_alert: bool,
-) -> Reply:
+) -> AnswerFollowUp:
     """What follows a stored answer: the chosen label, the option's reply, the next question
     (or the closing, when the chat's check-in state is cleared)."""
     lang = a.lang
@@ -116,7 +116,7 @@ def build_reply(
             weekday=a.checkin_weekday,
             shared_phone=a.shared_phone,
         )
-    return Reply(
+    return AnswerFollowUp(
         session_id=a.session_id,
         chat_id=chat_id,
         shared_phone=a.shared_phone,

@@ -17,7 +17,7 @@ from bot.services.checkins._base import (
 from bot.services.checkins._messages import (
     check_set,
 )
-from bot.services.checkins._reply import Given, Reply
+from bot.services.checkins._reply import AnswerFollowUp, Given
 from bot.services.child_messages import FreeMessage, free_message_tx
 from bot.services.crisis import Crisis
 from bot.services.reading import Options as ReadingOptions
@@ -43,7 +43,7 @@ def text_tx(
     options: ReadingOptions | None = None,
     holder: str | None = None,
     crisis_message_id: int | None = None,
-) -> Reply | Refusal | FreeMessage | Again | None:
+) -> AnswerFollowUp | Refusal | FreeMessage | Again | None:
     """Route a text in a private chat: a check-in's free-text answer, a child's own message, or
     nothing of ours (None: a caregiver's text on a shared phone when no check-in awaits it).
 
@@ -77,7 +77,9 @@ def text_tx(
                     holder=holder,
                     crisis_message_id=crisis_message_id,
                 )
-                if isinstance(reply, Reply):  # the typed answer leaves the skip button behind
+                if isinstance(
+                    reply, AnswerFollowUp
+                ):  # the typed answer leaves the skip button behind
                     if options is not None and options.enabled and not reply.post_alert:
                         _list_answer(conn, a.child_id, a.session_id, question.id, text, reply, now)
                     return replace(reply, settle=a.question_message)
@@ -143,7 +145,7 @@ def _list_answer(
     session_id: int,
     question_id: str,
     text: str,
-    reply: Reply,
+    reply: AnswerFollowUp,
     now: int,
 ) -> None:
     """A typed check-in answer on the reading list (watch level if it raised a digest row)."""

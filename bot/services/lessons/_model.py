@@ -24,7 +24,7 @@ NUDGE_GAP_SECONDS = 7 * 86400
 """Never more than one reminder a week."""
 
 
-class Screen(StrEnum):
+class LessonScreen(StrEnum):
     """What the chat shows at a position."""
 
     FOLLOW_UP = "follow_up"
@@ -38,7 +38,7 @@ class Screen(StrEnum):
 class Position:
     """Where a caregiver is: a screen of a lesson (no lesson once every lesson is done)."""
 
-    screen: Screen
+    screen: LessonScreen
     lesson: Lesson | None = None
     step: int = 0
     follow_up_of: Lesson | None = None

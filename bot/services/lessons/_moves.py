@@ -15,9 +15,9 @@ from bot.services.lessons._model import (
     Chosen,
     Finished,
     FollowedUp,
+    LessonScreen,
     Overview,
     Position,
-    Screen,
     TrackProgress,
 )
 from bot.services.lessons._order import (
@@ -44,7 +44,7 @@ def resume(conn: sqlite3.Connection, content: ContentBundle, person_id: int, now
         return position_of(content, progress)
     lesson = next_lesson(conn, content, person_id)
     if lesson is None:
-        return Position(Screen.ALL_DONE)
+        return Position(LessonScreen.ALL_DONE)
     about = pending_follow_up(conn, content, person_id, now)
     store.start(
         conn,
@@ -55,8 +55,8 @@ def resume(conn: sqlite3.Connection, content: ContentBundle, person_id: int, now
         now=now,
     )
     if about is not None:
-        return Position(Screen.FOLLOW_UP, lesson, 0, about)
-    return Position(Screen.STEP, lesson, 0)
+        return Position(LessonScreen.FOLLOW_UP, lesson, 0, about)
+    return Position(LessonScreen.STEP, lesson, 0)
 
 
 def advance(
@@ -93,8 +93,8 @@ def advance(
         return None
     opened(conn, person_id, now)
     if last:
-        return Position(Screen.QUESTION, lesson)
-    return Position(Screen.STEP, lesson, to_step)
+        return Position(LessonScreen.QUESTION, lesson)
+    return Position(LessonScreen.STEP, lesson, to_step)
 
 
 def choose(
@@ -119,7 +119,7 @@ def choose(
     ):
         return None
     opened(conn, person_id, now)
-    return Chosen(lesson, option, Position(Screen.PRACTICE, lesson))
+    return Chosen(lesson, option, Position(LessonScreen.PRACTICE, lesson))
 
 
 def _track_progress(
@@ -185,7 +185,7 @@ def answer_follow_up(
     store.record_follow_up(conn, person_id=person_id, lesson_id=about_id, answer=answer, now=now)
     opened(conn, person_id, now)
     lesson = content.lesson(progress.lesson_id)
-    return FollowedUp(about, answer, Position(Screen.STEP, lesson, 0))
+    return FollowedUp(about, answer, Position(LessonScreen.STEP, lesson, 0))
 
 
 def overview(

@@ -6,7 +6,7 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 from bot.content.models import PARENT_TRACK
-from bot.services.lessons._model import FOLLOW_UP_AFTER_SECONDS, Learner, Position, Screen
+from bot.services.lessons._model import FOLLOW_UP_AFTER_SECONDS, Learner, LessonScreen, Position
 from storage import families, people
 from storage import lessons as store
 from storage import practice as practice_store
@@ -123,12 +123,14 @@ def position_of(content: ContentBundle, progress: Progress) -> Position:
     """The screen stored progress stands on."""
     lesson = content.lesson(progress.lesson_id)
     if progress.stage == "follow_up":
-        return Position(Screen.FOLLOW_UP, lesson, 0, known_lesson(content, progress.follow_up_of))
+        return Position(
+            LessonScreen.FOLLOW_UP, lesson, 0, known_lesson(content, progress.follow_up_of)
+        )
     if progress.stage == "step":
-        return Position(Screen.STEP, lesson, progress.step)
+        return Position(LessonScreen.STEP, lesson, progress.step)
     if progress.stage == "question":
-        return Position(Screen.QUESTION, lesson)
-    return Position(Screen.PRACTICE, lesson)
+        return Position(LessonScreen.QUESTION, lesson)
+    return Position(LessonScreen.PRACTICE, lesson)
 
 
 def next_lesson(conn: sqlite3.Connection, content: ContentBundle, person_id: int) -> Lesson | None:

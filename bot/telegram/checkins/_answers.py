@@ -82,7 +82,7 @@ async def on_answer(p: Pressed, context: Ctx) -> None:
 
 
 async def follow_up(
-    app: App, runtime: Runtime, reply: svc.Reply, now: datetime, *, keep: str | None
+    app: App, runtime: Runtime, reply: svc.AnswerFollowUp, now: datetime, *, keep: str | None
 ) -> None:
     """After an accepted (and committed) answer: the crisis message, then the next question or
     the closing.
@@ -111,7 +111,7 @@ async def follow_up(
 
 
 async def _next_message(
-    app: App, runtime: Runtime, reply: svc.Reply, now: datetime, *, keep: str | None
+    app: App, runtime: Runtime, reply: svc.AnswerFollowUp, now: datetime, *, keep: str | None
 ) -> None:
     """The next question (or the closing): edited in place, else sent anew and recorded."""
     if reply.edit is not None and await edit(app, reply.chat_id, reply.edit, reply.follow):

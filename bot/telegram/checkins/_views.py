@@ -41,7 +41,9 @@ async def edit(app: App, chat_id: int, message_id: int, out: svc.Outgoing) -> bo
     return await edited(call, what="check-in message")
 
 
-async def settle_buttons(app: App, reply: svc.Reply, message_id: int, keep: str | None) -> None:
+async def settle_buttons(
+    app: App, reply: svc.AnswerFollowUp, message_id: int, keep: str | None
+) -> None:
     """The answered question keeps one inert button showing the choice (a press is refused)."""
     settled = (
         InlineKeyboardMarkup([[InlineKeyboardButton(f"✓ {reply.chosen}", callback_data=keep)]])

@@ -11,7 +11,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from bot.content import ContentBundle, Lesson, Localized
 from bot.services import lessons as svc
 from bot.services.follow_through import PLANS
-from bot.services.lessons import Learner, Position, Screen
+from bot.services.lessons import Learner, LessonScreen, Position
 from bot.telegram import voice
 from bot.telegram.callbacks import pack
 from bot.telegram.context import App
@@ -78,9 +78,9 @@ class Frame:
 def screen(frame: Frame, position: Position) -> list[Reply]:
     """The message(s) that show a position."""
     lesson = position.lesson
-    if position.screen is Screen.ALL_DONE or lesson is None:
+    if position.screen is LessonScreen.ALL_DONE or lesson is None:
         return [Reply(frame.ui("lessons.all_done"), [frame.help_row()])]
-    if position.screen is Screen.FOLLOW_UP and position.follow_up_of is not None:
+    if position.screen is LessonScreen.FOLLOW_UP and position.follow_up_of is not None:
         about = position.follow_up_of
         rows: Buttons = [
             [
@@ -93,7 +93,7 @@ def screen(frame: Frame, position: Position) -> list[Reply]:
         ]
         text = frame.ui("lessons.follow_up", text=frame.html(about.follow_up))
         return [Reply(text, [*rows, frame.help_row()])]
-    if position.screen is Screen.STEP:
+    if position.screen is LessonScreen.STEP:
         step = lesson.steps[position.step]
         text = frame.ui(
             "lessons.step",
@@ -112,7 +112,7 @@ def screen(frame: Frame, position: Position) -> list[Reply]:
             listen = pack(PREFIX, "say", lesson.id, position.step)
             step_rows.append([(frame.label("lessons.button.listen"), listen)])
         return [Reply(text, [*step_rows, frame.help_row()])]
-    if position.screen is Screen.QUESTION:
+    if position.screen is LessonScreen.QUESTION:
         question = lesson.question
         rows = [
             [(frame.plain(option.label), pack(PREFIX, "ans", lesson.id, option.id))]
