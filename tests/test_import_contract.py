@@ -51,3 +51,13 @@ def test_storage_importing_a_service_breaks_the_contract(tmp_path: Path) -> None
     result = _lint(tree)
     assert result.returncode != 0
     assert "storage.leak" in result.stdout
+
+
+def test_a_view_importing_the_adapter_breaks_the_contract(tmp_path: Path) -> None:
+    """A view that reaches into the Telegram adapter makes lint-imports fail and name it."""
+    tree = _copy(tmp_path)
+    leak = '"""A leak."""\n\nfrom bot.telegram import keyboards\n'
+    (tree / "bot" / "views" / "leak.py").write_text(leak)
+    result = _lint(tree)
+    assert result.returncode != 0
+    assert "bot.views.leak" in result.stdout

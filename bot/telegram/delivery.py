@@ -6,10 +6,12 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
+from bot.outgoing import Outgoing
 from bot.services.delivery import SendOutcome
+from bot.telegram.keyboards import api_markup
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -18,15 +20,14 @@ T = TypeVar("T")
 async def send_one(
     bot: Bot,
     chat_id: int,
-    text: str,
-    markup: InlineKeyboardMarkup | None,
+    message: Outgoing,
     *,
     what: str,
     person: str,
 ) -> SendOutcome:
     """Send one message; say how it went (`what` and `person` name it in the log)."""
     try:
-        await bot.send_message(chat_id, text, reply_markup=markup)
+        await bot.send_message(chat_id, message.text, api_kwargs=api_markup(message.buttons))
     except RetryAfter:
         log.warning("flood control: %s paused", what)
         return SendOutcome.HALT

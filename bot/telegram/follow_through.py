@@ -1,6 +1,6 @@
 """Follow-through on Telegram: the day to try a lesson's practice, and "how did it go?".
 
-The practice message (bot.telegram.lessons.practice) carries `ft:plan:<lesson>:<day>`; a
+The practice message (bot.views.lessons.practice) carries `ft:plan:<lesson>:<day>`; a
 press finishes the lesson and stores when to ask. A periodic job asks the due questions with
 `ft:ans:<lesson>:<answer>` buttons, and each answer gets the lesson's tip. Presses are
 untrusted: decoded strictly, checked against the presser and the stored plan; a stale,
@@ -14,22 +14,20 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from markupsafe import Markup
-from telegram import Bot, Message
-from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler
 
 from bot.callbacks import Callback
 from bot.content import ContentBundle
 from bot.services import follow_through as svc
 from bot.services import lessons as lesson_service
-from bot.services.schedule import local_time
-from bot.telegram.callbacks import CallbackDataError, pack, pattern, unpack
+from bot.telegram.callbacks import CallbackDataError, pattern, unpack
 from bot.telegram.context import App, Ctx, app_runtime
 from bot.telegram.delivery import send_each, send_one, sent_count
 from bot.telegram.jobs import PeriodicJob
-from bot.telegram.lessons import THROUGH_PREFIX, Buttons, Frame, Reply, finished, keyboard, send
+from bot.telegram.outgoing import send
 from bot.telegram.press import Pressed, press
+from bot.views import lessons as views
+from bot.views.lessons import THROUGH_PREFIX, Frame
 from storage.people import Person
 
 log = logging.getLogger(__name__)
@@ -64,46 +62,6 @@ def decode_parts(parts: tuple[str, ...]) -> Press | None:
     if action == "ans" and value in svc.ANSWERS:
         return Press(action, lesson_id, value)
     return None
-
-
-def ask_reply(frame: Frame, ask: svc.Ask) -> Reply:
-    """The question at the chosen time: the task again, and three big answer buttons."""
-    text = frame.ui("lessons.through.ask", task=frame.html(ask.lesson.practice))
-    rows: Buttons = [
-        [
-            (
-                frame.label(f"lessons.button.through.{answer}"),
-                pack(PREFIX, "ans", ask.lesson.id, answer),
-            )
-        ]
-        for answer in svc.ANSWERS
-    ]
-    return Reply(text, [*rows, frame.help_row()])
-
-
-def _day_words(frame: Frame, planned: svc.Planned, now: int) -> dict[str, str]:
-    """When Qiao will ask, in words: today / tomorrow / the weekday, and the local time."""
-    where = planned.zone
-    due_at = planned.due_at
-    due, today = local_time(due_at, where), local_time(now, where).date()
-    days = (due.date() - today).days
-    if days == 0:
-        day = frame.label("lessons.plan.day.today")
-    elif days == 1:
-        day = frame.label("lessons.plan.day.tomorrow")
-    else:
-        day = frame.label(f"onboarding.weekday.{due.weekday()}")
-    return {"day": day, "time": f"{due:%H:%M}"}
-
-
-async def _edit(message: object, bot: Bot, text: str) -> None:
-    """Replace an answered message's text and drop its buttons (cosmetic: never fatal)."""
-    if not isinstance(message, Message):
-        return
-    try:
-        await bot.edit_message_text(text, chat_id=message.chat_id, message_id=message.message_id)
-    except BadRequest as exc:  # "message is not modified" or no longer editable
-        log.debug("answered message not edited", extra={"reason": exc.message})
 
 
 def _shaped(data: Callback) -> bool:
@@ -154,16 +112,9 @@ async def _plan(context: Ctx, p: Pressed, press: Press) -> bool | lesson_service
     await p.answer()
     frame = Frame(content, who)
     lesson = planned.finished.lesson
-    choice = frame.label(f"lessons.button.plan.{planned.plan}")
-    marked = frame.ui("lessons.practice", text=frame.html(lesson.practice))
-    marked += "\n\n" + frame.ui("lessons.plan.chosen", choice=choice)
-    await _edit(p.query.message, context.bot, marked)
-    words = _day_words(frame, planned, now)
-    done = finished(frame, planned.finished)
-    confirm = frame.ui("lessons.plan.confirm", **words)
+    await p.edit_text(views.planned_text(frame, lesson, planned.plan))  # its buttons go
     log.info("practice planned", extra={"person": who.person.pseudonym, "lesson": lesson.id})
-    reply = Reply(f"{confirm}\n\n{done.text}", done.buttons)
-    await send(context.application, context.bot, chat_id, [reply])
+    await send(context.application, chat_id, views.planned(frame, planned, now))
     return True
 
 
@@ -184,23 +135,12 @@ async def _answer(context: Ctx, p: Pressed, press: Press) -> bool | lesson_servi
     answered, who = done_by
     await p.answer()
     frame = Frame(content, who)
-    asked = frame.ui("lessons.through.ask", task=frame.html(answered.lesson.practice))
-    choice = frame.label(f"lessons.button.through.{answered.answer}")
-    await _edit(
-        p.query.message,
-        context.bot,
-        asked + "\n\n" + frame.ui("lessons.plan.chosen", choice=choice),
-    )
-    tip = svc.practice_tip(answered.lesson, answered.answer)
-    # Safe: a UI text is rendered by ContentBundle.ui, which escapes every value it fills in.
-    general = Markup(frame.ui(f"lessons.through.tip.{answered.answer}"))  # noqa: S704
-    text = frame.ui("lessons.through.reply", tip=frame.html(tip) if tip is not None else general)
+    await p.edit_text(views.asked_text(frame, answered))  # its buttons go
     log.info(
         "practice follow-through answered",
         extra={"person": who.person.pseudonym, "answer": answered.answer},
     )
-    reply = Reply(text, [frame.continue_row(), frame.help_row()])
-    await send(context.application, context.bot, chat_id, [reply])
+    await send(context.application, chat_id, views.through_reply(frame, answered))
     return True
 
 
@@ -231,14 +171,9 @@ async def send_asks(app: App, now: datetime) -> int:
 
 async def _send_ask(app: App, content: ContentBundle, ask: svc.Ask) -> svc.AskOutcome:
     """Send one question; say how it went."""
-    reply = ask_reply(Frame(content, ask.who), ask)
+    question = views.ask(Frame(content, ask.who), ask)
     return await send_one(
-        app.bot,
-        ask.chat_id,
-        reply.text,
-        keyboard(reply.buttons),
-        what="practice question",
-        person=ask.pseudonym,
+        app.bot, ask.chat_id, question, what="practice question", person=ask.pseudonym
     )
 
 

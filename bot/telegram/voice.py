@@ -108,18 +108,16 @@ async def send_recording(
 
 async def send_step(
     app: App, bot: Bot, chat_id: int, path: Path, text: str, markup: InlineKeyboardMarkup | None
-) -> bool:
-    """A step in voice mode: True if the voice note carried the text and buttons itself.
+) -> Message | None:
+    """A step in voice mode: the voice note if it carried the text and buttons itself.
 
-    A text too long for a caption goes out after a plain voice note (False: the caller sends
+    A text too long for a caption goes out after a plain voice note (None: the caller sends
     the text with the buttons); so does the text when the voice note could not be sent.
     """
     if len(telegram_html.visible_text(text)) <= CAPTION_LIMIT:
-        return (
-            await send_recording(app, bot, chat_id, path, caption=text, markup=markup) is not None
-        )
+        return await send_recording(app, bot, chat_id, path, caption=text, markup=markup)
     await send_recording(app, bot, chat_id, path)
-    return False
+    return None
 
 
 # --- /voice ---------------------------------------------------------------------------------

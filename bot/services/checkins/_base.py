@@ -1,4 +1,4 @@
-"""Constants, what the adapter sends, a child's household, and who may act for the child."""
+"""Constants, a child's household, and who may act for the child."""
 
 from __future__ import annotations
 
@@ -43,14 +43,6 @@ TIDY_WINDOW_SECONDS = 7 * 24 * 60 * 60
 """How far back the sweep looks for exchanges to delete: Telegram deletes a message for 48
 hours only, and retention forgets exchange message ids after three days, so older finished
 sessions have nothing left to tidy (bounding the read keeps the sweep short at any scale)."""
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """One message: HTML text and inline buttons as rows of (label, callback data)."""
-
-    text: str
-    buttons: tuple[tuple[tuple[str, str], ...], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@ import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.outgoing import Outgoing
 from bot.services import checkin_plan, schedule
 from bot.services.checkins._base import (
     Household,
-    Outgoing,
     household,
 )
 from bot.services.checkins._messages import (

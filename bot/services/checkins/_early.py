@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.domain import Refusal
+from bot.outgoing import Outgoing
 from bot.services import schedule
 from bot.services.checkins._base import (
     Household,
-    Outgoing,
     household,
     pressed_session,
     refuse,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from bot.callbacks import pack
 from bot.content import CheckinQuestion, CheckinSet, QuestionType
+from bot.outgoing import Outgoing
 from bot.services import addressing, checkin_plan
 from bot.services.checkins._base import (
     ANSWER,
@@ -17,7 +18,6 @@ from bot.services.checkins._base import (
     TALK,
     TIDY,
     Household,
-    Outgoing,
 )
 from storage.checkins import Session
 from storage.people import Person

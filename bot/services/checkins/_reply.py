@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.content import AnswerOption, CheckinQuestion, CheckinSet
+from bot.outgoing import Outgoing
 from bot.services import addressing
 from bot.services.checkins._base import (
     SKIP,
-    Outgoing,
 )
 from bot.services.checkins._messages import (
     answered_line,

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 
 from bot.callbacks import pack
 from bot.domain import Refusal
+from bot.outgoing import Outgoing
 from bot.services import schedule
 from bot.services.checkins._base import (
     DAY,
     TIME,
     TIME_CHOICES,
     Household,
-    Outgoing,
     household,
     may_act_for,
     refuse,

@@ -6,9 +6,9 @@ import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.outgoing import Outgoing
 from bot.services import schedule
 from bot.services.checkins._base import (
-    Outgoing,
     answering_here,
     household,
 )

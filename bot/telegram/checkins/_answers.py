@@ -18,9 +18,10 @@ from bot.services.child_messages import FreeMessage
 from bot.services.reading import Options as ReadingOptions
 from bot.services.store_faults import Kept, press_level, text_level
 from bot.telegram import crisis
-from bot.telegram.checkins._views import edit, send, settle_buttons, user_lang
+from bot.telegram.checkins._views import settle_buttons, user_lang
 from bot.telegram.context import App, Ctx
 from bot.telegram.outbox_sender import wake
+from bot.telegram.outgoing import edit, send
 from bot.telegram.press import Pressed, number_parts, press
 from bot.telegram.retry import retry_seconds
 from bot.telegram.store_faults import on_store_failure
@@ -114,7 +115,9 @@ async def _next_message(
     app: App, runtime: Runtime, reply: svc.AnswerFollowUp, now: datetime, *, keep: str | None
 ) -> None:
     """The next question (or the closing): edited in place, else sent anew and recorded."""
-    if reply.edit is not None and await edit(app, reply.chat_id, reply.edit, reply.follow):
+    if reply.edit is not None and await edit(
+        app, reply.chat_id, reply.edit, reply.follow, what="check-in message"
+    ):
         return
     if reply.settle is not None:
         await settle_buttons(app, reply, reply.settle, keep)

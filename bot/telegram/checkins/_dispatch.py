@@ -9,9 +9,9 @@ from functools import partial
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.services import checkins as svc
-from bot.telegram.checkins._views import send
 from bot.telegram.context import App, app_runtime
 from bot.telegram.outbox_sender import drain
+from bot.telegram.outgoing import send
 from bot.telegram.retry import retry_seconds
 
 log = logging.getLogger(__name__)

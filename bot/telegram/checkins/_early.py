@@ -6,9 +6,9 @@ from functools import partial
 
 from bot.services import checkins as svc
 from bot.telegram.checkins._dispatch import send_pending
-from bot.telegram.checkins._views import send
 from bot.telegram.command import PASS_ON, Commanded, PassOn, command
 from bot.telegram.context import Ctx
+from bot.telegram.outgoing import send
 
 
 @command

@@ -6,8 +6,8 @@ from functools import partial
 
 from bot.services import checkins as svc
 from bot.telegram.checkins._sweep import delete_exchange
-from bot.telegram.checkins._views import send
 from bot.telegram.context import Ctx
+from bot.telegram.outgoing import send
 from bot.telegram.press import Pressed, number_parts, press
 
 

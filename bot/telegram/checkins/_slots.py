@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from functools import partial
 
+from bot.outgoing import Outgoing
 from bot.services import checkins as svc
 from bot.services.schedule import hhmm
-from bot.telegram.checkins._views import markup
 from bot.telegram.command import PASS_ON, Commanded, PassOn, command
 from bot.telegram.context import Ctx
+from bot.telegram.keyboards import api_markup
 from bot.telegram.press import Pressed, number_parts, press
 
 
@@ -23,7 +24,7 @@ async def checkin_time_command(cmd: Commanded, context: Ctx) -> PassOn | None:
         return PASS_ON
     for home in homes:
         out = svc.weekday_keyboard(runtime.content, home)
-        await cmd.reply_html(out.text, api_kwargs=markup(out))
+        await cmd.reply_html(out.text, api_kwargs=api_markup(out.buttons))
     return None
 
 
@@ -63,7 +64,7 @@ async def _slot_press(p: Pressed, minute: int | None) -> None:
         out = svc.time_keyboard(content, result, weekday)
     else:
         lang = result.child.lang
-        out = svc.Outgoing(
+        out = Outgoing(
             content.ui(
                 "checkins.time_set",
                 lang,
@@ -71,4 +72,6 @@ async def _slot_press(p: Pressed, minute: int | None) -> None:
                 time=hhmm(minute),
             )
         )
-    await p.edit_text(out.text, api_kwargs=markup(out))  # a double press: "not modified"
+    await p.edit_text(
+        out.text, api_kwargs=api_markup(out.buttons)
+    )  # a double press: "not modified"

@@ -11,10 +11,10 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.runtime import Runtime
 from bot.services import checkins as svc
-from bot.telegram.checkins._views import send
 from bot.telegram.context import App, app_runtime
 from bot.telegram.edits import edit_text
 from bot.telegram.outbox_sender import drain
+from bot.telegram.outgoing import send
 from bot.telegram.retry import retry_seconds
 
 log = logging.getLogger(__name__)

@@ -13,42 +13,18 @@ from __future__ import annotations
 from bot.telegram.lessons._commands import lessons_command, next_command, register
 from bot.telegram.lessons._nudges import JOBS, NUDGE_INTERVAL, send_nudges
 from bot.telegram.lessons._presses import ARITY, Press, on_press, shaped
-from bot.telegram.lessons._screens import (
-    HELP_DATA,
-    PREFIX,
-    THROUGH_PREFIX,
-    Buttons,
-    Frame,
-    Reply,
-    finished,
-    keyboard,
-    overview,
-    practice,
-    screen,
-    send,
-)
+from bot.views.lessons import PREFIX
 
 __all__ = [
     "ARITY",
-    "HELP_DATA",
     "JOBS",
     "NUDGE_INTERVAL",
     "PREFIX",
-    "THROUGH_PREFIX",
-    "Buttons",
-    "Frame",
     "Press",
-    "Reply",
-    "finished",
-    "keyboard",
     "lessons_command",
     "next_command",
     "on_press",
-    "overview",
-    "practice",
     "register",
-    "screen",
-    "send",
     "send_nudges",
     "shaped",
 ]

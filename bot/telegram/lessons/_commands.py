@@ -9,7 +9,9 @@ from bot.telegram.callbacks import pattern
 from bot.telegram.command import PASS_ON, Commanded, PassOn, command
 from bot.telegram.context import App, Ctx
 from bot.telegram.lessons._presses import on_press
-from bot.telegram.lessons._screens import PREFIX, Frame, overview, screen, send
+from bot.telegram.outgoing import send, send_all
+from bot.views import lessons as views
+from bot.views.lessons import PREFIX, Frame
 from storage.people import Person
 
 
@@ -38,7 +40,7 @@ async def lessons_command(cmd: Commanded, context: Ctx) -> PassOn | None:
     view, who = await cmd.runtime.db.tx(
         lambda c: (svc.overview(c, content, person.id, now), svc.learner(c, person))
     )
-    await send(context.application, context.bot, cmd.chat_id, [overview(Frame(content, who), view)])
+    await send(context.application, cmd.chat_id, views.overview(Frame(content, who), view))
     return None
 
 
@@ -52,7 +54,7 @@ async def next_command(cmd: Commanded, context: Ctx) -> PassOn | None:
     position, who = await cmd.runtime.db.tx(
         lambda c: (svc.resume(c, content, person.id, now), svc.learner(c, person))
     )
-    await send(context.application, context.bot, cmd.chat_id, screen(Frame(content, who), position))
+    await send_all(context.application, cmd.chat_id, views.screen(Frame(content, who), position))
     return None
 
 

@@ -9,11 +9,10 @@ from telegram import Bot
 
 from bot.content import ContentBundle
 from bot.services import lessons as svc
-from bot.telegram.callbacks import pack
 from bot.telegram.context import App, app_runtime
 from bot.telegram.delivery import send_each, send_one, sent_count
 from bot.telegram.jobs import PeriodicJob
-from bot.telegram.lessons._screens import PREFIX, Buttons, keyboard
+from bot.views import lessons as views
 
 log = logging.getLogger(__name__)
 
@@ -45,15 +44,9 @@ async def send_nudges(app: App, now: datetime) -> int:
 
 async def _send_nudge(bot: Bot, content: ContentBundle, nudge: svc.Nudge) -> svc.NudgeOutcome:
     """Send one reminder with the continue button; say how it went."""
-    lang = content.language(nudge.lang)
-    name = nudge.name or content.ui_label("lessons.default_name", lang)
-    buttons: Buttons = [
-        [(content.ui_label("lessons.button.continue", lang), pack(PREFIX, "go"))],
-        [(content.ui_label("lessons.button.help", lang), pack(PREFIX, "help"))],
-    ]
-    text = content.ui("lessons.nudge", lang, name=name)
+    message = views.nudge(content, nudge)
     return await send_one(
-        bot, nudge.chat_id, text, keyboard(buttons), what="lesson reminder", person=nudge.pseudonym
+        bot, nudge.chat_id, message, what="lesson reminder", person=nudge.pseudonym
     )
 
 

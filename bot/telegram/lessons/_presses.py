@@ -9,13 +9,16 @@ from dataclasses import dataclass
 from typing import Literal, TypeVar
 
 from bot.callbacks import Callback, CallbackDataError
+from bot.outgoing import Outgoing
 from bot.services import lessons as svc
 from bot.services.lessons import Learner, NotYours
 from bot.telegram import voice
 from bot.telegram.context import Ctx
-from bot.telegram.lessons._screens import PREFIX, Frame, Reply, practice, screen, send
 from bot.telegram.outbox_sender import wake
+from bot.telegram.outgoing import send_all
 from bot.telegram.press import Pressed, press
+from bot.views import lessons as views
+from bot.views.lessons import PREFIX, Frame
 from storage.people import Person
 
 log = logging.getLogger(__name__)
@@ -86,9 +89,9 @@ async def _as_taker(
     return await p.runtime.db.tx(lambda c: svc.as_taker(c, p.user_id, p.chat_id, act))
 
 
-async def _show(p: Pressed, context: Ctx, replies: list[Reply]) -> None:
+async def _show(p: Pressed, context: Ctx, messages: list[Outgoing]) -> None:
     """Send into the chat the press came from."""
-    await send(context.application, context.bot, p.chat_id, replies)
+    await send_all(context.application, p.chat_id, messages)
 
 
 async def _on_next(p: Pressed, context: Ctx, press: Press) -> Refused | Shown:
@@ -102,7 +105,7 @@ async def _on_next(p: Pressed, context: Ctx, press: Press) -> Refused | Shown:
     position, who = done
     await p.answer()
     await p.edit_markup(None)
-    await _show(p, context, screen(Frame(content, who), position))
+    await _show(p, context, views.screen(Frame(content, who), position))
     return True
 
 
@@ -117,16 +120,8 @@ async def _on_answer(p: Pressed, context: Ctx, press: Press) -> Refused | Shown:
     chosen, who = done
     await p.answer()
     frame = Frame(content, who)
-    marked = frame.ui(
-        "lessons.question_answered",
-        text=frame.html(chosen.lesson.question.text),
-        choice=frame.plain(chosen.option.label),
-    )
-    await p.edit_text(marked)
-    feedback = Reply(
-        frame.ui("lessons.feedback", text=frame.html(chosen.option.feedback)), [frame.help_row()]
-    )
-    await _show(p, context, [feedback, practice(frame, chosen.lesson)])
+    await p.edit_text(views.answered(frame, chosen))
+    await _show(p, context, views.feedback(frame, chosen))
     return True
 
 
@@ -142,14 +137,8 @@ async def _on_follow_up(p: Pressed, context: Ctx, press: Press) -> Refused | Sho
     followed, who = done
     await p.answer()
     frame = Frame(content, who)
-    marked = frame.ui(
-        "lessons.follow_up_answered",
-        text=frame.html(followed.about.follow_up),
-        choice=frame.label(f"lessons.button.follow_up.{followed.answer}"),
-    )
-    await p.edit_text(marked)
-    reply = Reply(frame.ui(f"lessons.follow_up_reply.{followed.answer}"), [frame.help_row()])
-    await _show(p, context, [reply, *screen(frame, followed.position)])
+    await p.edit_text(views.followed_up(frame, followed))
+    await _show(p, context, views.follow_up_reply(frame, followed))
     return True
 
 
@@ -179,7 +168,7 @@ async def _on_go(p: Pressed, context: Ctx, press: Press) -> Refused | Shown:
     position, who = done
     await p.answer()
     await p.edit_markup(None)
-    await _show(p, context, screen(Frame(content, who), position))
+    await _show(p, context, views.screen(Frame(content, who), position))
     return True
 
 
@@ -191,14 +180,10 @@ async def _on_help(p: Pressed, context: Ctx, press: Press) -> Refused | Shown:
         return done
     outcome, who = done
     await p.answer()
-    frame = Frame(content, who)
     if outcome is svc.HelpOutcome.RAISED:
         log.info("help request raised", extra={"person": who.person.pseudonym})
         wake(context.application)  # the background sender posts the card
-        text = frame.ui("lessons.help.sent")
-    else:
-        text = frame.ui("lessons.help.already")
-    await _show(p, context, [Reply(text, [frame.continue_row(), frame.help_row()])])
+    await _show(p, context, [views.help_reply(Frame(content, who), outcome)])
     return True
 
 
