@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from bot.callbacks import pack
 from bot.domain import Refusal
 from bot.levels import RiskLevel
+from bot.outgoing import Buttons
 from bot.services.alerts import level_label, local_time
 from storage import audit, families, people
 from storage import reading as repo
@@ -37,8 +38,6 @@ MAX_TEXT = 4096
 SHOWN_CHARACTERS = 3500
 """Words shown in one list message, leaving room for the header within Telegram's 4096."""
 HOUR = 3600
-
-Buttons = tuple[tuple[tuple[str, str], ...], ...]
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from bot.callbacks import pack
 from bot.domain import Refusal
 from bot.levels import RiskLevel
+from bot.outgoing import Buttons
 from bot.risk.model import Reporter
 from bot.services import crisis as crisis_svc
 from bot.services.alerts import POSTED_LEVEL, raise_alert_tx
@@ -26,7 +27,6 @@ from bot.services.reading import (
     MAX_TEXT,
     OFFER,
     Answer,
-    Buttons,
     Options,
     add_child_words_tx,
 )

@@ -11,13 +11,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.outgoing import Buttons
 
 
-def keyboard(buttons: Iterable[Sequence[Sequence[str]]]) -> InlineKeyboardMarkup | None:
+def keyboard(buttons: Iterable[Sequence[Sequence[str]]] | None) -> InlineKeyboardMarkup | None:
     """PTB's inline keyboard for rows of (label, callback data); None for no buttons.
 
-    Takes any sequence pairs, so a keyboard stored as JSON in the outbox (lists) works as it is.
+    Takes any sequence pairs, so a keyboard stored as JSON in the outbox (lists, or no key at
+    all) works as it is.
     """
     rows = [
-        [InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in buttons
+        [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+        for row in buttons or ()
     ]
     return InlineKeyboardMarkup(rows) if rows else None
 

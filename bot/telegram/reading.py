@@ -14,7 +14,7 @@ import sqlite3
 from datetime import datetime, timedelta
 from functools import partial
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     ApplicationHandlerStop,
@@ -35,6 +35,7 @@ from bot.telegram.callbacks import pattern as data_pattern
 from bot.telegram.command import PASS_ON, Commanded, PassOn, command
 from bot.telegram.context import App, Ctx, app_runtime
 from bot.telegram.jobs import PeriodicJob
+from bot.telegram.keyboards import keyboard
 from bot.telegram.outbox_sender import wake
 from bot.telegram.press import Pressed, number_parts, press
 from bot.telegram.store_faults import on_store_failure
@@ -45,17 +46,6 @@ log = logging.getLogger(__name__)
 ADULT_TEXT_GROUP = 2
 """Caregivers' text is looked at after check-ins (group 1) had their turn, so a typed answer
 on a shared phone stays the check-in's."""
-
-
-def _markup(buttons: svc.Buttons) -> InlineKeyboardMarkup | None:
-    if not buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
-            for row in buttons
-        ]
-    )
 
 
 def register(app: App) -> None:
@@ -85,7 +75,7 @@ async def _answer(update: Update, context: Ctx, answer: svc.Answer) -> None:
         if answer.send is not None:
             await crisis.send_now(app, runtime, answer.send, now)
         elif not answer.crisis:
-            await message.reply_text(answer.text, reply_markup=_markup(answer.buttons))
+            await message.reply_text(answer.text, reply_markup=keyboard(answer.buttons))
     finally:
         if answer.posted:
             wake(app)  # the background sender posts the card
@@ -228,7 +218,7 @@ async def inbox_command(cmd: Commanded, context: Ctx) -> PassOn | None:
         return PASS_ON  # not a volunteer: the fallback says the command is not for them
     await cmd.reply_html(inbox.head)
     for shown in inbox.items:
-        await context.bot.send_message(chat_id, shown.text, reply_markup=_markup(shown.buttons))
+        await context.bot.send_message(chat_id, shown.text, reply_markup=keyboard(shown.buttons))
         if shown.file_id is not None:
             await _send_media(context, runtime, chat_id, shown, inbox.lang)
     return None
@@ -273,7 +263,7 @@ async def on_read(p: Pressed, context: Ctx) -> None:
         return
     with contextlib.suppress(TelegramError):
         await p.query.answer(result.answer)
-    done = InlineKeyboardMarkup([[InlineKeyboardButton(result.label, callback_data=p.query.data)]])
+    done = keyboard((((result.label, p.query.data or ""),),))
     await p.edit_markup(done)  # not modified, or the message is gone: it is read
 
 

@@ -17,7 +17,7 @@ import hashlib
 import logging
 from pathlib import Path
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
@@ -26,16 +26,18 @@ from bot.content import telegram_html
 from bot.domain import Refusal, Role
 from bot.runtime import Runtime
 from bot.services import voice as service
-from bot.telegram.callbacks import pack, pattern
+from bot.telegram.callbacks import pattern
 from bot.telegram.command import PASS_ON, Commanded, PassOn, command
 from bot.telegram.context import App, Ctx, app_runtime
 from bot.telegram.jobs import PeriodicJob
+from bot.telegram.keyboards import keyboard
 from bot.telegram.press import Pressed, press
+from bot.views import lessons as views
 from storage import voice as store
 
 log = logging.getLogger(__name__)
 
-PREFIX = "vo"
+PREFIX = views.VOICE_PREFIX
 CAPTION_LIMIT = 1024
 """Telegram's limit on a caption, in characters after entity parsing."""
 JOBS: list[PeriodicJob] = []
@@ -123,26 +125,6 @@ async def send_step(
 # --- /voice ---------------------------------------------------------------------------------
 
 
-def _buttons(runtime: Runtime, lang: str) -> InlineKeyboardMarkup:
-    content = runtime.content
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    content.ui_label("lessons.voice.button.on", lang),
-                    callback_data=pack(PREFIX, "on"),
-                )
-            ],
-            [
-                InlineKeyboardButton(
-                    content.ui_label("lessons.voice.button.off", lang),
-                    callback_data=pack(PREFIX, "off"),
-                )
-            ],
-        ]
-    )
-
-
 @command
 async def voice_command(cmd: Commanded, context: Ctx) -> PassOn | None:
     """/voice [on|off]: switch "read it to me", or show the setting with two big buttons."""
@@ -165,10 +147,8 @@ async def voice_command(cmd: Commanded, context: Ctx) -> PassOn | None:
         await cmd.reply_html(content.ui(person.key, content.language(person.lang)))
         return None
     on = await runtime.db.run(lambda c: service.is_on(c, person.id))
-    await cmd.reply_html(
-        content.ui(f"lessons.voice.status.{'on' if on else 'off'}", cmd.lang),
-        reply_markup=_buttons(runtime, cmd.lang),
-    )
+    setting = views.voice_setting(content, cmd.lang, on=on)
+    await cmd.reply_html(setting.text, reply_markup=keyboard(setting.buttons))
     return None
 
 

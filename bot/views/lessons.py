@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from bot.callbacks import pack
 from bot.content import ContentBundle, Lesson, Localized
-from bot.outgoing import Outgoing, Row
+from bot.outgoing import Outgoing, Row, column
 from bot.services import follow_through as through
 from bot.services import lessons as svc
 from bot.services.lessons import Learner, LessonScreen, Position
@@ -21,6 +21,8 @@ from bot.services.schedule import local_time
 
 PREFIX = "ls"
 HELP_DATA = pack(PREFIX, "help")
+VOICE_PREFIX = "vo"
+"""The /voice buttons ("read it to me" on or off): bot.telegram.voice."""
 THROUGH_PREFIX = "ft"
 """Follow-through buttons (the day to try, how it went): bot.telegram.follow_through."""
 
@@ -221,6 +223,17 @@ def nudge(content: ContentBundle, reminder: svc.Nudge) -> Outgoing:
         (
             ((content.ui_label("lessons.button.continue", lang), pack(PREFIX, "go")),),
             ((content.ui_label("lessons.button.help", lang), HELP_DATA),),
+        ),
+    )
+
+
+def voice_setting(content: ContentBundle, lang: str, *, on: bool) -> Outgoing:
+    """/voice without a word: whether "read it to me" is on, with two big buttons to switch."""
+    return Outgoing(
+        content.ui(f"lessons.voice.status.{'on' if on else 'off'}", lang),
+        column(
+            (content.ui_label(f"lessons.voice.button.{state}", lang), pack(VOICE_PREFIX, state))
+            for state in ("on", "off")
         ),
     )
 

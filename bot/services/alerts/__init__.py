@@ -32,6 +32,7 @@ from bot.services.alerts._card import (
     Card,
     buttons_for,
     card_tx,
+    outcome_question,
     render_card_tx,
     shared_card_tx,
 )
@@ -116,6 +117,7 @@ __all__ = [
     "may_view",
     "mood_weeks_tx",
     "outcome_label",
+    "outcome_question",
     "parse_code",
     "period_of",
     "queue_card_tx",

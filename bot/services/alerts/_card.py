@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.callbacks import pack
+from bot.outgoing import Buttons, Outgoing, Row, grid
 from bot.services.alerts._common import (
     CLAIM,
+    OUTCOME,
+    OUTCOMES,
     RESOLVE,
     category_label,
     level_label,
@@ -26,15 +29,13 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Card:
+class Card(Outgoing):
     """An alert as the volunteer chat shows it: text (HTML) and buttons for its state."""
 
-    text: str
-    buttons: list[list[list[str]]]
-
     def payload(self, alert_id: int) -> dict[str, Any]:
-        """The outbox payload for this card."""
-        return {"text": self.text, "buttons": self.buttons, "alert_id": alert_id}
+        """The outbox payload for this card (buttons as JSON lists of [label, data])."""
+        rows = [[list(button) for button in row] for row in self.buttons]
+        return {"text": self.text, "buttons": rows, "alert_id": alert_id}
 
 
 def card_tx(
@@ -110,15 +111,15 @@ def card_tx(
     return Card("\n".join(lines), buttons_for(content, alert))
 
 
-def buttons_for(content: ContentBundle, alert: Alert) -> list[list[list[str]]]:
+def buttons_for(content: ContentBundle, alert: Alert) -> Buttons:
     """Open: claim and resolve; claimed: resolve only; resolved: none."""
     lang = alert.lang
-    resolve = [content.ui_label("alerts.button.resolve", lang), pack(RESOLVE, alert.id)]
+    resolve = (content.ui_label("alerts.button.resolve", lang), pack(RESOLVE, alert.id))
     if alert.status == alerts.OPEN:
-        return [[[content.ui_label("alerts.button.claim", lang), pack(CLAIM, alert.id)], resolve]]
+        return (((content.ui_label("alerts.button.claim", lang), pack(CLAIM, alert.id)), resolve),)
     if alert.status == alerts.CLAIMED:
-        return [[resolve]]
-    return []
+        return ((resolve,),)
+    return ()
 
 
 SHARED_MAX = 20
@@ -150,7 +151,7 @@ def shared_card_tx(
     ui = content.ui
     ordered = sorted(shown, key=lambda a: (-a.level, a.created_at, a.id))
     lines = [ui("alerts.shared.head", lang, count=len(ordered))]
-    buttons: list[list[list[str]]] = []
+    buttons: list[Row] = []
     for alert in ordered:
         person = people.by_id(conn, alert.person_id)
         family = families.get(conn, alert.family_id) if alert.family_id else None
@@ -165,7 +166,7 @@ def shared_card_tx(
         else:
             state = ui("alerts.shared.unassigned", lang)
             claim = content.ui_label("alerts.button.claim_code", lang, code=alert.code)
-            buttons.append([[claim, pack(CLAIM, alert.id)]])
+            buttons.append(((claim, pack(CLAIM, alert.id)),))
         lines.append(
             ui(
                 "alerts.shared.item",
@@ -181,4 +182,13 @@ def shared_card_tx(
                 state=state,
             )
         )
-    return Card("\n".join(lines), buttons)
+    return Card("\n".join(lines), tuple(buttons))
+
+
+def outcome_question(content: ContentBundle, alert_id: int, code: str, lang: str) -> Outgoing:
+    """Asked privately of whoever resolves an alert: how did it end? (two outcomes a row)"""
+    choices = (
+        (content.ui_label(f"alerts.outcome.{outcome}", lang), pack(OUTCOME, alert_id, outcome))
+        for outcome in OUTCOMES
+    )
+    return Outgoing(content.ui("alerts.resolve.ask", lang, code=code), grid(choices, 2))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import logging
 
-from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, CallbackQuery
 from telegram.error import TelegramError
 
 from bot.runtime import Runtime
@@ -21,34 +21,23 @@ from bot.telegram.alerts._common import (
     volunteer,
     who_acts,
 )
-from bot.telegram.callbacks import pack
 from bot.telegram.command import Commanded, command
 from bot.telegram.context import Ctx
+from bot.telegram.keyboards import keyboard
 from bot.telegram.press import Pressed, number_parts, press
 
 log = logging.getLogger(__name__)
 
 
-def _outcome_buttons(runtime: Runtime, alert_id: int, lang: str) -> InlineKeyboardMarkup:
-    label = runtime.content.ui_label
-    buttons = [
-        InlineKeyboardButton(
-            label(f"alerts.outcome.{outcome}", lang),
-            callback_data=pack(svc.OUTCOME, alert_id, outcome),
-        )
-        for outcome in svc.OUTCOMES
-    ]
-    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
-
-
 async def _ask_outcome(bot: Bot, runtime: Runtime, actor: Actor, alert_id: int, code: str) -> bool:
     """Ask the resolver privately how it ended; False when they have no private chat yet."""
     lang = runtime.content.language(actor.lang)
+    question = svc.outcome_question(runtime.content, alert_id, code, lang)
     try:
         await bot.send_message(
             await private_chat(runtime, actor),
-            runtime.content.ui("alerts.resolve.ask", lang, code=code),
-            reply_markup=_outcome_buttons(runtime, alert_id, lang),
+            question.text,
+            reply_markup=keyboard(question.buttons),
         )
     except TelegramError as exc:
         log.info("outcome question not delivered", extra={"error_type": type(exc).__name__})

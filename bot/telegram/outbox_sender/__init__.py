@@ -20,7 +20,7 @@ this package is the one name the rest of the code imports.
 
 from bot.telegram.outbox_sender._attempt import CARD_READ_TIMEOUT
 from bot.telegram.outbox_sender._budget import EDIT_GAP, KEEP_FOR_CARDS, Bucket, Sender
-from bot.telegram.outbox_sender._cards import edit_card, keyboard
+from bot.telegram.outbox_sender._cards import edit_card
 from bot.telegram.outbox_sender._drain import (
     JOB,
     SENDER_KEY,
@@ -43,7 +43,6 @@ __all__ = [
     "drain",
     "edit_card",
     "install",
-    "keyboard",
     "sender_of",
     "settle",
     "shutdown",

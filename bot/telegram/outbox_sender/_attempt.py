@@ -20,7 +20,7 @@ from telegram.error import (
 
 from bot.services import crisis
 from bot.telegram.context import App, app_runtime
-from bot.telegram.outbox_sender._cards import keyboard
+from bot.telegram.keyboards import keyboard
 from bot.telegram.retry import backoff_seconds, retry_seconds
 from storage import cards as cards_repo
 from storage import outbox, people

@@ -1,23 +1,12 @@
-"""Cards as Telegram shows them: the inline keyboard from stored rows, and editing one copy."""
+"""Editing one copy of an alert card in a volunteer chat."""
 
 from __future__ import annotations
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot
 
 from bot.services.alerts import Card
 from bot.telegram import edits
-
-
-def keyboard(buttons: list[list[list[str]]] | None) -> InlineKeyboardMarkup | None:
-    """Build an inline keyboard from stored [[label, callback data], …] rows."""
-    if not buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
-            for row in buttons
-        ]
-    )
+from bot.telegram.keyboards import keyboard
 
 
 async def edit_card(bot: Bot, chat_id: int, message_id: int, card: Card) -> None:
