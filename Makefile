@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CONFIG ?= config.toml
 
-.PHONY: demo test lint typecheck unit content-check run soak bench clean
+.PHONY: demo test quick lint typecheck unit content-check run soak bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ demo: $(STAMP)
 
 ## Lint, type checks, content check and the whole test suite.
 test: lint typecheck content-check unit
+
+## The suite without the tests marked slow, for the loop while you work (`make test` runs all).
+# Slow = a real process, a simulated week or a benchmark (the `slow` marker in pyproject.toml).
+quick: $(STAMP)
+	$(BIN)/pytest -q -p no:cacheprovider -n auto -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot storage tests bench

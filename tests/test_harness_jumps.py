@@ -7,6 +7,8 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.simtelegram import SimMessage
 from bot.simtelegram.harness import VOLUNTEER_CHAT_ID, Harness
 from bot.telegram.app import all_jobs
@@ -14,6 +16,8 @@ from bot.telegram.job_due import DUE
 from tests.alerts.desk import add_coordinator
 from tests.factories import make_family
 from tests.parents.support import TOKYO, join, parent_link
+
+pytestmark = pytest.mark.slow  # simulated days stepped minute by minute for comparison
 
 FRIDAY = datetime(2026, 1, 9, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
 STEP = timedelta(minutes=5)

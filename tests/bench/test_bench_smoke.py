@@ -15,6 +15,8 @@ import pytest
 from bench.__main__ import SMOKE_MODULES
 from bench.results import Result, well_formed, write
 
+pytestmark = pytest.mark.slow  # every benchmark module in its quick mode
+
 FIELDS = {"name", "value", "unit", "target", "met"}
 
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from functools import partial
 
+import pytest
+
 from bot.services import checkins as svc
 from bot.simtelegram.harness import Harness
 from bot.telegram import checkins as checkins_tg
 from storage import checkins as repo
 from tests.checkins.support import SHANGHAI, advance_to, lone_children, reminders
+
+pytestmark = pytest.mark.slow  # more sessions than a page, through the real jobs
 
 CHILDREN = svc.PAGE + 3
 FIRST_UID = 910_000

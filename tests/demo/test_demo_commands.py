@@ -98,6 +98,7 @@ def test_shell_command_at_the_prompt_is_not_sent(
     assert "→ [stranger]" not in out
 
 
+@pytest.mark.slow  # a real `qiao demo` process, interrupted
 def test_ctrl_c_ends_the_interactive_demo() -> None:
     """Ctrl-C at the prompt ends `qiao demo` without waiting for Enter, and prints no traceback."""
     controller, terminal = pty.openpty()

@@ -8,6 +8,8 @@ import pytest
 
 from bot.cli import main
 
+pytestmark = pytest.mark.slow  # the demo scripts run as `qiao demo` subprocesses
+
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 SCRIPTS = sorted(DEMO_DIR.glob("*.txt"))
 

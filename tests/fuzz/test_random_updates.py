@@ -17,6 +17,8 @@ from telegram.error import TelegramError
 from bot.simtelegram.harness import UNKNOWN_GROUP_ID, VOLUNTEER_CHAT_ID, Harness
 from tests.factories import make_family
 
+pytestmark = pytest.mark.slow  # hundreds of random updates through the whole bot
+
 STRANGERS = range(5000, 5050)
 KNOWN = (1001, 1002, 1003, 1004)
 COMMANDS = (

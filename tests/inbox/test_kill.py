@@ -12,6 +12,8 @@ import pytest
 
 from bench.killsoak import Settings, run
 
+pytestmark = pytest.mark.slow  # the real `qiao run` process, killed and restarted
+
 
 @pytest.mark.parametrize(
     "settings",

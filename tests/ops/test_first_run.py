@@ -57,6 +57,7 @@ def closed_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@pytest.mark.slow  # the real `qiao run` retrying an unreachable Telegram
 def test_qiao_run_offline_prints_one_line_per_retry_and_stops_cleanly(tmp_path: Path) -> None:
     """The real `qiao run` with no network: one line per retry, no traceback, SIGTERM ends it."""
     port = closed_port()

@@ -20,7 +20,10 @@ ANSWERED = (0x2E, 0x8B, 0x57)  # bot/services/charts.py: the response-rate bars
 URGENT = (0xD6, 0x45, 0x41)  # the alerts chart's urgent bars
 CONCERN = (0xF3, 0x9C, 0x12)  # and its concern bars
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+pytestmark = [
+    pytest.mark.slow,  # a real Chromium renders the report
+    pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed"),
+]
 
 
 def screenshot(page: Path, png: Path) -> Image.Image:

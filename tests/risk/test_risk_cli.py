@@ -10,6 +10,8 @@ import pytest
 
 from bot.cli import main
 
+pytestmark = pytest.mark.slow  # `qiao risk` run as subprocesses
+
 
 def write_jsonl(path: Path, rows: Sequence[object]) -> Path:
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", "utf-8")

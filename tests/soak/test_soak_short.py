@@ -8,6 +8,8 @@ import pytest
 
 from bench.soak import run_soak, short_settings
 
+pytestmark = pytest.mark.slow  # a simulated week of faults
+
 
 @pytest.mark.parametrize(
     ("seed", "delivered"),
