@@ -13,7 +13,6 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.telegram.callbacks import pattern
 from bot.telegram.context import App, Ctx
 from bot.telegram.jobs import PeriodicJob
-from bot.telegram.onboarding._ui import PREFIX
 from bot.telegram.onboarding.buttons import on_button
 from bot.telegram.onboarding.family import erase, family, nickname
 from bot.telegram.onboarding.links import invite, open_link
@@ -24,9 +23,9 @@ from bot.telegram.onboarding.menus import (
     set_chat_commands,
     sync_default_commands,
 )
-from bot.telegram.onboarding.newfamily import AGE_BUTTONS, new_family
-from bot.telegram.onboarding.screens import ADDRESSES
+from bot.telegram.onboarding.newfamily import new_family
 from bot.telegram.onboarding.self_service import deleteme, resume, stop
+from bot.views.onboarding import ADDRESSES, AGE_BUTTONS, PREFIX
 
 JOBS: list[PeriodicJob] = []
 

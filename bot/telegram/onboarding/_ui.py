@@ -1,54 +1,37 @@
-"""The onboarding adapter's shared pieces: buttons, sending, retiring a pressed message, the
-calm refusals, and the acting volunteer's prologue."""
+"""The onboarding adapter's shared pieces: sending, retiring a pressed message, the calm
+refusals, and the acting volunteer's prologue (the words are in bot.views.onboarding)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 from telegram.error import BadRequest
 
-from bot.content import ContentBundle
-from bot.runtime import Runtime
+from bot.outgoing import Outgoing
 from bot.services import onboarding as service
 from bot.services.onboarding import Link
-from bot.telegram.callbacks import pack
+from bot.telegram import outgoing
 from bot.telegram.command import Commanded
 from bot.telegram.context import Caller, Ctx
 from bot.telegram.onboarding.menus import set_chat_commands
 from bot.telegram.press import Pressed
+from bot.views import onboarding as views
+from bot.views.onboarding import both
 from storage.people import Person
 
 log = logging.getLogger("bot.telegram.onboarding")
-PREFIX = "ob"
 
 
-def both(content: ContentBundle, key: str, **values: object) -> str:
-    """Chinese, then English: for people whose language we do not know yet."""
-    return f"{content.ui(key, 'zh', **values)}\n\n{content.ui(key, 'en', **values)}"
+async def send(context: Ctx, chat_id: int, out: Outgoing) -> Message:
+    """A new message in a chat (the onboarding flows send no voice notes)."""
+    return await outgoing.send(context.application, chat_id, out)
 
 
-def button(
-    content: ContentBundle, key: str, lang: str, *parts: object, **values: object
-) -> InlineKeyboardButton:
-    """One `ob:` button labelled from the content."""
-    return InlineKeyboardButton(
-        content.ui_label(key, lang, **values), callback_data=pack(PREFIX, *parts)
-    )
-
-
-def keyboard(rows: Sequence[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
-    """An inline keyboard from rows of buttons."""
-    return InlineKeyboardMarkup([list(row) for row in rows])
-
-
-async def send(
-    context: Ctx, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
-) -> Message:
-    """A new HTML message in a chat."""
-    return await context.bot.send_message(chat_id, text, reply_markup=markup)
+async def say(context: Ctx, chat_id: int, text: str) -> Message:
+    """A new text message without buttons."""
+    return await send(context, chat_id, Outgoing(text))
 
 
 async def retire(p: Pressed, mark: str | None = None) -> None:
@@ -69,12 +52,6 @@ async def stale(p: Pressed, lang: str | None = None) -> None:
     """A press that is forged, foreign, repeated or too late: a short answer, nothing changed."""
     log.info("onboarding press refused")
     await p.answer("basics.stale_button", lang or p.caller.lang)
-
-
-def until(runtime: Runtime, at: int) -> str:
-    """A link's last day, in the deployment's zone."""
-    local = datetime.fromtimestamp(at, runtime.config.locale.zone)
-    return f"{local:%Y-%m-%d}"
 
 
 def url(context: Ctx, link: Link) -> str:
@@ -131,16 +108,7 @@ async def volunteer(c: Commanded, context: Ctx) -> Person | None:
 async def send_links(context: Ctx, chat_id: int, lang: str, links: Sequence[Link]) -> None:
     """One message per link, so the volunteer can forward each to its person."""
     runtime = context.runtime
+    zone = runtime.config.locale.zone
     for link in links:
-        key = "onboarding.link.child" if link.role == "child" else "onboarding.link.caregiver"
-        await send(
-            context,
-            chat_id,
-            runtime.content.ui(
-                key,
-                lang,
-                pseudonym=link.pseudonym or "",
-                link=url(context, link),
-                until=until(runtime, link.expires_at),
-            ),
-        )
+        out = views.family_link(runtime.content, lang, link, url(context, link), zone)
+        await send(context, chat_id, out)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.telegram.context import Ctx
-from bot.telegram.onboarding._ui import PREFIX, stale
+from bot.telegram.onboarding._ui import stale
 from bot.telegram.onboarding.family import on_family_press
 from bot.telegram.onboarding.flow_presses import STEPS, on_step
 from bot.telegram.onboarding.newfamily import on_new_family_press
 from bot.telegram.onboarding.self_service import on_deleteme_press
 from bot.telegram.press import Pressed, number_parts, press
+from bot.views.onboarding import PREFIX
 
 PressKind = Callable[[Pressed, Ctx, str, int, str], Awaitable[None]]
 

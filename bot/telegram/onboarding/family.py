@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton
 from telegram.constants import ChatType
 
 from bot.services import erasure as erasure_service
 from bot.services import onboarding as service
 from bot.services.onboarding import Refusal
 from bot.telegram import parents
-from bot.telegram.callbacks import pack
 from bot.telegram.command import Commanded, command
 from bot.telegram.context import Ctx
 from bot.telegram.onboarding._ui import (
-    PREFIX,
     acting_person,
-    button,
-    keyboard,
     log,
     retire,
+    say,
     send,
     send_links,
     stale,
@@ -27,6 +23,7 @@ from bot.telegram.onboarding._ui import (
 from bot.telegram.onboarding.menus import reset_chat_commands
 from bot.telegram.onboarding.summary import send_summary
 from bot.telegram.press import Pressed
+from bot.views import onboarding as views
 
 FAMILY_PRESSES = {("fam", "show"), ("fl", "go"), ("era", "y"), ("era", "n")}
 """The family buttons (kind, value) a volunteer's messages carry."""
@@ -52,16 +49,7 @@ async def family(c: Commanded, context: Ctx) -> None:
         if not found:
             await c.reply_html(content.ui("onboarding.family.none", lang))
             return
-        rows = [
-            [
-                InlineKeyboardButton(
-                    f"{f.pseudonym} · {f.label[:24]}",
-                    callback_data=pack(PREFIX, "fam", f.id, "show"),
-                )
-            ]
-            for f in found
-        ]
-        await send(context, c.chat_id, content.ui("onboarding.family.pick", lang), keyboard(rows))
+        await send(context, c.chat_id, views.family_pick(content, lang, found))
         return
     summary = await runtime.db.run(
         lambda conn: service.summary_named(conn, text, user_id=user_id, is_admin=is_admin)
@@ -140,9 +128,7 @@ async def _fresh_links(p: Pressed, context: Ctx, family_id: int, lang: str) -> N
     chosen, links = made
     await p.answer()
     if not links:
-        await send(
-            context, p.chat_id, runtime.content.ui("onboarding.family.no_links_needed", lang)
-        )
+        await say(context, p.chat_id, runtime.content.ui("onboarding.family.no_links_needed", lang))
         return
     log.info("fresh links made", extra={"family": chosen.pseudonym, "links": len(links)})
     links.sort(key=lambda link: link.role != "child")  # the caregiver's last, as at creation
@@ -216,15 +202,4 @@ async def erase(c: Commanded, context: Ctx) -> None:
         await c.reply_html(content.ui("onboarding.family.not_found", lang, text=text[:20]))
         return
     chosen, count = found
-    markup = keyboard(
-        [
-            [
-                button(content, "onboarding.erase.yes", lang, "era", chosen.id, "y"),
-                button(content, "onboarding.erase.no", lang, "era", chosen.id, "n"),
-            ]
-        ]
-    )
-    text = content.ui(
-        "onboarding.erase.confirm", lang, family=chosen.pseudonym, label=chosen.label, people=count
-    )
-    await send(context, c.chat_id, text, markup)
+    await send(context, c.chat_id, views.erase_question(content, lang, chosen, count))

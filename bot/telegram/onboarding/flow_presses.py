@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from bot.services import onboarding as service
 from bot.services.onboarding import Decision, Screen
 from bot.telegram.context import Ctx, caller_of
-from bot.telegram.onboarding._ui import log, retire, send, stale
-from bot.telegram.onboarding.screens import ADDRESSES, show
+from bot.telegram.onboarding._ui import log, retire, say, stale
+from bot.telegram.onboarding.screens import show
 from bot.telegram.press import Pressed
+from bot.views import onboarding as views
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ async def _lang(s: StepPress) -> Outcome:
     runtime = s.p.runtime
     if s.value not in service.LANGUAGES:
         return None, None
-    mark = "✅ " + runtime.content.ui(f"onboarding.lang.{s.value}", "zh")
+    mark = views.chosen(runtime.content.ui(f"onboarding.lang.{s.value}", "zh"))
     now, chat_id, user_id = runtime.ts(), s.p.chat_id, s.p.user_id
     result = await runtime.db.tx(
         lambda c: service.choose_language(
@@ -67,7 +68,7 @@ def _consent(kind: str) -> Callable[[StepPress], Awaitable[Outcome]]:
 
 
 async def _address(s: StepPress) -> Outcome:
-    if s.value not in ADDRESSES:
+    if s.value not in views.ADDRESSES:
         return None, None
     content = s.p.runtime.content
     key = f"onboarding.address.{s.value}"
@@ -78,7 +79,7 @@ async def _address(s: StepPress) -> Outcome:
             c, chat_id=chat_id, user_id=user_id, person_id=s.target, name=label, now=now
         )
     )
-    return result, "✅ " + content.ui(key, s.lang)
+    return result, views.chosen(content.ui(key, s.lang))
 
 
 async def _voice(s: StepPress) -> Outcome:
@@ -90,7 +91,9 @@ async def _voice(s: StepPress) -> Outcome:
             c, chat_id=chat_id, user_id=user_id, person_id=s.target, on=s.value == "on", now=now
         )
     )
-    return result, "✅ " + s.p.runtime.content.ui_label(f"lessons.voice.button.{s.value}", s.lang)
+    return result, views.chosen(
+        s.p.runtime.content.ui_label(f"lessons.voice.button.{s.value}", s.lang)
+    )
 
 
 async def _handover(s: StepPress) -> Outcome:
@@ -130,6 +133,6 @@ async def on_step(p: Pressed, context: Ctx, action: str, target: int, value: str
     await p.answer()
     await retire(p, mark)
     if action == "gd" and value == "n":
-        await send(context, p.chat_id, runtime.content.ui("onboarding.guardian.declined", lang))
+        await say(context, p.chat_id, runtime.content.ui("onboarding.guardian.declined", lang))
     log.info("onboarding step", extra={"action": action, "screen": result.name})
     await show(context, p.chat_id, result, caller=await caller_of(p.update, context))

@@ -6,16 +6,9 @@ from bot.services import onboarding as service
 from bot.services.onboarding import Refusal
 from bot.telegram.command import Commanded, command
 from bot.telegram.context import Ctx
-from bot.telegram.onboarding._ui import (
-    acting_person,
-    log,
-    private_or_note,
-    refuse,
-    send,
-    until,
-    url,
-)
+from bot.telegram.onboarding._ui import acting_person, log, private_or_note, refuse, say, url
 from bot.telegram.onboarding.screens import show
+from bot.views import onboarding as views
 
 
 @command
@@ -24,7 +17,7 @@ async def open_link(c: Commanded, context: Ctx) -> None:
     runtime, caller = c.runtime, c.caller
     content = runtime.content
     if caller.is_admin:
-        await send(context, c.chat_id, content.ui("onboarding.link.registered", caller.lang))
+        await say(context, c.chat_id, content.ui("onboarding.link.registered", caller.lang))
         return
     user = c.update.effective_user
     if user is None:  # @command hands over only updates with a sender
@@ -71,10 +64,6 @@ async def invite(c: Commanded, context: Ctx) -> None:
     if isinstance(link, Refusal):
         await refuse(c, "onboarding.admins_only")
         return
-    text = content.ui(
-        "onboarding.invite.link",
-        admin.lang,
-        link=url(context, link),
-        until=until(runtime, link.expires_at),
-    )
-    await c.reply_html(text)
+    zone = runtime.config.locale.zone
+    out = views.volunteer_link(content, admin.lang, link, url(context, link), zone)
+    await c.reply_html(out.text)

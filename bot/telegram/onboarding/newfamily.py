@@ -7,20 +7,10 @@ from bot.services import onboarding as service
 from bot.services.onboarding import Created, Refusal
 from bot.telegram.command import Commanded, command
 from bot.telegram.context import Ctx
-from bot.telegram.onboarding._ui import (
-    button,
-    keyboard,
-    log,
-    retire,
-    send,
-    send_links,
-    stale,
-    volunteer,
-)
+from bot.telegram.onboarding._ui import log, retire, send, send_links, stale, volunteer
 from bot.telegram.press import Pressed
-
-AGE_BUTTONS = {"young": "10-12", "older": "13-16"}
-PHONES = {"own": "onboarding.newfamily.own_phone", "shared": "onboarding.newfamily.shared_phone"}
+from bot.views import onboarding as views
+from bot.views.onboarding import AGE_BUTTONS, PHONES
 
 
 @command
@@ -43,11 +33,7 @@ async def new_family(c: Commanded, context: Ctx) -> None:
     if isinstance(started, Refusal):
         await c.reply_html(content.ui("onboarding.volunteers_only", lang))
         return
-    markup = keyboard(
-        [[button(content, key, lang, "nf", started.id, value) for value, key in PHONES.items()]]
-    )
-    text = content.ui("onboarding.newfamily.ask_phone", lang, label=label)
-    await send(context, chat_id, text, markup)
+    await send(context, chat_id, views.new_family_phone(content, lang, started.id, label))
 
 
 async def on_new_family_press(
@@ -83,16 +69,8 @@ async def _phone(p: Pressed, context: Ctx, volunteer_id: int, value: str, lang: 
         await stale(p)
         return
     await p.answer()
-    await retire(p, "✅ " + content.ui(PHONES[value], lang))
-    markup = keyboard(
-        [
-            [
-                button(content, f"onboarding.newfamily.age.{code}", lang, "age", volunteer_id, code)
-                for code in AGE_BUTTONS
-            ]
-        ]
-    )
-    await send(context, chat_id, content.ui("onboarding.newfamily.ask_age", lang), markup)
+    await retire(p, views.chosen(content.ui(PHONES[value], lang)))
+    await send(context, chat_id, views.new_family_age(content, lang, volunteer_id))
 
 
 async def _age(p: Pressed, context: Ctx, volunteer_id: int, value: str, lang: str) -> None:
@@ -120,29 +98,14 @@ async def _age(p: Pressed, context: Ctx, volunteer_id: int, value: str, lang: st
         await stale(p)
         return
     await p.answer()
-    await retire(p, "✅ " + content.ui(f"onboarding.newfamily.age.{value}", lang))
+    await retire(p, views.chosen(content.ui(f"onboarding.newfamily.age.{value}", lang)))
     log.info("family created", extra={"family": created.family.pseudonym})
     await _announce(context, chat_id, created, lang)
 
 
 async def _announce(context: Ctx, chat_id: int, created: Created, lang: str) -> None:
     """The new family's pseudonyms, then its links."""
-    content = context.runtime.content
-    phone = (
-        "onboarding.newfamily.phone_shared"
-        if created.shared_phone
-        else "onboarding.newfamily.phone_own"
-    )
-    text = content.ui(
-        "onboarding.newfamily.created",
-        lang,
-        family=created.family.pseudonym,
-        label=created.family.label,
-        caregiver=created.caregiver.pseudonym,
-        child=created.child.pseudonym,
-        phone=content.ui_label(phone, lang),
-    )
-    await send(context, chat_id, text)
+    await send(context, chat_id, views.family_created(context.runtime.content, lang, created))
     # The child's link first, the caregiver's last: the grandparent goes first, and the newest
     # link in the chat is theirs.
     links = [link for link in (created.child_link, created.caregiver_link) if link is not None]

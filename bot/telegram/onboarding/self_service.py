@@ -7,18 +7,10 @@ from bot.services import onboarding as service
 from bot.services.onboarding import Refusal
 from bot.telegram.command import Commanded, command
 from bot.telegram.context import Ctx
-from bot.telegram.onboarding._ui import (
-    acting_person,
-    button,
-    keyboard,
-    log,
-    refuse,
-    retire,
-    send,
-    stale,
-)
+from bot.telegram.onboarding._ui import acting_person, log, refuse, retire, say, send, stale
 from bot.telegram.onboarding.menus import reset_chat_commands
 from bot.telegram.press import Pressed
+from bot.views import onboarding as views
 
 
 @command
@@ -62,19 +54,7 @@ async def deleteme(c: Commanded, context: Ctx) -> None:
     if c.caller.role not in erasure_service.SELF_ERASING or person is None:
         await refuse(c, "onboarding.deleteme.not_caregiver")
         return
-    content = c.runtime.content
-    confirm = (
-        "parents.deleteme.confirm" if person.role == "parent" else "onboarding.deleteme.confirm"
-    )
-    markup = keyboard(
-        [
-            [
-                button(content, "onboarding.deleteme.yes", person.lang, "del", person.id, "y"),
-                button(content, "onboarding.deleteme.no", person.lang, "del", person.id, "n"),
-            ]
-        ]
-    )
-    await send(context, c.chat_id, content.ui(confirm, person.lang), markup)
+    await send(context, c.chat_id, views.deleteme_question(c.runtime.content, person))
 
 
 async def on_deleteme_press(
@@ -109,7 +89,7 @@ async def on_deleteme_press(
     await p.answer()
     log.info("caregiver erased", extra={"pseudonym": erased.subject, "people": erased.people})
     await retire(p)
-    await send(context, chat_id, content.ui("onboarding.deleteme.done", lang))
+    await say(context, chat_id, content.ui("onboarding.deleteme.done", lang))
     for erased_chat in erased.chats:
         await reset_chat_commands(context.bot, erased_chat)
     await runtime.db.checkpoint()  # the erased words leave the -wal file too
