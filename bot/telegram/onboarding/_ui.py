@@ -7,7 +7,6 @@ import logging
 from collections.abc import Sequence
 
 from telegram import Message, Update
-from telegram.error import BadRequest
 
 from bot.outgoing import Outgoing
 from bot.services import onboarding as service
@@ -39,13 +38,10 @@ async def retire(p: Pressed, mark: str | None = None) -> None:
     message = p.query.message
     if not isinstance(message, Message):
         return
-    try:
-        if mark is None or message.text is None:
-            await p.query.edit_message_reply_markup(reply_markup=None)
-        else:
-            await p.query.edit_message_text(f"{message.text_html}\n\n{mark}")
-    except BadRequest as exc:  # "message is not modified", or too old to edit
-        log.info("pressed message not edited", extra={"error_type": type(exc).__name__})
+    if mark is None or message.text is None:
+        await p.edit_markup(None)
+    else:
+        await p.edit_text(f"{message.text_html}\n\n{mark}")
 
 
 async def stale(p: Pressed, lang: str | None = None) -> None:
