@@ -54,3 +54,23 @@ def is_on(conn: sqlite3.Connection, person_id: int) -> bool:
 def choose(conn: sqlite3.Connection, person_id: int, on: bool, now: int) -> None:
     """Store the caregiver's choice."""
     store.set_mode(conn, person_id, on, now)
+
+
+# --- the uploaded recordings: Telegram's file id for each, so each is uploaded once ---------
+
+
+def uploaded(conn: sqlite3.Connection, key: str, digest: str) -> str | None:
+    """Telegram's file id of this recording as last uploaded (None: not yet, or it changed)."""
+    return store.file_id(conn, key, digest)
+
+
+def remember_upload(
+    conn: sqlite3.Connection, key: str, digest: str, file_id: str, now: int
+) -> None:
+    """Keep the file id Telegram gave an upload, so the next send reuses it."""
+    store.remember_file(conn, key, digest, file_id, now)
+
+
+def forget_upload(conn: sqlite3.Connection, key: str, digest: str) -> None:
+    """Telegram refused a stored file id: upload the recording again next time."""
+    store.forget_file(conn, key, digest)

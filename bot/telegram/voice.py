@@ -33,7 +33,6 @@ from bot.telegram.jobs import PeriodicJob
 from bot.telegram.keyboards import keyboard
 from bot.telegram.press import Pressed, press
 from bot.views import lessons as views
-from storage import voice as store
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +77,7 @@ async def send_recording(
         return None
     key, digest = _key(runtime, path), hashlib.sha256(data).hexdigest()
     parse_mode = ParseMode.HTML if caption is not None else None
-    known = await runtime.db.run(lambda c: store.file_id(c, key, digest))
+    known = await runtime.db.run(lambda c: service.uploaded(c, key, digest))
     if known is not None:
         try:
             return await bot.send_voice(
@@ -89,7 +88,7 @@ async def send_recording(
                 log.warning("voice note refused", extra={"reason": exc.message})
                 return None
             log.warning("stored voice file id refused; uploading again", extra={"file": key})
-            await runtime.db.tx(lambda c: store.forget_file(c, key, digest))
+            await runtime.db.tx(lambda c: service.forget_upload(c, key, digest))
     try:
         message = await bot.send_voice(
             chat_id,
@@ -104,7 +103,7 @@ async def send_recording(
         return None
     if message.voice is not None:
         file_id, now = message.voice.file_id, runtime.ts()
-        await runtime.db.tx(lambda c: store.remember_file(c, key, digest, file_id, now))
+        await runtime.db.tx(lambda c: service.remember_upload(c, key, digest, file_id, now))
     return message
 
 
