@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 from typing import Any
 
 from telegram import Bot, Message
@@ -19,11 +18,10 @@ from telegram.error import (
 )
 
 from bot.services import crisis
+from bot.services import outbox_results as results
 from bot.telegram.context import App, app_runtime
 from bot.telegram.keyboards import keyboard
 from bot.telegram.retry import backoff_seconds, retry_seconds
-from storage import cards as cards_repo
-from storage import outbox, people
 from storage.outbox import OutboxItem
 
 log = logging.getLogger(__name__)
@@ -52,9 +50,7 @@ async def _attempt(app: App, item: OutboxItem, ts: int) -> str:
     parse_mode: str | None = ParseMode.HTML
     if payload.get("plain"):
         text, parse_mode = _TAG.sub("", text), None
-    if item.kind == crisis.KIND and not await db.tx(
-        lambda c: outbox.claim(c, item.id, now=ts, until=ts + crisis.HOLD, holder=None)
-    ):
+    if item.kind == crisis.KIND and not await db.tx(lambda c: results.claim_crisis(c, item, ts)):
         return "skip"  # the handler that queued it sent it, or is sending it
     chat_id = await _resolve(app, item.target)
     card = item.kind == "alert"
@@ -62,46 +58,39 @@ async def _attempt(app: App, item: OutboxItem, ts: int) -> str:
         message = await _send(app.bot, chat_id, payload, text, parse_mode, slow=card)
     except ChatMigrated as exc:
         new_id = exc.new_chat_id
-        if item.target != outbox.VOLUNTEERS:
-            await db.tx(lambda c: outbox.mark_dead(c, item.id, error="chat migrated"))
+        if item.target != results.VOLUNTEERS:
+            await db.tx(lambda c: results.dead(c, item.id, error="chat migrated"))
             return "dead"
         await db.tx(lambda c: runtime.record_volunteer_migration(c, new_id))
         log.warning("volunteer chat migrated; outbox follows it", extra={"item": item.id})
         return "migrated"
     except RetryAfter as exc:
         at = ts + retry_seconds(exc)
-        await db.tx(lambda c: outbox.retry_later(c, item.id, at=at, error="retry after"))
+        await db.tx(lambda c: results.later(c, item.id, at=at, error="retry after"))
         log.warning("flood control: outbox paused", extra={"until": at})
         return "halt"
     except (Forbidden, BadRequest) as exc:
-        if item.target == outbox.VOLUNTEERS and _desk_unreachable(exc):
+        if item.target == results.VOLUNTEERS and _desk_unreachable(exc):
             # The bot was removed from the volunteer chat, or the chat id is wrong: keep the
             # alert and retry until an operator fixes it (qiao health reports the backlog).
             at = ts + backoff_seconds(item.attempts)
-            await db.tx(lambda c: outbox.retry_later(c, item.id, at=at, error="desk unreachable"))
+            await db.tx(lambda c: results.later(c, item.id, at=at, error="desk unreachable"))
             log.error("volunteer chat unreachable; alert kept for retry", extra={"item": item.id})
             return "retry"
         if isinstance(exc, BadRequest):
             return await _bad_request(app, item, exc, ts, plain=parse_mode is None)
-        await db.tx(lambda c: _forbidden(c, item, chat_id, ts))
+        await db.tx(lambda c: results.blocked(c, item, chat_id, ts))
         log.info("outbox target blocked the bot", extra={"item": item.id})
         return "dead"
     except NetworkError as exc:  # includes TimedOut
         at, error = ts + backoff_seconds(item.attempts), type(exc).__name__
         if isinstance(exc, TimedOut):
             error = "TimedOut: may have arrived"  # the retry is the same card, same buttons
-        await db.tx(lambda c: outbox.retry_later(c, item.id, at=at, error=error))
+        await db.tx(lambda c: results.later(c, item.id, at=at, error=error))
         log.warning("network error: outbox item retried later", extra={"item": item.id})
         return "retry"
     sent_chat, sent_id = message.chat_id, message.message_id
-
-    def mark(c: sqlite3.Connection) -> None:
-        # a check-in's crisis message is recorded with its exchange, to be deleted with it
-        crisis.sent_tx(c, item, chat_id=sent_chat, message_id=sent_id, now=ts)
-        if card:
-            cards_repo.record_copy(c, item.id, sent_chat, sent_id, ts)
-
-    await db.tx(mark)
+    await db.tx(lambda c: results.delivered(c, item, chat_id=sent_chat, message_id=sent_id, now=ts))
     return "sent"
 
 
@@ -144,16 +133,10 @@ async def _bad_request(app: App, item: OutboxItem, exc: BadRequest, ts: int, *, 
     db = app_runtime(app).db
     reason = exc.message
     if plain:
-        await db.tx(lambda c: outbox.mark_dead(c, item.id, error=reason))
+        await db.tx(lambda c: results.dead(c, item.id, error=reason))
         log.error("outbox item rejected for good", extra={"item": item.id})
         return "dead"
-    fallback_payload = {**item.payload, "plain": True}
-
-    def fallback(c: sqlite3.Connection) -> None:
-        outbox.replace_payload(c, item.id, fallback_payload)
-        outbox.retry_later(c, item.id, at=ts, error=reason)
-
-    await db.tx(fallback)
+    await db.tx(lambda c: results.as_plain_text(c, item, now=ts, error=reason))
     log.error("outbox item rejected; retrying as plain text", extra={"item": item.id})
     return "retry"
 
@@ -164,7 +147,7 @@ def _desk_unreachable(exc: Exception) -> bool:
 
 
 async def _resolve(app: App, target: str) -> int:
-    if target == outbox.VOLUNTEERS:
+    if target == results.VOLUNTEERS:
         runtime = app_runtime(app)
         chat_id: int = await runtime.volunteer_chat_id()
         return chat_id
@@ -172,9 +155,3 @@ async def _resolve(app: App, target: str) -> int:
     if kind != "chat":
         raise ValueError(f"unknown outbox target {target!r}")
     return int(value)
-
-
-def _forbidden(conn: sqlite3.Connection, item: OutboxItem, chat_id: int, ts: int) -> None:
-    outbox.mark_dead(conn, item.id, error="forbidden")
-    for person in people.in_chat(conn, chat_id):
-        people.set_unreachable(conn, person.id, ts)

@@ -13,13 +13,13 @@ from telegram.error import (
 )
 
 from bot.services import alerts as desk
+from bot.services import outbox_results as results
 from bot.services import sending
 from bot.telegram.context import RUNTIME_KEY, App, app_runtime
 from bot.telegram.jobs import PeriodicJob
 from bot.telegram.outbox_sender._attempt import send_one
 from bot.telegram.outbox_sender._budget import EDIT_GAP, KEEP_FOR_CARDS, Bucket, Sender
 from bot.telegram.outbox_sender._cards import edit_card
-from storage import alerts as alerts_repo
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +160,7 @@ async def _edit_stale(app: App, sender: Sender, moment: float) -> bool:
             for edit in item.edits:
                 sender.bucket.spend(moment)
                 await edit_card(app.bot, edit.chat_id, edit.message_id, edit.card)
-    left = await runtime.db.run(lambda c: alerts_repo.stale_cards(c, 50))
+    left = await runtime.db.run(lambda c: results.cards_to_refresh(c, 50))
     if not left:
         return False
     held = [a for a in left if sender.holds(a, moment)]
