@@ -202,10 +202,8 @@ async def _slot(
         return False
     await query.answer()
     await join.retire(query)
-    slot = views.slot_text(runtime.content, parent.lang, target, int(value))
-    await join.send(
-        context, chat_id, Outgoing(runtime.content.ui("parents.calltime.set", parent.lang, **slot))
-    )
+    changed_to = views.slot_changed(runtime.content, parent.lang, target, int(value))
+    await join.send(context, chat_id, changed_to)
     return True
 
 
@@ -231,15 +229,10 @@ async def _invite(context: Ctx, query: CallbackQuery, caller: Caller, family_id:
     )
     await query.answer()
     until = datetime.fromtimestamp(link.expires_at, runtime.config.locale.zone)
-    text = runtime.content.ui(
-        "parents.link",
-        actor.lang,
-        pseudonym=link.pseudonym or "",
-        link=f"https://t.me/{context.bot.username}?start={link.token}",
-        until=f"{until:%Y-%m-%d}",
-    )
+    url = f"https://t.me/{context.bot.username}?start={link.token}"
+    out = views.parent_link(runtime.content, actor.lang, link, url, f"{until:%Y-%m-%d}")
     if query.message is not None:
-        await join.send(context, query.message.chat.id, Outgoing(text))
+        await join.send(context, query.message.chat.id, out)
     log.info("parent link made", extra={"family": family.pseudonym})
     return True
 

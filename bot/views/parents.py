@@ -19,6 +19,7 @@ from bot.content import starters as starters_content
 from bot.outgoing import Button, Buttons, Outgoing, column, grid
 from bot.services import onboarding as onboarding_service
 from bot.services import parents as svc
+from bot.services.onboarding import Link
 from bot.services.parent_calls import Reminder, WeekContact
 from storage import parents as repo
 from storage.families import Family
@@ -149,6 +150,13 @@ def join_screen(content: ContentBundle, step: svc.Step) -> Outgoing | None:
 # --- the weekly call and sharing ----------------------------------------------------------
 
 
+def slot_changed(content: ContentBundle, lang: str, weekday: int, minute: int) -> Outgoing:
+    """/calltime's confirmation: the new weekly slot."""
+    return Outgoing(
+        content.ui("parents.calltime.set", lang, **slot_text(content, lang, weekday, minute))
+    )
+
+
 def reminder(content: ContentBundle, parent: Person, item: Reminder, now: int) -> Outgoing:
     """The weekly reminder: one starter, any shared faces, and the two answer buttons."""
     lang = parent.lang
@@ -227,6 +235,12 @@ def family_section(
 def invite_button(content: ContentBundle, lang: str, family: Family) -> Button:
     """The button that makes a parent link for a family."""
     return button(content, "parents.invite_button", lang, "inv", family.id, "go")
+
+
+def parent_link(content: ContentBundle, lang: str, link: Link, url: str, until: str) -> Outgoing:
+    """A fresh parent link to pass on: whom it is for, the link, its last day (`until`)."""
+    text = content.ui("parents.link", lang, pseudonym=link.pseudonym or "", link=url, until=until)
+    return Outgoing(text)
 
 
 def caregiver_family(content: ContentBundle, lang: str, family: Family) -> Outgoing:

@@ -156,3 +156,11 @@ def test_call_status_and_invite_buttons(content: ContentBundle) -> None:
     family = Family(BIG, "F-TST9", "village", None, "Asia/Shanghai")
     invite = views.caregiver_family(content, "zh", family)
     assert presses(invite.buttons) == [("inv", str(BIG), "go")]
+
+
+def test_a_changed_call_time_names_the_weekday_and_time(content: ContentBundle) -> None:
+    """/calltime's confirmation names the new day and the time as HH:MM, with no buttons."""
+    out = views.slot_changed(content, "en", 2, 19 * 60 + 5)
+    assert content.ui_label("onboarding.weekday.2", "en") in out.text
+    assert "19:05" in out.text
+    assert out.buttons == ()
