@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot.levels import RiskLevel
+from bot.outgoing import Outgoing
 from bot.services import parents as svc
 from bot.services.alerts import raise_alert_tx
 from storage import alerts, audit, families, outbox, people
@@ -26,7 +27,8 @@ from storage.people import Person
 if TYPE_CHECKING:
     from bot.content import ContentBundle
 
-Render = Callable[[Person, "Reminder"], tuple[str, list[list[list[str]]]]]
+Render = Callable[[Person, "Reminder"], Outgoing]
+"""Words one reminder (bot.views.parents.reminder); its buttons are stored in the outbox."""
 
 
 @dataclass(frozen=True)
@@ -89,13 +91,13 @@ def reminders_due_tx(conn: sqlite3.Connection, now: int, render: Render) -> int:
                 local.strftime("%m-%d"),
                 shared_faces(conn, family.id, now),
             )
-            text, buttons = render(person, reminder)
+            message = render(person, reminder)
             queued += outbox.enqueue(
                 conn,
                 dedupe_key=f"parentremind:{person.id}:{family.id}:{period}",
                 kind="parent",
                 target=outbox.chat_target(person.chat_id),
-                payload={"text": text, "buttons": buttons},
+                payload={"text": message.text, "buttons": message.buttons},
                 now=now,
                 lane=f"person:{person.id}",
             )

@@ -14,23 +14,25 @@ import sqlite3
 from datetime import datetime, timedelta
 
 from markupsafe import Markup
-from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, CallbackQuery, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
+from bot.outgoing import Outgoing
 from bot.runtime import Runtime
 from bot.services import onboarding as onboarding_service
 from bot.services import parent_calls as calls
 from bot.services import parents as svc
 from bot.telegram import outbox_sender
 from bot.telegram import parent_join as join
-from bot.telegram import parent_views as views
 from bot.telegram.callbacks import pattern
 from bot.telegram.command import Commanded, command
 from bot.telegram.context import App, Caller, Ctx, app_runtime
 from bot.telegram.jobs import PeriodicJob
+from bot.telegram.keyboards import keyboard
 from bot.telegram.press import STALE, Pressed, number_parts, press
+from bot.views import parents as views
 from storage import alerts as alerts_repo
 from storage import families
 from storage import parents as repo
@@ -38,7 +40,6 @@ from storage.people import Person
 
 log = logging.getLogger(__name__)
 PREFIX = views.PREFIX
-invite_button = views.invite_button
 show = join.show
 """Onboarding's link handler shows the parent screens it gets back through this."""
 
@@ -61,12 +62,7 @@ async def calltime(cmd: Commanded, context: Ctx) -> None:
     if not svc.active_parent(caller.person):
         await _refuse(cmd, "parents.calltime.not_parent")
         return
-    await join.send(
-        context,
-        cmd.chat_id,
-        runtime.content.ui("parents.day.prompt", caller.lang),
-        join.day_rows(runtime, caller.lang, "sday"),
-    )
+    await join.send(context, cmd.chat_id, views.day_prompt(runtime.content, caller.lang, "sday"))
 
 
 async def _refuse(cmd: Commanded, key: str) -> None:
@@ -88,25 +84,7 @@ async def sharing(cmd: Commanded, context: Ctx) -> None:
         await _refuse(cmd, "parents.sharing.not_child")
         return
     on = await runtime.db.run(lambda c: repo.sharing(c, child.id))
-    await join.send(context, cmd.chat_id, *_sharing_screen(runtime, child, on))
-
-
-def _sharing_screen(runtime: Runtime, child: Person, on: bool) -> tuple[str, InlineKeyboardMarkup]:
-    content = runtime.content
-    lang = child.lang
-    state = content.ui_label(f"parents.sharing.state.{'on' if on else 'off'}", lang)
-    value = "off" if on else "on"
-    keyboard = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    content.ui_label(f"parents.sharing.button.{value}", lang),
-                    callback_data=f"{PREFIX}:share:{child.id}:{value}",
-                )
-            ]
-        ]
-    )
-    return content.ui("parents.sharing.explain", lang, state=state), keyboard
+    await join.send(context, cmd.chat_id, views.sharing(runtime.content, child, on))
 
 
 # --- buttons ------------------------------------------------------------------------------
@@ -157,7 +135,9 @@ async def _talk(
     await join.retire(query)
     key = "parents.talked.thanks" if answer == "y" else "parents.not_talked.reply"
     if query.message is not None:
-        await join.send(context, query.message.chat.id, runtime.content.ui(key, parent.lang))
+        await join.send(
+            context, query.message.chat.id, Outgoing(runtime.content.ui(key, parent.lang))
+        )
     return True
 
 
@@ -180,7 +160,9 @@ async def _share(
     await join.retire(query)
     if query.message is not None:
         key = "parents.sharing.done_on" if on else "parents.sharing.done_off"
-        await join.send(context, query.message.chat.id, runtime.content.ui(key, child.lang))
+        await join.send(
+            context, query.message.chat.id, Outgoing(runtime.content.ui(key, child.lang))
+        )
     log.info("mood sharing changed", extra={"on": on})
     return True
 
@@ -199,12 +181,8 @@ async def _slot(
             return False
         await query.answer()
         await join.retire(query)
-        await join.send(
-            context,
-            chat_id,
-            runtime.content.ui("parents.time.prompt", parent.lang),
-            join.time_rows(setting, "stime", value),
-        )
+        prompt = views.time_prompt(runtime.content, parent.lang, setting, "stime", value)
+        await join.send(context, chat_id, prompt)
         return True
     changed = await runtime.db.tx(
         lambda c: svc.change_slot(c, parent, weekday=target, minute=int(value), now=runtime.ts())
@@ -213,10 +191,8 @@ async def _slot(
         return False
     await query.answer()
     await join.retire(query)
-    slot = join.slot_text(runtime, parent.lang, target, int(value))
-    await join.send(
-        context, chat_id, runtime.content.ui("parents.calltime.set", parent.lang, **slot)
-    )
+    changed_to = views.slot_changed(runtime.content, parent.lang, target, int(value))
+    await join.send(context, chat_id, changed_to)
     return True
 
 
@@ -242,15 +218,10 @@ async def _invite(context: Ctx, query: CallbackQuery, caller: Caller, family_id:
     )
     await query.answer()
     until = datetime.fromtimestamp(link.expires_at, runtime.config.locale.zone)
-    text = runtime.content.ui(
-        "parents.link",
-        actor.lang,
-        pseudonym=link.pseudonym or "",
-        link=f"https://t.me/{context.bot.username}?start={link.token}",
-        until=f"{until:%Y-%m-%d}",
-    )
+    url = f"https://t.me/{context.bot.username}?start={link.token}"
+    out = views.parent_link(runtime.content, actor.lang, link, url, f"{until:%Y-%m-%d}")
     if query.message is not None:
-        await join.send(context, query.message.chat.id, text)
+        await join.send(context, query.message.chat.id, out)
     log.info("parent link made", extra={"family": family.pseudonym})
     return True
 
@@ -275,10 +246,7 @@ async def _ask(
             return False
         await query.answer()
         await join.send(
-            context,
-            chat_id,
-            views.status_text(content, lang, parent, status),
-            views.status_markup(content, lang, alert_id, parent_id),
+            context, chat_id, views.call_status(content, lang, alert_id, parent, status)
         )
         return True
     text = content.ui("parents.call_request", parent.lang)
@@ -293,12 +261,8 @@ async def _ask(
     if result.outcome == "queued":
         outbox_sender.wake(context.application)
     status = await runtime.db.run(lambda c: calls.call_status(c, alert_id, parent_id))
-    await join.send(
-        context,
-        chat_id,
-        views.status_text(content, lang, result.parent, status),
-        views.status_markup(content, lang, alert_id, parent_id),
-    )
+    shown = views.call_status(content, lang, alert_id, result.parent, status)
+    await join.send(context, chat_id, shown)
     log.info("parent asked to call", extra={"outcome": result.outcome})
     return True
 
@@ -317,7 +281,7 @@ async def offer_call(bot: Bot, runtime: Runtime, alert_id: int, chat_id: int, la
     if offer is None:
         return
     try:
-        await bot.send_message(chat_id, offer[0], reply_markup=offer[1])
+        await bot.send_message(chat_id, offer.text, reply_markup=keyboard(offer.buttons))
     except TelegramError as exc:  # the details arrived; the offer comes again with /details
         log.warning("parent call offer not sent", extra={"error_type": type(exc).__name__})
 
@@ -350,13 +314,8 @@ async def caregiver_family(update: Update, context: Ctx, caller: Caller) -> None
     family = await runtime.db.run(lambda c: families.get(c, family_id))
     if family is None:
         return
-    keyboard = InlineKeyboardMarkup([[views.invite_button(runtime.content, person.lang, family)]])
-    await join.send(
-        context,
-        message.chat.id,
-        runtime.content.ui("parents.caregiver_family", person.lang),
-        keyboard,
-    )
+    out = views.caregiver_family(runtime.content, person.lang, family)
+    await join.send(context, message.chat.id, out)
 
 
 # --- jobs ---------------------------------------------------------------------------------

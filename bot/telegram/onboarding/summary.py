@@ -8,6 +8,7 @@ from bot.telegram import parents
 from bot.telegram.context import Ctx
 from bot.telegram.onboarding._ui import send
 from bot.views import onboarding as views
+from bot.views import parents as parent_views
 
 
 async def send_summary(context: Ctx, chat_id: int, summary: Summary, lang: str) -> None:
@@ -15,6 +16,5 @@ async def send_summary(context: Ctx, chat_id: int, summary: Summary, lang: str) 
     runtime = context.runtime
     content, chosen = runtime.content, summary.family
     section = await parents.family_text(runtime, chosen.id, lang)
-    invite = parents.invite_button(content, lang, chosen)  # the parents' feature owns it
-    row = ((invite.text, str(invite.callback_data)),)
-    await send(context, chat_id, views.family_summary(content, lang, summary, section, row))
+    invite = (parent_views.invite_button(content, lang, chosen),)  # the parents' view owns it
+    await send(context, chat_id, views.family_summary(content, lang, summary, section, invite))
