@@ -74,5 +74,10 @@ async def edit_query_text(
 async def edit_query_markup(
     query: CallbackQuery, markup: InlineKeyboardMarkup | None, *, what: str
 ) -> bool:
-    """Replace the pressed message's buttons (None removes them)."""
-    return await edited(query.edit_message_reply_markup(reply_markup=markup), what=what)
+    """Replace the pressed message's buttons (None removes them).
+
+    Always cosmetic: the press was decided and stored before, and a button left behind is
+    refused as stale when pressed again, so any Telegram error here is logged and skipped.
+    """
+    call = query.edit_message_reply_markup(reply_markup=markup)
+    return await edited(call, what=what, tolerant=True)

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import logging
 
-from telegram import CallbackQuery, Message, Update
-from telegram.error import TelegramError
+from telegram import Message
 
 from bot.outgoing import Outgoing
 from bot.services import parents as svc
 from bot.services.onboarding import Screen
 from bot.telegram import outgoing
 from bot.telegram.context import Ctx
+from bot.telegram.press import Pressed
 from bot.views import parents as views
 
 log = logging.getLogger(__name__)
@@ -49,21 +49,9 @@ async def show_step(context: Ctx, chat_id: int, step: svc.Step) -> None:
         await set_chat_commands(context.bot, content, chat_id, "parent", step.person.lang)
 
 
-async def retire(query: CallbackQuery) -> None:
-    """Take the buttons off a pressed message (cosmetic, never fatal)."""
-    try:
-        await query.edit_message_reply_markup(reply_markup=None)
-    except TelegramError as exc:  # cosmetic
-        log.info("pressed message not edited", extra={"error_type": type(exc).__name__})
-
-
-async def press(
-    update: Update, context: Ctx, query: CallbackQuery, action: str, value: str
-) -> bool:
+async def press(p: Pressed, context: Ctx, action: str, value: str) -> bool:
     """One press of the join flow; False when the service refused it."""
-    runtime = context.runtime
-    user = query.from_user
-    chat_id = query.message.chat.id if query.message else user.id
+    runtime, chat_id, user_id = p.runtime, p.chat_id, p.user_id
     quiet = runtime.config.quiet_hours
     default_quiet = (
         quiet.start.hour * 60 + quiet.start.minute,
@@ -73,7 +61,7 @@ async def press(
         lambda c: svc.join_step(
             c,
             chat_id=chat_id,
-            user_id=user.id,
+            user_id=user_id,
             action=action,
             value=value,
             now=runtime.ts(),
@@ -82,8 +70,8 @@ async def press(
     )
     if step is None:
         return False
-    await query.answer()
-    await retire(query)
+    await p.answer()
+    await p.edit_markup(None)  # cosmetic: already edited, or too old
     log.info("parent joining", extra={"screen": step.screen})
     await show_step(context, chat_id, step)
     return True

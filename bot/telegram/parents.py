@@ -10,18 +10,18 @@ parent gets on Qiao's own initiative goes through the outbox.
 from __future__ import annotations
 
 import logging
-import sqlite3
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from markupsafe import Markup
-from telegram import Bot, CallbackQuery, Update
+from telegram import Bot, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.outgoing import Outgoing
 from bot.runtime import Runtime
-from bot.services import onboarding as onboarding_service
+from bot.services import parent_acting as acting
 from bot.services import parent_calls as calls
 from bot.services import parents as svc
 from bot.telegram import outbox_sender
@@ -33,10 +33,6 @@ from bot.telegram.jobs import PeriodicJob
 from bot.telegram.keyboards import keyboard
 from bot.telegram.press import STALE, Pressed, number_parts, press
 from bot.views import parents as views
-from storage import alerts as alerts_repo
-from storage import families
-from storage import parents as repo
-from storage.people import Person
 
 log = logging.getLogger(__name__)
 PREFIX = views.PREFIX
@@ -78,12 +74,14 @@ async def _refuse(cmd: Commanded, key: str) -> None:
 @command
 async def sharing(cmd: Commanded, context: Ctx) -> None:
     """`/sharing` (a child with their own phone): explain mood sharing and offer on/off."""
-    caller, runtime = cmd.caller, cmd.runtime
-    child = caller.person
-    if caller.role != "child" or child is None or child.telegram_user_id is None:
+    runtime, user_id = cmd.runtime, cmd.caller.user_id
+    found = (
+        None if user_id is None else await runtime.db.run(lambda c: acting.sharing_tx(c, user_id))
+    )
+    if found is None:
         await _refuse(cmd, "parents.sharing.not_child")
         return
-    on = await runtime.db.run(lambda c: repo.sharing(c, child.id))
+    child, on = found
     await join.send(context, cmd.chat_id, views.sharing(runtime.content, child, on))
 
 
@@ -92,179 +90,180 @@ async def sharing(cmd: Commanded, context: Ctx) -> None:
 
 @press(PREFIX, 3, valid=number_parts(1))
 async def on_button(p: Pressed, context: Ctx) -> None:
-    """Every `pa:` press: check against the presser and the stored state, act."""
-    query, caller = p.query, p.caller
-    message = query.message
+    """Every `pa:` press: the service checks the presser against what the button names, acts."""
+    message = p.query.message
     action, target, value = p.data.parts[0], p.data.int_part(1), p.data.parts[2]
     handled = False
     if message is None or message.chat.type != ChatType.PRIVATE:
         handled = False  # parents' buttons work only in their private chat
     elif action in join.ACTIONS and target == 0:
-        handled = await join.press(p.update, context, query, action, value)
-    elif action == "talk":
-        handled = await _talk(context, query, caller, target, value)
-    elif action == "share":
-        handled = await _share(context, query, caller, target, value)
-    elif action in ("sday", "stime"):
-        handled = await _slot(context, query, caller, action, target, value)
-    elif action == "inv" and value == "go":
-        handled = await _invite(context, query, caller, target)
-    elif action in ("ask", "st") and value.isdigit():
-        handled = await _ask(context, query, caller, action, target, int(value))
+        handled = await join.press(p, context, action, value)
+    elif action in _PRESSES:
+        handled = await _PRESSES[action](p, context, target, value)
     if not handled:
         log.info("parents press refused")
         await p.answer(STALE)
 
 
-async def _talk(
-    context: Ctx, query: CallbackQuery, caller: Caller, family_id: int, value: str
-) -> bool:
-    runtime = context.runtime
-    answer, _, period = value.partition(".")
-    parent = caller.person
-    if parent is None or answer not in ("y", "n") or not period:
-        return False
-    done = await runtime.db.tx(
-        lambda c: calls.report_tx(
-            c, parent, family_id=family_id, period=period, talked=answer == "y", now=runtime.ts()
-        )
-    )
-    if not done:
-        return False
-    await query.answer()
-    await join.retire(query)
-    key = "parents.talked.thanks" if answer == "y" else "parents.not_talked.reply"
-    if query.message is not None:
-        await join.send(
-            context, query.message.chat.id, Outgoing(runtime.content.ui(key, parent.lang))
-        )
+async def _taken(p: Pressed, context: Ctx, out: Outgoing) -> bool:
+    """A press the service took: answer it, take its buttons off, show what follows."""
+    await p.answer()
+    await p.edit_markup(None)  # cosmetic: already edited, or too old
+    await join.send(context, p.chat_id, out)
     return True
 
 
-async def _share(
-    context: Ctx, query: CallbackQuery, caller: Caller, child_id: int, value: str
-) -> bool:
-    runtime = context.runtime
-    child = caller.person
-    if (
-        caller.role != "child"
-        or child is None
-        or child.id != child_id
-        or child.telegram_user_id is None
-        or value not in ("on", "off")
-    ):
+async def _talk(p: Pressed, context: Ctx, family_id: int, value: str) -> bool:
+    """The weekly reminder's "we talked" / "not this week"."""
+    runtime, user_id = p.runtime, p.user_id
+    answer, _, period = value.partition(".")
+    if answer not in ("y", "n") or not period:
+        return False
+    parent = await runtime.db.tx(
+        lambda c: acting.report_call_tx(
+            c, user_id, family_id=family_id, period=period, talked=answer == "y", now=runtime.ts()
+        )
+    )
+    if parent is None:
+        return False
+    key = "parents.talked.thanks" if answer == "y" else "parents.not_talked.reply"
+    return await _taken(p, context, Outgoing(runtime.content.ui(key, parent.lang)))
+
+
+async def _share(p: Pressed, context: Ctx, child_id: int, value: str) -> bool:
+    """/sharing's on or off, pressed by the child the button names."""
+    runtime, user_id = p.runtime, p.user_id
+    if value not in ("on", "off"):
         return False
     on = value == "on"
-    await runtime.db.tx(lambda c: repo.set_sharing(c, child.id, on, runtime.ts()))
-    await query.answer()
-    await join.retire(query)
-    if query.message is not None:
-        key = "parents.sharing.done_on" if on else "parents.sharing.done_off"
-        await join.send(
-            context, query.message.chat.id, Outgoing(runtime.content.ui(key, child.lang))
-        )
+    child = await runtime.db.tx(
+        lambda c: acting.set_sharing_tx(c, user_id, child_id, on, runtime.ts())
+    )
+    if child is None:
+        return False
     log.info("mood sharing changed", extra={"on": on})
-    return True
+    key = "parents.sharing.done_on" if on else "parents.sharing.done_off"
+    return await _taken(p, context, Outgoing(runtime.content.ui(key, child.lang)))
 
 
-async def _slot(
-    context: Ctx, query: CallbackQuery, caller: Caller, action: str, target: int, value: str
-) -> bool:
-    runtime = context.runtime
-    parent = caller.person
-    if not svc.active_parent(parent) or parent is None or not value.isdigit():
+async def _day(p: Pressed, context: Ctx, target: int, value: str) -> bool:
+    """/calltime's day: then the times outside the parent's quiet hours."""
+    runtime, user_id = p.runtime, p.user_id
+    if not value.isdigit() or int(value) > 6:
         return False
-    chat_id = query.message.chat.id if query.message else parent.id
-    if action == "sday":
-        setting = await runtime.db.run(lambda c: repo.settings(c, parent.id))
-        if setting is None or int(value) > 6:
-            return False
-        await query.answer()
-        await join.retire(query)
-        prompt = views.time_prompt(runtime.content, parent.lang, setting, "stime", value)
-        await join.send(context, chat_id, prompt)
-        return True
-    changed = await runtime.db.tx(
-        lambda c: svc.change_slot(c, parent, weekday=target, minute=int(value), now=runtime.ts())
-    )
-    if changed is None:
+    found = await runtime.db.run(lambda c: acting.slot_setting_tx(c, user_id))
+    if found is None:
         return False
-    await query.answer()
-    await join.retire(query)
-    changed_to = views.slot_changed(runtime.content, parent.lang, target, int(value))
-    await join.send(context, chat_id, changed_to)
-    return True
+    parent, setting = found
+    prompt = views.time_prompt(runtime.content, parent.lang, setting, "stime", value)
+    return await _taken(p, context, prompt)
 
 
-async def _invite(context: Ctx, query: CallbackQuery, caller: Caller, family_id: int) -> bool:
-    """A parent link, for the family's volunteer (admins: any family) or its caregiver."""
-    runtime = context.runtime
-    actor = caller.person
-    if actor is None or caller.role == "stranger":
+async def _time(p: Pressed, context: Ctx, weekday: int, value: str) -> bool:
+    """/calltime's time: the new weekly slot."""
+    runtime, user_id = p.runtime, p.user_id
+    if not value.isdigit():
         return False
-    family = await runtime.db.run(lambda c: families.get(c, family_id))
-    if family is None:
-        return False
-    allowed = (
-        caller.is_volunteer
-        and onboarding_service.may_manage(family, actor, is_admin=caller.is_admin)
-    ) or (caller.role == "caregiver" and actor.family_id == family.id)
-    if not allowed:
-        return False
-    link = await runtime.db.tx(
-        lambda c: svc.invite(
-            c, family, actor=actor, now=runtime.ts(), expire_days=runtime.config.invites.expire_days
+    minute = int(value)
+    parent = await runtime.db.tx(
+        lambda c: acting.change_slot_tx(
+            c, user_id, weekday=weekday, minute=minute, now=runtime.ts()
         )
     )
-    await query.answer()
+    if parent is None:
+        return False
+    return await _taken(
+        p, context, views.slot_changed(runtime.content, parent.lang, weekday, minute)
+    )
+
+
+async def _invite(p: Pressed, context: Ctx, family_id: int, value: str) -> bool:
+    """A parent link, for the family's volunteer (admins: any family) or its caregiver."""
+    runtime, user_id, is_admin = p.runtime, p.user_id, p.caller.is_admin
+    if value != "go":
+        return False
+    made = await runtime.db.tx(
+        lambda c: acting.invite_tx(
+            c,
+            user_id,
+            family_id,
+            is_admin=is_admin,
+            now=runtime.ts(),
+            expire_days=runtime.config.invites.expire_days,
+        )
+    )
+    if made is None:
+        return False
+    actor, link = made
+    await p.answer()
     until = datetime.fromtimestamp(link.expires_at, runtime.config.locale.zone)
     url = f"https://t.me/{context.bot.username}?start={link.token}"
     out = views.parent_link(runtime.content, actor.lang, link, url, f"{until:%Y-%m-%d}")
-    if query.message is not None:
-        await join.send(context, query.message.chat.id, out)
-    log.info("parent link made", extra={"family": family.pseudonym})
+    await join.send(context, p.chat_id, out)
+    log.info("parent link made", extra={"family": family_id})
     return True
 
 
-async def _ask(
-    context: Ctx, query: CallbackQuery, caller: Caller, action: str, alert_id: int, parent_id: int
-) -> bool:
-    """The claimer asks Qiao to send the parent the neutral note, or checks its delivery."""
-    runtime = context.runtime
-    actor = caller.person
-    if actor is None or not caller.is_volunteer:
+async def _ask(p: Pressed, context: Ctx, alert_id: int, value: str) -> bool:
+    """The claimer asks Qiao to send the parent the neutral note."""
+    runtime, user_id, is_admin = p.runtime, p.user_id, p.caller.is_admin
+    if not value.isdigit():
         return False
-    lang = actor.lang
-    content = runtime.content
-    parent = await runtime.db.run(lambda c: calls.may_ask(c, alert_id, parent_id, actor.id))
-    if parent is None:
-        return False
-    chat_id = query.message.chat.id if query.message else actor.id
-    if action == "st":
-        status = await runtime.db.run(lambda c: calls.call_status(c, alert_id, parent_id))
-        if status is None:
-            return False
-        await query.answer()
-        await join.send(
-            context, chat_id, views.call_status(content, lang, alert_id, parent, status)
-        )
-        return True
-    text = content.ui("parents.call_request", parent.lang)
-    result = await runtime.db.tx(
-        lambda c: calls.ask_call_tx(
-            c, alert_id=alert_id, parent_id=parent_id, actor=actor, text=text, now=runtime.ts()
+    parent_id, content = int(value), runtime.content
+    asked = await runtime.db.tx(
+        lambda c: acting.ask_call_tx(
+            c,
+            content,
+            user_id,
+            is_admin=is_admin,
+            alert_id=alert_id,
+            parent_id=parent_id,
+            now=runtime.ts(),
         )
     )
-    if result.parent is None:
+    if asked is None:
         return False
-    await query.answer()
-    if result.outcome == "queued":
+    await p.answer()
+    if asked.outcome == "queued":
         outbox_sender.wake(context.application)
-    status = await runtime.db.run(lambda c: calls.call_status(c, alert_id, parent_id))
-    shown = views.call_status(content, lang, alert_id, result.parent, status)
-    await join.send(context, chat_id, shown)
-    log.info("parent asked to call", extra={"outcome": result.outcome})
+    log.info("parent asked to call", extra={"outcome": asked.outcome})
+    return await _show_status(p, context, alert_id, asked)
+
+
+async def _status(p: Pressed, context: Ctx, alert_id: int, value: str) -> bool:
+    """The claimer checks whether the note reached the parent."""
+    runtime, user_id, is_admin = p.runtime, p.user_id, p.caller.is_admin
+    if not value.isdigit():
+        return False
+    parent_id = int(value)
+    asked = await runtime.db.run(
+        lambda c: acting.call_status_tx(
+            c, user_id, is_admin=is_admin, alert_id=alert_id, parent_id=parent_id
+        )
+    )
+    if asked is None:
+        return False
+    await p.answer()
+    return await _show_status(p, context, alert_id, asked)
+
+
+async def _show_status(p: Pressed, context: Ctx, alert_id: int, asked: acting.Asked) -> bool:
+    content, lang = p.runtime.content, asked.actor.lang
+    shown = views.call_status(content, lang, alert_id, asked.parent, asked.status)
+    await join.send(context, p.chat_id, shown)
     return True
+
+
+_PRESSES: dict[str, Callable[[Pressed, Ctx, int, str], Awaitable[bool]]] = {
+    "talk": _talk,
+    "share": _share,
+    "sday": _day,
+    "stime": _time,
+    "inv": _invite,
+    "ask": _ask,
+    "st": _status,
+}
+"""Each `pa:<action>:<id>:<value>` action after joining, and its handler."""
 
 
 # --- hooks for other features ------------------------------------------------------------
@@ -272,11 +271,7 @@ async def _ask(
 
 async def offer_call(bot: Bot, runtime: Runtime, alert_id: int, chat_id: int, lang: str) -> None:
     """After an alert's private details: the claimer may ask the family's parents to call."""
-    alert = await runtime.db.run(lambda c: alerts_repo.get(c, alert_id))
-    if alert is None or alert.family_id is None:
-        return
-    family_id = alert.family_id
-    members = await runtime.db.run(lambda c: repo.parents_of(c, family_id))
+    members = await runtime.db.run(lambda c: acting.parents_for_alert(c, alert_id))
     offer = views.call_offer(runtime.content, lang, alert_id, members)
     if offer is None:
         return
@@ -289,31 +284,20 @@ async def offer_call(bot: Bot, runtime: Runtime, alert_id: int, chat_id: int, la
 async def family_text(runtime: Runtime, family_id: int, lang: str) -> Markup:
     """The parents' section of a volunteer's /family summary."""
     now = runtime.ts()
-
-    def read(
-        c: sqlite3.Connection,
-    ) -> tuple[list[tuple[Person, str]], list[calls.WeekContact], bool]:
-        return (
-            repo.parents_of(c, family_id),
-            calls.history(c, family_id, now),
-            calls.silent_watch(c, family_id),
-        )
-
-    members, weeks, silent = await runtime.db.run(read)
-    return views.family_section(runtime.content, lang, members, weeks, silent)
+    found = await runtime.db.run(lambda c: acting.family_parents(c, family_id, now))
+    return views.family_section(runtime.content, lang, found.members, found.weeks, found.silent)
 
 
 async def caregiver_family(update: Update, context: Ctx, caller: Caller) -> None:
     """A caregiver's /family: the button that makes a link for the child's parents."""
-    message = update.effective_message
-    person = caller.person
-    if message is None or person is None or person.family_id is None:
+    message, user_id = update.effective_message, caller.user_id
+    if message is None or user_id is None:
         return
     runtime = context.runtime
-    family_id = person.family_id
-    family = await runtime.db.run(lambda c: families.get(c, family_id))
-    if family is None:
+    found = await runtime.db.run(lambda c: acting.caregiver_family_tx(c, user_id))
+    if found is None:
         return
+    person, family = found
     out = views.caregiver_family(runtime.content, person.lang, family)
     await join.send(context, message.chat.id, out)
 
