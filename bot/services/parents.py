@@ -142,10 +142,10 @@ def open_link(
     pending = people.by_id(conn, invite_row.person_id) if invite_row.person_id else None
     family = families.get(conn, invite_row.family_id) if invite_row.family_id else None
     if pending is None or family is None:
-        return onboarding.Screen("unknown")
+        return onboarding.Screen(onboarding.ScreenName.UNKNOWN)
     existing = people.by_telegram_user(conn, user_id)
     if existing is not None and existing.role != "parent":
-        return onboarding.Screen("registered", person=existing)
+        return onboarding.Screen(onboarding.ScreenName.REGISTERED, person=existing)
     if existing is not None:  # already a parent in another family: add this one
         invites.mark_used(conn, invite_row.token_hash, now)
         erasure_repo.delete_person(conn, pending.id)
@@ -153,7 +153,7 @@ def open_link(
         audit.record(
             conn, at=now, action="parent.join", actor=existing.pseudonym, subject=family.pseudonym
         )
-        return onboarding.Screen("parent_added", person=existing)
+        return onboarding.Screen(onboarding.ScreenName.PARENT_ADDED, person=existing)
     invites.mark_used(conn, invite_row.token_hash, now)
     invites.save_flow(
         conn,
@@ -163,7 +163,7 @@ def open_link(
         data={"user": user_id, "step": "lang", "family": family.id},
         now=now,
     )
-    return onboarding.Screen("parent_lang", person=pending)
+    return onboarding.Screen(onboarding.ScreenName.PARENT_LANG, person=pending)
 
 
 def _flow(conn: sqlite3.Connection, chat_id: int, user_id: int, step: str) -> invites.Flow | None:
@@ -190,7 +190,7 @@ def _next(conn: sqlite3.Connection, flow: invites.Flow, now: int, **changes: Any
 class Step:
     """Where a parent's join flow went after a press (`screen`), for the adapter to show."""
 
-    screen: str
+    screen: onboarding.ScreenName
     person: Person
     setting: repo.Settings | None = None
 
@@ -217,7 +217,7 @@ def join_step(
     if action == "lang" and value in onboarding.LANGUAGES:
         people.set_lang(conn, person.id, value)
         _next(conn, flow, now, step="consent")
-        return Step("parent_consent", _require(conn, person.id))
+        return Step(onboarding.ScreenName.PARENT_CONSENT, _require(conn, person.id))
     if action == "ok" and value in ("y", "n"):
         return _consent(conn, flow, person, agree=value == "y", now=now, quiet=default_quiet)
     setting = repo.settings(conn, person.id)
@@ -230,23 +230,23 @@ def join_step(
             (value, person.id, family_id),
         )
         _next(conn, flow, now, step="zone")
-        return Step("parent_zone", person, setting)
+        return Step(onboarding.ScreenName.PARENT_ZONE, person, setting)
     if action == "tz" and value.isdigit() and int(value) < len(ZONES):
         repo.set_zone(conn, person.id, ZONES[int(value)])
         _next(conn, flow, now, step="quiet")
-        return Step("parent_quiet", person, repo.settings(conn, person.id))
+        return Step(onboarding.ScreenName.PARENT_QUIET, person, repo.settings(conn, person.id))
     if action == "qt" and value.isdigit() and int(value) < len(QUIET):
         start, end = QUIET[int(value)]
         repo.set_quiet(conn, person.id, start, end)
         _next(conn, flow, now, step="day")
-        return Step("parent_day", person, repo.settings(conn, person.id))
+        return Step(onboarding.ScreenName.PARENT_DAY, person, repo.settings(conn, person.id))
     if action == "day" and value.isdigit() and int(value) < 7:
         _next(conn, flow, now, step="time", day=int(value))
-        return Step("parent_time", person, setting)
+        return Step(onboarding.ScreenName.PARENT_TIME, person, setting)
     if action == "time" and value.isdigit() and int(value) in allowed_minutes(setting):
         set_slot(conn, person.id, int(flow.data["day"]), int(value), now)
         invites.clear_flow(conn, chat_id)
-        return Step("parent_done", person, repo.settings(conn, person.id))
+        return Step(onboarding.ScreenName.PARENT_DONE, person, repo.settings(conn, person.id))
     return None
 
 
@@ -265,11 +265,11 @@ def _consent(
         invites.clear_flow(conn, flow.chat_id)
         audit.record(conn, at=now, action="parent.declined", actor=person.pseudonym)
         erasure_repo.delete_person(conn, person.id)
-        return Step("parent_declined", person)
+        return Step(onboarding.ScreenName.PARENT_DECLINED, person)
     taken = people.by_telegram_user(conn, user_id)
     if taken is not None:
         invites.clear_flow(conn, flow.chat_id)
-        return Step("registered", taken)
+        return Step(onboarding.ScreenName.REGISTERED, taken)
     people.activate(
         conn,
         person.id,
@@ -293,7 +293,7 @@ def _consent(
         actor=person.pseudonym,
         subject=None if family is None else family.pseudonym,
     )
-    return Step("parent_relation", _require(conn, person.id))
+    return Step(onboarding.ScreenName.PARENT_RELATION, _require(conn, person.id))
 
 
 def _require(conn: sqlite3.Connection, person_id: int) -> Person:

@@ -13,7 +13,7 @@ from telegram import Message
 
 from bot.outgoing import Outgoing
 from bot.services import parents as svc
-from bot.services.onboarding import Screen
+from bot.services.onboarding import Screen, ScreenName
 from bot.telegram import outgoing
 from bot.telegram.context import Ctx
 from bot.telegram.press import Pressed
@@ -43,7 +43,7 @@ async def show_step(context: Ctx, chat_id: int, step: svc.Step) -> None:
     if out is None:
         return
     await send(context, chat_id, out)
-    if step.screen == "parent_done":
+    if step.screen == ScreenName.PARENT_DONE:
         from bot.telegram.onboarding import set_chat_commands  # the menus live there
 
         await set_chat_commands(context.bot, content, chat_id, "parent", step.person.lang)

@@ -17,7 +17,7 @@ from bot.callbacks import pack
 from bot.content import ContentBundle
 from bot.outgoing import Button, Outgoing, Row, column
 from bot.services import onboarding as service
-from bot.services.onboarding import Created, Link, Member, Screen, Summary
+from bot.services.onboarding import Created, Link, Member, Screen, ScreenName, Summary
 from storage.families import Family
 from storage.people import Person
 
@@ -87,14 +87,18 @@ def screen(v: Viewer, shown: Screen, slot: tuple[int, int] | None = None) -> lis
     if person is None:
         return None
     if name in CHILD_FINISHED:
-        return None if slot is None else [child_welcome(v, slot, shared=name != "child_finished")]
+        return (
+            None
+            if slot is None
+            else [child_welcome(v, slot, shared=name != ScreenName.CHILD_FINISHED)]
+        )
     render = _FOR_PERSON.get(name)
     return None if render is None else render(v, shown, person)
 
 
 def link_outcome(v: Viewer, name: str) -> Outgoing:
     """What opening a link ended in, for someone who may have no role yet."""
-    if name == "unknown" and not v.known:
+    if name == ScreenName.UNKNOWN and not v.known:
         return Outgoing(both(v.content, "basics.start_stranger"))
     key = f"onboarding.link.{name}"
     return Outgoing(v.content.ui(key, v.caller_lang) if v.known else both(v.content, key))

@@ -19,7 +19,7 @@ from bot.content import starters as starters_content
 from bot.outgoing import Button, Buttons, Outgoing, column, grid
 from bot.services import onboarding as onboarding_service
 from bot.services import parents as svc
-from bot.services.onboarding import Link
+from bot.services.onboarding import Link, ScreenName
 from bot.services.parent_calls import Reminder, WeekContact
 from storage import parents as repo
 from storage.families import Family
@@ -85,9 +85,9 @@ def time_prompt(
 
 def link_screen(content: ContentBundle, name: str, person: Person | None) -> Outgoing | None:
     """A parent screen that onboarding's link handler returned (None: not a parent screen)."""
-    if name == "parent_added" and person is not None:
+    if name == ScreenName.PARENT_ADDED and person is not None:
         return Outgoing(content.ui("parents.added", person.lang))
-    if name == "parent_lang" and person is not None:
+    if name == ScreenName.PARENT_LANG and person is not None:
         text = "\n\n".join(content.ui("onboarding.lang.prompt", code) for code in ("zh", "en"))
         pairs = [(f"onboarding.lang.{code}", code) for code in onboarding_service.LANGUAGES]
         return Outgoing(text, choices(content, "zh", "lang", pairs))
@@ -132,17 +132,17 @@ def join_screen(content: ContentBundle, step: svc.Step) -> Outgoing | None:
     if choice is not None:
         prompt, action, pairs, width = choice
         return Outgoing(content.ui(prompt, lang), choices(content, lang, action, pairs, width))
-    if name == "parent_declined":
+    if name == ScreenName.PARENT_DECLINED:
         return Outgoing(content.ui("parents.declined", lang))
-    if name == "parent_day":
+    if name == ScreenName.PARENT_DAY:
         return day_prompt(content, lang, "day")
-    if name == "parent_time" and step.setting is not None:
+    if name == ScreenName.PARENT_TIME and step.setting is not None:
         return time_prompt(content, lang, step.setting, "time", JOIN)
-    if name == "parent_done" and step.setting is not None:
+    if name == ScreenName.PARENT_DONE and step.setting is not None:
         setting = step.setting
         slot = slot_text(content, lang, setting.call_weekday or 0, setting.call_minute or 0)
         return Outgoing(content.ui("parents.done", lang, **slot))
-    if name == "registered":
+    if name == ScreenName.REGISTERED:
         return Outgoing(content.ui("onboarding.link.registered", lang))
     return None
 

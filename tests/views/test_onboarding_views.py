@@ -12,7 +12,7 @@ from bot.callbacks import MAX_BYTES, unpack
 from bot.content import ContentBundle, load_content
 from bot.domain import PersonStatus, Role
 from bot.outgoing import Outgoing
-from bot.services.onboarding import Created, Link, Member, Screen, Summary
+from bot.services.onboarding import Created, Link, Member, Screen, ScreenName, Summary
 from bot.views import onboarding as views
 from storage.families import Child, Family
 from storage.people import Person
@@ -71,7 +71,7 @@ def only(messages: list[Outgoing] | None) -> Outgoing:
 def test_language_screen_offers_each_language_in_its_own_words(content: ContentBundle) -> None:
     """The language question is bilingual and has one button per language, labelled in it."""
     grandma = person()
-    out = only(views.screen(viewer(content), Screen("lang", grandma)))
+    out = only(views.screen(viewer(content), Screen(ScreenName.LANG, grandma)))
     assert content.ui("onboarding.lang.prompt", "zh") in out.text
     assert content.ui("onboarding.lang.prompt", "en") in out.text
     assert parts(out) == [[("lang", str(BIG_ID), "zh"), ("lang", str(BIG_ID), "en")]]
@@ -82,9 +82,9 @@ def test_consents_carry_agree_and_decline_for_the_right_person(content: ContentB
     """Each consent screen has one agree/decline row naming its person (guardian: the child)."""
     grandma, child = person(), person(Role.CHILD, pid=42)
     v = viewer(content)
-    caregiver = only(views.screen(v, Screen("caregiver_consent", grandma)))
-    guardian = only(views.screen(v, Screen("guardian_consent", grandma, child=child)))
-    own = only(views.screen(v, Screen("child_consent", child)))
+    caregiver = only(views.screen(v, Screen(ScreenName.CAREGIVER_CONSENT, grandma)))
+    guardian = only(views.screen(v, Screen(ScreenName.GUARDIAN_CONSENT, grandma, child=child)))
+    own = only(views.screen(v, Screen(ScreenName.CHILD_CONSENT, child)))
     assert parts(caregiver) == [[("cg", str(BIG_ID), "y"), ("cg", str(BIG_ID), "n")]]
     assert parts(guardian) == [[("gd", "42", "y"), ("gd", "42", "n")]]
     assert parts(own) == [[("ch", "42", "y"), ("ch", "42", "n")]]
@@ -94,14 +94,14 @@ def test_consents_carry_agree_and_decline_for_the_right_person(content: ContentB
 def test_screen_without_what_it_needs_is_not_shown(content: ContentBundle) -> None:
     """A guardian screen without its child, or a person screen without a person, gives None."""
     v = viewer(content)
-    assert views.screen(v, Screen("guardian_consent", person())) is None
-    assert views.screen(v, Screen("address")) is None
-    assert views.screen(v, Screen("child_finished", person(Role.CHILD))) is None  # no slot
+    assert views.screen(v, Screen(ScreenName.GUARDIAN_CONSENT, person())) is None
+    assert views.screen(v, Screen(ScreenName.ADDRESS)) is None
+    assert views.screen(v, Screen(ScreenName.CHILD_FINISHED, person(Role.CHILD))) is None  # no slot
 
 
 def test_address_lays_out_two_a_row_with_other_alone(content: ContentBundle) -> None:
     """The forms of address come two to a row, "other" alone on the last one."""
-    out = only(views.screen(viewer(content), Screen("address", person())))
+    out = only(views.screen(viewer(content), Screen(ScreenName.ADDRESS, person())))
     assert [len(row) for row in out.buttons] == [2, 2, 2, 1]
     chosen = [p[2] for row in parts(out) for p in row]
     assert tuple(chosen) == views.ADDRESSES
@@ -111,7 +111,7 @@ def test_caregiver_finished_welcomes_then_offers_each_handover(content: ContentB
     """The welcome comes first without buttons, then one hand-over prompt per child."""
     grandma = person(name="奶奶")
     kids = (person(Role.CHILD, pid=5, name="小明"), person(Role.CHILD, pid=6))
-    shown = Screen("caregiver_finished", grandma, handover=kids, children_ready=1)
+    shown = Screen(ScreenName.CAREGIVER_FINISHED, grandma, handover=kids, children_ready=1)
     welcome, *prompts = views.screen(viewer(content), shown) or []
     assert welcome.buttons == ()
     assert content.ui("onboarding.welcome.children_ready", "zh") in welcome.text
@@ -123,7 +123,7 @@ def test_caregiver_finished_welcomes_then_offers_each_handover(content: ContentB
 
 def test_child_welcome_names_the_checkin_slot(content: ContentBundle) -> None:
     """A finished child reads the weekday and time of their check-in."""
-    shown = Screen("child_finished", person(Role.CHILD))
+    shown = Screen(ScreenName.CHILD_FINISHED, person(Role.CHILD))
     out = only(views.screen(viewer(content, lang="en"), shown, (5, 10 * 60 + 5)))
     assert "10:05" in out.text
     assert content.ui_label("onboarding.weekday.5", "en") in out.text
@@ -131,8 +131,8 @@ def test_child_welcome_names_the_checkin_slot(content: ContentBundle) -> None:
 
 def test_link_outcome_for_a_stranger_is_bilingual(content: ContentBundle) -> None:
     """A stranger reads a link's outcome in both languages; a known person in their own."""
-    stranger = only(views.screen(viewer(content, known=False), Screen("expired")))
-    known = only(views.screen(viewer(content, lang="en"), Screen("expired")))
+    stranger = only(views.screen(viewer(content, known=False), Screen(ScreenName.EXPIRED)))
+    known = only(views.screen(viewer(content, lang="en"), Screen(ScreenName.EXPIRED)))
     assert stranger.text == views.both(content, "onboarding.link.expired")
     assert known.text == content.ui("onboarding.link.expired", "en")
 

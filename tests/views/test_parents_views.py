@@ -13,6 +13,7 @@ from bot.domain import PersonStatus, Role
 from bot.outgoing import Buttons, Outgoing
 from bot.services import onboarding
 from bot.services import parents as svc
+from bot.services.onboarding import ScreenName
 from bot.services.parent_calls import Reminder, Shared
 from bot.views import parents as views
 from storage.families import Family
@@ -82,8 +83,8 @@ def test_call_times_skip_quiet_hours_four_to_a_row(content: ContentBundle) -> No
 def test_join_questions_have_their_layouts(content: ContentBundle) -> None:
     """Consent shows two buttons side by side; the quiet-hour choices, longer, one per row."""
     parent = person(status=PersonStatus.PENDING)
-    consent = views.join_screen(content, svc.Step("parent_consent", parent))
-    quiet = views.join_screen(content, svc.Step("parent_quiet", parent))
+    consent = views.join_screen(content, svc.Step(ScreenName.PARENT_CONSENT, parent))
+    quiet = views.join_screen(content, svc.Step(ScreenName.PARENT_QUIET, parent))
     assert consent is not None
     assert quiet is not None
     assert presses(consent.buttons) == [("ok", "0", "y"), ("ok", "0", "n")]
@@ -95,15 +96,17 @@ def test_join_screens_without_a_question_have_no_buttons(content: ContentBundle)
     """A declined or finished join is a plain message; an unknown screen shows nothing."""
     parent = person()
     setting = Settings(BIG, "Asia/Tokyo", 21 * 60, 8 * 60, 6, 20 * 60, None)
-    declined = views.join_screen(content, svc.Step("parent_declined", parent))
-    done = views.join_screen(content, svc.Step("parent_done", parent, setting))
+    declined = views.join_screen(content, svc.Step(ScreenName.PARENT_DECLINED, parent))
+    done = views.join_screen(content, svc.Step(ScreenName.PARENT_DONE, parent, setting))
     assert declined is not None
     assert declined.buttons == ()
     assert done is not None
     assert done.buttons == ()
     assert "20:00" in done.text
-    assert views.join_screen(content, svc.Step("parent_time", parent)) is None
-    assert views.join_screen(content, svc.Step("no_such_screen", parent)) is None
+    assert views.join_screen(content, svc.Step(ScreenName.PARENT_TIME, parent)) is None
+    assert (
+        views.join_screen(content, svc.Step(ScreenName.USED, parent)) is None
+    )  # not a join screen
 
 
 def test_the_language_question_offers_every_language(content: ContentBundle) -> None:

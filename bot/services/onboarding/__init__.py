@@ -61,6 +61,7 @@ from bot.services.onboarding.steps import (
     LANGUAGES,
     NEWFAMILY_FLOW,
     Screen,
+    ScreenName,
     Step,
 )
 
@@ -81,6 +82,7 @@ __all__ = [
     "Member",
     "Refusal",
     "Screen",
+    "ScreenName",
     "Step",
     "Summary",
     "caregiver_decides",

@@ -6,7 +6,7 @@ import sqlite3
 
 from bot.services.onboarding import _flow
 from bot.services.onboarding._flow import flow_at
-from bot.services.onboarding.steps import CAREGIVER_FLOW, Screen, Step
+from bot.services.onboarding.steps import CAREGIVER_FLOW, Screen, ScreenName, Step
 from storage import families, invites, people
 from storage import voice as voice_repo
 from storage.families import Child
@@ -45,10 +45,10 @@ def next_guardian(
             first=first_time,
             **common,
         )
-        return Screen("guardian_consent", caregiver, child=people.by_id(conn, child_id))
+        return Screen(ScreenName.GUARDIAN_CONSENT, caregiver, child=people.by_id(conn, child_id))
     if caregiver.display_name is None and first_time:  # "other" stores no name: ask once only
         _flow.start(conn, state=CAREGIVER_FLOW, step=Step.ADDRESS, first=first_time, **common)
-        return Screen("address", caregiver)
+        return Screen(ScreenName.ADDRESS, caregiver)
     return voice_or_finished(
         conn, caregiver, chat_id=chat_id, user_id=user_id, now=now, first_time=first_time
     )
@@ -75,7 +75,7 @@ def voice_or_finished(
             now=now,
             first=first_time,
         )
-        return Screen("voice", caregiver)
+        return Screen(ScreenName.VOICE, caregiver)
     invites.clear_flow(conn, chat_id)
     return finished(conn, caregiver, first_time=first_time)
 
@@ -151,7 +151,7 @@ def finished(conn: sqlite3.Connection, caregiver: Person, *, first_time: bool = 
         else:
             ready += 1
     return Screen(
-        "caregiver_finished",
+        ScreenName.CAREGIVER_FINISHED,
         caregiver,
         handover=tuple(handover),
         children_ready=ready,

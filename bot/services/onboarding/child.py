@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from bot.services.onboarding._flow import flow_at
-from bot.services.onboarding.steps import CHILD_FLOW, Screen, Step
+from bot.services.onboarding.steps import CHILD_FLOW, Screen, ScreenName, Step
 from storage import consents, families, invites, people
 from storage.people import Person
 
@@ -38,7 +38,7 @@ def handover(
     if found is None:
         return None
     child, _caregiver = found
-    return Screen("child_consent", child, child=child)
+    return Screen(ScreenName.CHILD_CONSENT, child, child=child)
 
 
 def child_decides(
@@ -79,7 +79,7 @@ def child_decides(
         invites.clear_flow(conn, chat_id)
         taken = people.by_telegram_user(conn, user_id)
         if taken is not None and taken.id != child_id:
-            return Screen("registered", taken)
+            return Screen(ScreenName.REGISTERED, taken)
         telegram_user = user_id
         name = child.display_name or (first_name or "").strip()[:NICKNAME_MAX] or None
         lang = child.lang
@@ -94,7 +94,7 @@ def child_decides(
     )
     if not agree:
         people.set_status(conn, child_id, "declined")
-        return Screen("child_declined", child, child=child)
+        return Screen(ScreenName.CHILD_DECLINED, child, child=child)
     people.activate(
         conn,
         child_id,
@@ -104,7 +104,10 @@ def child_decides(
         lang=lang,
     )
     active = people.by_id(conn, child_id)
-    return Screen("child_finished_shared" if record.shared_phone else "child_finished", active)
+    return Screen(
+        ScreenName.CHILD_FINISHED_SHARED if record.shared_phone else ScreenName.CHILD_FINISHED,
+        active,
+    )
 
 
 def checkin_slot(conn: sqlite3.Connection, child_id: int) -> tuple[int, int]:

@@ -11,7 +11,14 @@ from bot.services.onboarding import _flow
 from bot.services.onboarding._flow import flow_at
 from bot.services.onboarding.caregiver import next_guardian
 from bot.services.onboarding.child import child_decides
-from bot.services.onboarding.steps import CAREGIVER_FLOW, CHILD_FLOW, LANGUAGES, Screen, Step
+from bot.services.onboarding.steps import (
+    CAREGIVER_FLOW,
+    CHILD_FLOW,
+    LANGUAGES,
+    Screen,
+    ScreenName,
+    Step,
+)
 from storage import consents, families, invites, people
 
 
@@ -25,7 +32,10 @@ def choose_language(
     people.set_lang(conn, person_id, lang)
     _flow.advance(conn, flow, now, step=Step.CONSENT)
     person = people.by_id(conn, person_id)
-    return Screen("caregiver_consent" if flow.state == CAREGIVER_FLOW else "child_consent", person)
+    return Screen(
+        ScreenName.CAREGIVER_CONSENT if flow.state == CAREGIVER_FLOW else ScreenName.CHILD_CONSENT,
+        person,
+    )
 
 
 def caregiver_decides(
@@ -55,11 +65,11 @@ def caregiver_decides(
     if not agree:
         people.set_status(conn, person_id, "declined")
         invites.clear_flow(conn, chat_id)
-        return Screen("caregiver_declined", person)
+        return Screen(ScreenName.CAREGIVER_DECLINED, person)
     taken = people.by_telegram_user(conn, user_id)
     if taken is not None and taken.id != person_id:
         invites.clear_flow(conn, chat_id)
-        return Screen("registered", taken)
+        return Screen(ScreenName.REGISTERED, taken)
     people.activate(
         conn,
         person_id,

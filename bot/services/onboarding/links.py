@@ -16,6 +16,7 @@ from bot.services.onboarding.steps import (
     CAREGIVER_FLOW,
     CHILD_FLOW,
     Screen,
+    ScreenName,
     Step,
 )
 from bot.services.pseudonyms import new_pseudonym
@@ -93,17 +94,17 @@ def open_link(
     """Someone opened `t.me/<bot>?start=<payload>`: register, start a flow, or refuse."""
     invite = invites.by_hash(conn, hash_token(payload)) if PAYLOAD.fullmatch(payload) else None
     if invite is None:
-        return Screen("unknown")
+        return Screen(ScreenName.UNKNOWN)
     existing = people.by_telegram_user(conn, user_id)
     if invite.used_at is not None:
         if existing is not None and existing.id == invite.person_id:
-            return Screen("done", person=existing)  # their own link, tapped again later
+            return Screen(ScreenName.DONE, person=existing)  # their own link, tapped again later
         return resume(conn, invite.person_id, user_id=user_id, chat_id=chat_id)
     if invite.expires_at <= now:
-        return Screen("expired")
+        return Screen(ScreenName.EXPIRED)
     if invite.role == "volunteer":
         if existing is not None:
-            return Screen("registered", person=existing)
+            return Screen(ScreenName.REGISTERED, person=existing)
         invites.mark_used(conn, invite.token_hash, now)
         return _register_volunteer(conn, user_id=user_id, chat_id=chat_id, lang=lang, now=now)
     if invite.role == "parent":
@@ -112,9 +113,9 @@ def open_link(
         return parents.open_link(conn, invite, user_id=user_id, chat_id=chat_id, now=now)
     person = people.by_id(conn, invite.person_id) if invite.person_id is not None else None
     if person is None:
-        return Screen("unknown")
+        return Screen(ScreenName.UNKNOWN)
     if existing is not None and existing.id != person.id:
-        return Screen("registered", person=existing)
+        return Screen(ScreenName.REGISTERED, person=existing)
     if invite.role == "caregiver":
         return _open_caregiver(conn, invite.token_hash, person, user_id, chat_id, now)
     return _open_child(conn, invite.token_hash, person, user_id, chat_id, now)
@@ -140,7 +141,7 @@ def _register_volunteer(
         action="register.volunteer",
         actor=None if volunteer is None else volunteer.pseudonym,
     )
-    return Screen("volunteer_welcome", person=volunteer)
+    return Screen(ScreenName.VOLUNTEER_WELCOME, person=volunteer)
 
 
 def resume(
@@ -149,33 +150,35 @@ def resume(
     """A spent link opened again by the person in the middle of its flow shows their step."""
     flow = invites.load_flow(conn, chat_id)
     if flow is None or person_id is None or flow.person_id != person_id:
-        return Screen("used")
+        return Screen(ScreenName.USED)
     if flow.data.get("user") != user_id or flow.state not in (CAREGIVER_FLOW, CHILD_FLOW):
-        return Screen("used")
+        return Screen(ScreenName.USED)
     person = people.by_id(conn, person_id)
     if person is None:
-        return Screen("used")
+        return Screen(ScreenName.USED)
     try:
         step = Step(str(flow.data.get("step")))
     except ValueError:
-        return Screen("used")
+        return Screen(ScreenName.USED)
     return _RESUMED[step](conn, flow, person)
 
 
-def _consent_screen(flow: Flow) -> str:
-    return "caregiver_consent" if flow.state == CAREGIVER_FLOW else "child_consent"
+def _consent_screen(flow: Flow) -> ScreenName:
+    return (
+        ScreenName.CAREGIVER_CONSENT if flow.state == CAREGIVER_FLOW else ScreenName.CHILD_CONSENT
+    )
 
 
 _RESUMED: dict[Step, Callable[[sqlite3.Connection, Flow, Person], Screen]] = {
-    Step.LANG: lambda c, flow, person: Screen("lang", person),
+    Step.LANG: lambda c, flow, person: Screen(ScreenName.LANG, person),
     Step.CONSENT: lambda c, flow, person: Screen(_consent_screen(flow), person),
     Step.GUARDIAN: lambda c, flow, person: Screen(
-        "guardian_consent", person, child=people.by_id(c, int(flow.data["child"]))
+        ScreenName.GUARDIAN_CONSENT, person, child=people.by_id(c, int(flow.data["child"]))
     ),
-    Step.ADDRESS: lambda c, flow, person: Screen("address", person),
-    Step.VOICE: lambda c, flow, person: Screen("voice", person),
-    Step.PHONE: lambda c, flow, person: Screen("used"),
-    Step.AGE: lambda c, flow, person: Screen("used"),
+    Step.ADDRESS: lambda c, flow, person: Screen(ScreenName.ADDRESS, person),
+    Step.VOICE: lambda c, flow, person: Screen(ScreenName.VOICE, person),
+    Step.PHONE: lambda c, flow, person: Screen(ScreenName.USED),
+    Step.AGE: lambda c, flow, person: Screen(ScreenName.USED),
 }
 """The screen that shows a caregiver's or child's stored step again."""
 
@@ -185,7 +188,7 @@ def _open_caregiver(
 ) -> Screen:
     if person.status == "active":
         if person.telegram_user_id != user_id:
-            return Screen("used")
+            return Screen(ScreenName.USED)
         invites.mark_used(conn, token_hash, now)
         return next_guardian(conn, person, chat_id=chat_id, user_id=user_id, asked=[], now=now)
     invites.mark_used(conn, token_hash, now)
@@ -198,7 +201,7 @@ def _open_caregiver(
         step=Step.LANG,
         now=now,
     )
-    return Screen("lang", person=person)
+    return Screen(ScreenName.LANG, person=person)
 
 
 def _open_child(
@@ -206,11 +209,11 @@ def _open_child(
 ) -> Screen:
     record = families.child(conn, person.id)
     if record is None:
-        return Screen("unknown")
+        return Screen(ScreenName.UNKNOWN)
     if person.status == "active":
-        return Screen("used")
+        return Screen(ScreenName.USED)
     if record.guardian_consent_at is None:
-        return Screen("not_ready", person=person)  # the link stays usable
+        return Screen(ScreenName.NOT_READY, person=person)  # the link stays usable
     invites.mark_used(conn, token_hash, now)
     _flow.start(
         conn,
@@ -221,7 +224,7 @@ def _open_child(
         step=Step.LANG,
         now=now,
     )
-    return Screen("lang", person=person)
+    return Screen(ScreenName.LANG, person=person)
 
 
 def shown_lang(conn: sqlite3.Connection, person_id: int) -> str | None:

@@ -37,11 +37,44 @@ class Step(StrEnum):
     AGE = "age"
 
 
+class ScreenName(StrEnum):
+    """Which screen a service asks the adapter to show (the views word each one)."""
+
+    ADDRESS = "address"
+    CAREGIVER_CONSENT = "caregiver_consent"
+    CAREGIVER_DECLINED = "caregiver_declined"
+    CAREGIVER_FINISHED = "caregiver_finished"
+    CHILD_CONSENT = "child_consent"
+    CHILD_DECLINED = "child_declined"
+    CHILD_FINISHED = "child_finished"
+    CHILD_FINISHED_SHARED = "child_finished_shared"
+    DONE = "done"
+    EXPIRED = "expired"
+    GUARDIAN_CONSENT = "guardian_consent"
+    LANG = "lang"
+    NOT_READY = "not_ready"
+    PARENT_ADDED = "parent_added"
+    PARENT_CONSENT = "parent_consent"
+    PARENT_DAY = "parent_day"
+    PARENT_DECLINED = "parent_declined"
+    PARENT_DONE = "parent_done"
+    PARENT_LANG = "parent_lang"
+    PARENT_QUIET = "parent_quiet"
+    PARENT_RELATION = "parent_relation"
+    PARENT_TIME = "parent_time"
+    PARENT_ZONE = "parent_zone"
+    REGISTERED = "registered"
+    UNKNOWN = "unknown"
+    USED = "used"
+    VOICE = "voice"
+    VOLUNTEER_WELCOME = "volunteer_welcome"
+
+
 @dataclass(frozen=True)
 class Screen:
     """What the adapter should show next; `name` says which screen (see bot/telegram/onboarding)."""
 
-    name: str
+    name: ScreenName
     person: Person | None = None
     child: Person | None = None
     handover: tuple[Person, ...] = ()

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from bot.services import onboarding as service
-from bot.services.onboarding import Screen
+from bot.services.onboarding import Screen, ScreenName
 from bot.telegram import emergency, parents
 from bot.telegram.context import Caller, Ctx
 from bot.telegram.onboarding._ui import log, send
@@ -44,7 +44,7 @@ async def show(context: Ctx, chat_id: int, screen: Screen, *, caller: Caller) ->
         return
     first, *rest = messages
     await send(context, chat_id, first)
-    if screen.name == "caregiver_finished" and screen.first_time:
+    if screen.name == ScreenName.CAREGIVER_FINISHED and screen.first_time:
         await emergency.send_card(context.bot, content, chat_id, lang)
     role = MENUS.get(screen.name)
     if role is not None:
