@@ -1,4 +1,4 @@
-"""One prologue for every command: the message, who sent it (looked up once), its words, stop.
+"""One prologue for every command (and every free message): the message, who sent it, stop.
 
 A handler decorated with `@command` receives a `Commanded` only when the update carries a
 message, a chat and a sender; it never writes that check, the caller lookup or the
@@ -77,6 +77,47 @@ def command(handle: CommandHandler_) -> Handler:
         private = chat.type == ChatType.PRIVATE
         commanded = Commanded(message, chat.id, private, caller, context.runtime, update)
         if await handle(commanded, context) is PASS_ON:
+            return
+        raise ApplicationHandlerStop
+
+    return handler
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A message that is not a command (text, picture, recording), as it arrived.
+
+    No caller lookup here: the services that take such messages read who sent them inside
+    their own transaction (a child's words are on the hot path).
+    """
+
+    message: Message
+    user_id: int
+    chat_id: int
+    runtime: Runtime
+    update: Update
+
+    @property
+    def language_code(self) -> str | None:
+        """The Telegram app's language, for when the database cannot tell."""
+        user = self.update.effective_user
+        return None if user is None else user.language_code
+
+
+IncomingHandler = Callable[[Incoming, Ctx], Awaitable[PassOn | None]]
+
+
+def incoming(handle: IncomingHandler) -> Handler:
+    """Decorate a handler of free messages: it returns None when it took the message (the
+    update ends there) or `PASS_ON` when the message is not its (later groups may take it)."""
+
+    @functools.wraps(handle)
+    async def handler(update: Update, context: Ctx) -> None:
+        message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+        if message is None or chat is None or user is None:
+            return
+        arrived = Incoming(message, user.id, chat.id, context.runtime, update)
+        if await handle(arrived, context) is PASS_ON:
             return
         raise ApplicationHandlerStop
 

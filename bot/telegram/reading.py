@@ -14,10 +14,9 @@ import sqlite3
 from datetime import datetime, timedelta
 from functools import partial
 
-from telegram import Message, Update
+from telegram import Message
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
-    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
@@ -32,7 +31,7 @@ from bot.services import reading_jobs as jobs
 from bot.services.store_faults import Kept, text_level
 from bot.telegram import crisis
 from bot.telegram.callbacks import pattern as data_pattern
-from bot.telegram.command import PASS_ON, Commanded, PassOn, command
+from bot.telegram.command import PASS_ON, Commanded, Incoming, PassOn, command, incoming
 from bot.telegram.context import App, Ctx, app_runtime
 from bot.telegram.jobs import PeriodicJob
 from bot.telegram.keyboards import keyboard
@@ -62,13 +61,9 @@ def register(app: App) -> None:
     )
 
 
-async def _answer(update: Update, context: Ctx, answer: svc.Answer) -> None:
+async def _answer(m: Incoming, context: Ctx, answer: svc.Answer) -> None:
     """Send the sender's answer: the crisis message through the retrying path, else a reply."""
-    runtime = context.runtime
-    message = update.effective_message
-    chat = update.effective_chat
-    if message is None or chat is None:
-        return
+    runtime, message = m.runtime, m.message
     now = runtime.now()
     app = context.application
     try:
@@ -92,16 +87,13 @@ def _media_of(message: Message) -> tuple[str, str] | None:
     return None
 
 
-async def on_media(update: Update, context: Ctx) -> None:
+@incoming
+async def on_media(m: Incoming, context: Ctx) -> PassOn | None:
     """A child's picture or recording goes on the list; an adult's is offered to the volunteer."""
-    runtime = context.runtime
-    message = update.effective_message
-    user, chat = update.effective_user, update.effective_chat
-    if message is None or user is None or chat is None:
-        return
+    runtime, message = m.runtime, m.message
     found = _media_of(message)
     if found is None:
-        return
+        return PASS_ON
     kind, file_id = found
     try:
         answer = await runtime.db.tx(
@@ -109,8 +101,8 @@ async def on_media(update: Update, context: Ctx) -> None:
                 intake.media_tx,
                 content=runtime.content,
                 rules=runtime.risk,
-                user_id=user.id,
-                chat_id=chat.id,
+                user_id=m.user_id,
+                chat_id=m.chat_id,
                 message_id=message.message_id,
                 kind=kind,
                 file_id=file_id,
@@ -123,25 +115,22 @@ async def on_media(update: Update, context: Ctx) -> None:
     except sqlite3.DatabaseError as exc:
         if not is_store_failure(exc):
             raise
-        await _media_not_stored(update, context, exc)
-        raise ApplicationHandlerStop from None
+        await _media_not_stored(m, context, exc)
+        return None
     if answer is None:
-        return  # not ours: the calm fallback answers
-    await _answer(update, context, answer)
-    raise ApplicationHandlerStop
+        return PASS_ON  # not ours: the calm fallback answers
+    await _answer(m, context, answer)
+    return None
 
 
-async def _media_not_stored(update: Update, context: Ctx, exc: BaseException) -> None:
+async def _media_not_stored(m: Incoming, context: Ctx, exc: BaseException) -> None:
     """SQLite refused a child's picture or recording: its caption's signal is kept and handled
     like a refused text (crisis message, spill file, coordinators told); the file is not kept."""
-    runtime = context.runtime
-    message, user, chat = update.effective_message, update.effective_user, update.effective_chat
-    if message is None or user is None or chat is None:  # pragma: no cover - checked by caller
-        return
-    lang = user.language_code or runtime.config.locale.language
+    runtime, message = m.runtime, m.message
+    lang = m.language_code or runtime.config.locale.language
     caption = message.caption
     if caption:
-        kept = Kept(user.id, chat.id, runtime.ts(), message_id=message.message_id, text=caption)
+        kept = Kept(m.user_id, m.chat_id, runtime.ts(), message_id=message.message_id, text=caption)
         level = text_level(runtime.risk, caption, lang)
         note = await on_store_failure(context.application, runtime, kept, level, lang, exc)
     else:
@@ -151,20 +140,19 @@ async def _media_not_stored(update: Update, context: Ctx, exc: BaseException) ->
         await message.reply_text(note)
 
 
-async def on_adult_text(update: Update, context: Ctx) -> None:
+@incoming
+async def on_adult_text(m: Incoming, context: Ctx) -> PassOn | None:
     """A caregiver's text nobody was waiting for: a report, or an offer to their volunteer."""
-    runtime = context.runtime
-    message = update.effective_message
-    user, chat = update.effective_user, update.effective_chat
-    if message is None or user is None or chat is None or message.text is None:
-        return
+    runtime, message = m.runtime, m.message
+    if message.text is None:
+        return PASS_ON
     answer = await runtime.db.tx(
         partial(
             intake.adult_text_tx,
             content=runtime.content,
             rules=runtime.risk,
-            user_id=user.id,
-            chat_id=chat.id,
+            user_id=m.user_id,
+            chat_id=m.chat_id,
             message_id=message.message_id,
             text=message.text,
             now=runtime.ts(),
@@ -173,9 +161,9 @@ async def on_adult_text(update: Update, context: Ctx) -> None:
         )
     )
     if answer is None:
-        return
-    await _answer(update, context, answer)
-    raise ApplicationHandlerStop
+        return PASS_ON
+    await _answer(m, context, answer)
+    return None
 
 
 @press(svc.OFFER, 2, valid=lambda d: number_parts(0)(d) and d.parts[1] in ("y", "n"))

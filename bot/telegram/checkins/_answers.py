@@ -8,9 +8,7 @@ import sqlite3
 from datetime import datetime
 from functools import partial
 
-from telegram import Update
 from telegram.error import NetworkError, RetryAfter, TelegramError
-from telegram.ext import ApplicationHandlerStop
 
 from bot.runtime import Runtime
 from bot.services import checkins as svc
@@ -18,7 +16,8 @@ from bot.services.child_messages import FreeMessage
 from bot.services.reading import Options as ReadingOptions
 from bot.services.store_faults import Kept, press_level, text_level
 from bot.telegram import crisis
-from bot.telegram.checkins._views import settle_buttons, user_lang
+from bot.telegram.checkins._views import code_lang, settle_buttons, user_lang
+from bot.telegram.command import PASS_ON, Incoming, PassOn, incoming
 from bot.telegram.context import App, Ctx
 from bot.telegram.outbox_sender import wake
 from bot.telegram.outgoing import edit, send
@@ -136,17 +135,15 @@ async def _next_message(
     )
 
 
-async def on_text(update: Update, context: Ctx) -> None:
+@incoming
+async def on_text(m: Incoming, context: Ctx) -> PassOn | None:
     """A private text: a check-in's free-text answer, or a child's own message; else not ours.
 
-    Not a command: a text that is not ours (None from the service) goes on to the later
-    handler groups, so the update stops only when this handler took it.
+    A text that is not ours (None from the service) goes on to the later handler groups.
     """
-    runtime = context.runtime
-    message = update.effective_message
-    user, chat = update.effective_user, update.effective_chat
-    if message is None or user is None or chat is None or message.text is None:
-        return
+    runtime, message = m.runtime, m.message
+    if message.text is None:
+        return PASS_ON
     now = runtime.now()
     text = message.text
     try:
@@ -155,8 +152,8 @@ async def on_text(update: Update, context: Ctx) -> None:
                 svc.text_tx,
                 content=runtime.content,
                 rules=runtime.risk,
-                user_id=user.id,
-                chat_id=chat.id,
+                user_id=m.user_id,
+                chat_id=m.chat_id,
                 message_id=message.message_id,
                 text=text,
                 now=int(now.timestamp()),
@@ -168,15 +165,15 @@ async def on_text(update: Update, context: Ctx) -> None:
         if not is_store_failure(exc):
             raise
         ts = int(now.timestamp())
-        kept = Kept(user.id, chat.id, ts, message_id=message.message_id, text=text)
-        lang = user_lang(user)
+        kept = Kept(m.user_id, m.chat_id, ts, message_id=message.message_id, text=text)
+        lang = code_lang(m.language_code)
         level = text_level(runtime.risk, text, lang)
         note = await on_store_failure(context.application, runtime, kept, level, lang, exc)
         if note:
             await message.reply_text(note)
-        raise ApplicationHandlerStop from None
+        return None
     if result is None:
-        return
+        return PASS_ON
     app = context.application
     if isinstance(result, FreeMessage):
         try:
@@ -194,4 +191,4 @@ async def on_text(update: Update, context: Ctx) -> None:
         await message.reply_text(runtime.content.ui(result.key, result.lang))
     else:
         await follow_up(app, runtime, result, now, keep=None)
-    raise ApplicationHandlerStop
+    return None

@@ -25,4 +25,9 @@ async def settle_buttons(
 
 def user_lang(user: User) -> str:
     """The language to use when the database cannot tell: the Telegram app's, zh by default."""
-    return "en" if (user.language_code or "").startswith("en") else "zh"
+    return code_lang(user.language_code)
+
+
+def code_lang(language_code: str | None) -> str:
+    """Qiao's language for a Telegram app language code: English for `en…`, else Chinese."""
+    return "en" if (language_code or "").startswith("en") else "zh"
