@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from telegram import CallbackQuery, Message
+from telegram import Message
 
 from bot.outgoing import Outgoing
 from bot.telegram import voice
 from bot.telegram.context import App
-from bot.telegram.edits import edit_query_text, edited
+from bot.telegram.edits import edited
 from bot.telegram.keyboards import api_markup, keyboard
 
 
@@ -49,8 +49,3 @@ async def edit(app: App, chat_id: int, message_id: int, out: Outgoing, *, what: 
         out.text, chat_id, message_id, api_kwargs=api_markup(out.buttons)
     )
     return await edited(call, what=what)
-
-
-async def edit_pressed(query: CallbackQuery, out: Outgoing, *, what: str) -> bool:
-    """Edit the pressed message into `out` (buttons replaced; none when `out` has none)."""
-    return await edit_query_text(query, out.text, what=what, reply_markup=keyboard(out.buttons))

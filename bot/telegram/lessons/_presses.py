@@ -11,7 +11,7 @@ from typing import Literal, TypeVar
 from bot.callbacks import Callback, CallbackDataError
 from bot.outgoing import Outgoing
 from bot.services import lessons as svc
-from bot.services.lessons import Learner, NotYours
+from bot.services.lessons import Learner, NotYours, Position
 from bot.telegram import voice
 from bot.telegram.context import Ctx
 from bot.telegram.outbox_sender import wake
@@ -94,19 +94,26 @@ async def _show(p: Pressed, context: Ctx, messages: list[Outgoing]) -> None:
     await send_all(context.application, p.chat_id, messages)
 
 
+async def _moved(
+    p: Pressed, context: Ctx, done: tuple[Position, Learner] | Refused
+) -> Refused | Shown:
+    """A press that moved the caregiver on: its buttons go, the new position is shown."""
+    if not isinstance(done, tuple):
+        return done
+    position, who = done
+    await p.answer()
+    await p.edit_markup(None)
+    await _show(p, context, views.screen(Frame(p.runtime.content, who), position))
+    return True
+
+
 async def _on_next(p: Pressed, context: Ctx, press: Press) -> Refused | Shown:
     """Next on a step: the following step, or the question after the last one."""
     content, now = p.runtime.content, p.runtime.ts()
     done = await _as_taker(
         p, lambda c, me: svc.advance(c, content, me.id, press.lesson_id, press.step, now)
     )
-    if not isinstance(done, tuple):
-        return done
-    position, who = done
-    await p.answer()
-    await p.edit_markup(None)
-    await _show(p, context, views.screen(Frame(content, who), position))
-    return True
+    return await _moved(p, context, done)
 
 
 async def _on_answer(p: Pressed, context: Ctx, press: Press) -> Refused | Shown:
@@ -163,13 +170,7 @@ async def _on_go(p: Pressed, context: Ctx, press: Press) -> Refused | Shown:
     """The continue button: wherever /next would go."""
     content, now = p.runtime.content, p.runtime.ts()
     done = await _as_taker(p, lambda c, me: svc.resume(c, content, me.id, now))
-    if not isinstance(done, tuple):
-        return done
-    position, who = done
-    await p.answer()
-    await p.edit_markup(None)
-    await _show(p, context, views.screen(Frame(content, who), position))
-    return True
+    return await _moved(p, context, done)
 
 
 async def _on_help(p: Pressed, context: Ctx, press: Press) -> Refused | Shown:
