@@ -109,7 +109,7 @@ def invite_tx(
     is_admin: bool,
     now: int,
     expire_days: int,
-) -> tuple[Person, onboarding.Link] | None:
+) -> tuple[Person, Family, onboarding.Link] | None:
     """A parent link, for the family's volunteer (admins: any family) or its own caregiver."""
     managed = onboarding.managed(conn, family_id, user_id=user_id, is_admin=is_admin)
     if isinstance(managed, tuple):
@@ -122,7 +122,7 @@ def invite_tx(
             return None
         actor, family = caregiver, found
     link = svc.invite(conn, family, actor=actor, now=now, expire_days=expire_days)
-    return actor, link
+    return actor, family, link
 
 
 def _claimer(

@@ -194,13 +194,13 @@ async def _invite(p: Pressed, context: Ctx, family_id: int, value: str) -> bool:
     )
     if made is None:
         return False
-    actor, link = made
+    actor, family, link = made
     await p.answer()
     until = datetime.fromtimestamp(link.expires_at, runtime.config.locale.zone)
     url = f"https://t.me/{context.bot.username}?start={link.token}"
     out = views.parent_link(runtime.content, actor.lang, link, url, f"{until:%Y-%m-%d}")
     await join.send(context, p.chat_id, out)
-    log.info("parent link made", extra={"family": family_id})
+    log.info("parent link made", extra={"family": family.pseudonym})
     return True
 
 
