@@ -14,7 +14,6 @@ from bot.services.onboarding.acting import managed, may_manage
 from bot.services.onboarding.caregiver import choose_address, choose_voice, finished
 from bot.services.onboarding.child import NICKNAME_MAX, checkin_slot, child_decides, handover
 from bot.services.onboarding.consents import (
-    Decision,
     caregiver_decides,
     choose_language,
     decide,
@@ -60,6 +59,7 @@ from bot.services.onboarding.steps import (
     CHILD_FLOW,
     LANGUAGES,
     NEWFAMILY_FLOW,
+    Decision,
     Screen,
     ScreenName,
     Step,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 
 from bot.services.onboarding._flow import flow_at
-from bot.services.onboarding.steps import CHILD_FLOW, Screen, ScreenName, Step
-from storage import consents, families, invites, people
+from bot.services.onboarding.steps import CHILD_FLOW, Decision, Screen, ScreenName, Step
+from storage import families, invites, people
 from storage.people import Person
 
 NICKNAME_MAX = 20
@@ -41,17 +41,7 @@ def handover(
     return Screen(ScreenName.CHILD_CONSENT, child, child=child)
 
 
-def child_decides(
-    conn: sqlite3.Connection,
-    *,
-    chat_id: int,
-    user_id: int,
-    child_id: int,
-    agree: bool,
-    version: int,
-    now: int,
-    first_name: str | None,
-) -> Screen | None:
+def child_decides(conn: sqlite3.Connection, d: Decision) -> Screen | None:
     """The child's own agreement (after the guardian's); agreeing activates the child.
 
     A child with their own phone is known by their Telegram first name unless a volunteer
@@ -59,6 +49,7 @@ def child_decides(
     name until the volunteer sets a nickname with /nickname: messages then call them by an
     age-fitting default (`bot.services.addressing`).
     """
+    chat_id, user_id, child_id, first_name = d.chat_id, d.user_id, d.target, d.first_name
     child = people.by_id(conn, child_id)
     record = families.child(conn, child_id)
     if child is None or record is None or child.status == "active":
@@ -83,16 +74,8 @@ def child_decides(
         telegram_user = user_id
         name = child.display_name or (first_name or "").strip()[:NICKNAME_MAX] or None
         lang = child.lang
-    consents.record(
-        conn,
-        person_id=child_id,
-        subject_id=child_id,
-        kind="child",
-        text_version=version,
-        agree=agree,
-        at=now,
-    )
-    if not agree:
+    d.record(conn, by=child_id, about=child_id, kind="child")
+    if not d.agree:
         people.set_status(conn, child_id, "declined")
         return Screen(ScreenName.CHILD_DECLINED, child, child=child)
     people.activate(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from bot.services.onboarding import _flow
 from bot.services.onboarding._flow import flow_at
@@ -15,11 +14,12 @@ from bot.services.onboarding.steps import (
     CAREGIVER_FLOW,
     CHILD_FLOW,
     LANGUAGES,
+    Decision,
     Screen,
     ScreenName,
     Step,
 )
-from storage import consents, families, invites, people
+from storage import families, invites, people
 
 
 def choose_language(
@@ -38,30 +38,14 @@ def choose_language(
     )
 
 
-def caregiver_decides(
-    conn: sqlite3.Connection,
-    *,
-    chat_id: int,
-    user_id: int,
-    person_id: int,
-    agree: bool,
-    version: int,
-    now: int,
-) -> Screen | None:
+def caregiver_decides(conn: sqlite3.Connection, d: Decision) -> Screen | None:
     """The caregiver's own consent; agreeing binds their Telegram account to the person row."""
+    chat_id, user_id, person_id, agree, now = d.chat_id, d.user_id, d.target, d.agree, d.now
     flow = flow_at(conn, chat_id, user_id, (CAREGIVER_FLOW,), Step.CONSENT)
     person = people.by_id(conn, person_id)
     if flow is None or flow.person_id != person_id or person is None:
         return None
-    consents.record(
-        conn,
-        person_id=person_id,
-        subject_id=person_id,
-        kind="caregiver",
-        text_version=version,
-        agree=agree,
-        at=now,
-    )
+    d.record(conn, by=person_id, about=person_id, kind="caregiver")
     if not agree:
         people.set_status(conn, person_id, "declined")
         invites.clear_flow(conn, chat_id)
@@ -86,17 +70,9 @@ def caregiver_decides(
     )
 
 
-def guardian_decides(
-    conn: sqlite3.Connection,
-    *,
-    chat_id: int,
-    user_id: int,
-    child_id: int,
-    agree: bool,
-    version: int,
-    now: int,
-) -> Screen | None:
+def guardian_decides(conn: sqlite3.Connection, d: Decision) -> Screen | None:
     """The caregiver's consent for one child (PIPL Art. 31: a guardian decides for a minor)."""
+    chat_id, user_id, child_id, agree, now = d.chat_id, d.user_id, d.target, d.agree, d.now
     flow = flow_at(conn, chat_id, user_id, (CAREGIVER_FLOW,), Step.GUARDIAN)
     if flow is None or flow.data.get("child") != child_id:
         return None
@@ -107,15 +83,7 @@ def guardian_decides(
         return None
     if record.family_id != caregiver.family_id:
         return None
-    consents.record(
-        conn,
-        person_id=caregiver.id,
-        subject_id=child_id,
-        kind="guardian",
-        text_version=version,
-        agree=agree,
-        at=now,
-    )
+    d.record(conn, by=caregiver.id, about=child_id, kind="guardian")
     if agree:
         families.set_guardian_consent(conn, child_id, now)
         people.set_lang(conn, child_id, caregiver.lang)
@@ -136,48 +104,10 @@ def guardian_decides(
     )
 
 
-@dataclass(frozen=True)
-class Decision:
-    """A consent press as the adapter read it: whose screen, which answer, which text."""
-
-    chat_id: int
-    user_id: int
-    target: int  # the person the button names (the caregiver, or the child)
-    agree: bool
-    version: int
-    now: int
-    first_name: str | None = None  # the presser's Telegram first name (an own-phone child's)
-
-
 _DECIDERS: dict[str, Callable[[sqlite3.Connection, Decision], Screen | None]] = {
-    "cg": lambda conn, d: caregiver_decides(
-        conn,
-        chat_id=d.chat_id,
-        user_id=d.user_id,
-        person_id=d.target,
-        agree=d.agree,
-        version=d.version,
-        now=d.now,
-    ),
-    "gd": lambda conn, d: guardian_decides(
-        conn,
-        chat_id=d.chat_id,
-        user_id=d.user_id,
-        child_id=d.target,
-        agree=d.agree,
-        version=d.version,
-        now=d.now,
-    ),
-    "ch": lambda conn, d: child_decides(
-        conn,
-        chat_id=d.chat_id,
-        user_id=d.user_id,
-        child_id=d.target,
-        agree=d.agree,
-        version=d.version,
-        now=d.now,
-        first_name=d.first_name,
-    ),
+    "cg": caregiver_decides,
+    "gd": guardian_decides,
+    "ch": child_decides,
 }
 """Which consent a button kind records: the caregiver's own, a guardian's, a child's."""
 

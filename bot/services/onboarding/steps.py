@@ -14,9 +14,11 @@ Flows (conversation_state rows, see storage/invites.py):
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from enum import StrEnum
 
+from storage import consents
 from storage.people import Person
 
 CAREGIVER_FLOW = "onboarding.caregiver"
@@ -80,3 +82,28 @@ class Screen:
     handover: tuple[Person, ...] = ()
     children_ready: int = 0
     first_time: bool = False  # caregiver_finished right after their own consent: show the card
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A consent press as the adapter read it: whose screen, which answer, which text."""
+
+    chat_id: int
+    user_id: int
+    target: int  # the person the button names (the caregiver, or the child)
+    agree: bool
+    version: int
+    now: int
+    first_name: str | None = None  # the presser's Telegram first name (an own-phone child's)
+
+    def record(self, conn: sqlite3.Connection, *, by: int, about: int, kind: str) -> None:
+        """Keep this answer, with the consent text's version, in the consent log."""
+        consents.record(
+            conn,
+            person_id=by,
+            subject_id=about,
+            kind=kind,
+            text_version=self.version,
+            agree=self.agree,
+            at=self.now,
+        )
