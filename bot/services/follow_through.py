@@ -18,10 +18,11 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from bot.content.models import PRACTICE_ANSWERS, Localized
 from bot.services import lessons as lesson_service
+from bot.services import schedule
 from bot.services.delivery import SendOutcome
 from bot.services.schedule import at_local, in_quiet_hours, local_time, minute_of
 from storage import families, people
@@ -91,18 +92,6 @@ class Answered:
     answer: str
 
 
-def zone(name: str | None, default: str) -> ZoneInfo:
-    """The family's time zone, else the configured default, else UTC."""
-    for candidate in (name, default):
-        if not candidate:
-            continue
-        try:
-            return ZoneInfo(candidate)
-        except (ZoneInfoNotFoundError, ValueError):
-            continue
-    return ZoneInfo("UTC")
-
-
 def due_at(plan: str, now: int, where: ZoneInfo, ask_time: time) -> int:
     """When to ask about a plan made at `now`: the evening of the chosen day, local time.
 
@@ -157,7 +146,7 @@ def plan_practice(
         else None
     )
     family_zone = None if family is None else family.timezone
-    where = zone(family_zone, default_timezone)
+    where = schedule.zone_or(family_zone, default_timezone)
     moment = due_at(plan, now, where, ask_time)
     store.add(conn, person_id=person_id, lesson_id=lesson_id, plan=plan, due_at=moment, now=now)
     return Planned(finished, plan, moment, where)
@@ -196,7 +185,7 @@ def claim_due(
                 conn, row.person_id, row.lesson_id, from_status="planned", to_status="expired"
             )
             continue
-        where = zone(row.timezone, default_timezone)
+        where = schedule.zone_or(row.timezone, default_timezone)
         if in_quiet_hours(ts, where, quiet.start, quiet.end):
             continue
         if store.set_status(

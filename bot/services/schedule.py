@@ -12,7 +12,7 @@ occurrence.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MINUTES_PER_DAY = 24 * 60
 
@@ -20,6 +20,18 @@ MINUTES_PER_DAY = 24 * 60
 def zone_of(name: str) -> ZoneInfo:
     """The zoneinfo object for an IANA name (a family's `timezone`)."""
     return ZoneInfo(name)
+
+
+def zone_or(name: str | None, default: str) -> ZoneInfo:
+    """A family's time zone, else the configured default, else UTC (a bad name is skipped)."""
+    for candidate in (name, default):
+        if not candidate:
+            continue
+        try:
+            return ZoneInfo(candidate)
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+    return ZoneInfo("UTC")
 
 
 def local_time(ts: int, zone: ZoneInfo) -> datetime:

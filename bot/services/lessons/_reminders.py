@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.levels import RiskLevel
+from bot.services import schedule
 from bot.services.alerts import raise_alert_tx
 from bot.services.lessons._model import NUDGE_GAP_SECONDS, HelpOutcome, Nudge, NudgeOutcome
 from bot.services.lessons._order import next_lesson
@@ -47,17 +47,6 @@ def request_help(
 # --- nudges ---------------------------------------------------------------------------------
 
 
-def _zone(name: str | None, default: str) -> ZoneInfo:
-    for candidate in (name, default):
-        if not candidate:
-            continue
-        try:
-            return ZoneInfo(candidate)
-        except (ZoneInfoNotFoundError, ValueError):
-            continue
-    return ZoneInfo("UTC")
-
-
 def has_lesson_left(conn: sqlite3.Connection, content: ContentBundle, person_id: int) -> bool:
     """Whether a caregiver has a lesson under way or one still to take (else no reminder)."""
     return (
@@ -89,7 +78,7 @@ def claim_nudges(
     )
     claimed: list[Nudge] = []
     for candidate in candidates:
-        local = now.astimezone(_zone(candidate.timezone, default_timezone))
+        local = now.astimezone(schedule.zone_or(candidate.timezone, default_timezone))
         if quiet.contains(local.time()):
             continue
         if not has_lesson_left(conn, content, candidate.person_id):

@@ -12,36 +12,25 @@ from bot.content import ContentBundle
 log = logging.getLogger(__name__)
 
 # The command menu each role sees (descriptions: onboarding.cmd.<name> in the person's language).
+VOLUNTEER_COMMANDS = (
+    "newfamily",
+    "family",
+    "nickname",
+    "alerts",
+    "inbox",
+    "note",
+    "erase",
+    "help",
+    "stop",
+    "resume",
+)
 ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
     "stranger": ("start", "help"),
     "caregiver": ("next", "lessons", "voice", "help", "stop", "resume", "deleteme", "emergency"),
     "child": ("checkin", "checkin_time", "sharing", "help", "stop", "resume"),
     "parent": ("calltime", "next", "lessons", "help", "stop", "resume", "deleteme", "emergency"),
-    "volunteer": (
-        "newfamily",
-        "family",
-        "nickname",
-        "alerts",
-        "inbox",
-        "note",
-        "erase",
-        "help",
-        "stop",
-        "resume",
-    ),
-    "admin": (
-        "invite",
-        "newfamily",
-        "family",
-        "nickname",
-        "alerts",
-        "inbox",
-        "note",
-        "erase",
-        "help",
-        "stop",
-        "resume",
-    ),
+    "volunteer": VOLUNTEER_COMMANDS,
+    "admin": ("invite", *VOLUNTEER_COMMANDS),  # a coordinator also invites volunteers
 }
 
 
