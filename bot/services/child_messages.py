@@ -24,7 +24,7 @@ from bot.risk.context import (
     assess_in_context,
 )
 from bot.services import crisis as crisis_svc
-from bot.services.alerts import signal_tx
+from bot.services.alerts import Signal, signal_tx
 from bot.services.crisis import Crisis
 from bot.services.crisis_text import CRISIS_SET, crisis_text
 from bot.services.reading import Options, add_child_words_tx
@@ -109,13 +109,15 @@ def free_message_tx(
         change = signal_tx(
             conn,
             content,
-            kind="risk",
-            person_id=child.id,
-            level=assessment.level,
-            category=assessment.primary_category or "message",
-            reasons=reasons,
-            source=f"message:{message_id}",
-            now=now,
+            Signal(
+                kind="risk",
+                person_id=child.id,
+                level=assessment.level,
+                category=assessment.primary_category or "message",
+                reasons=reasons,
+                source=f"message:{message_id}",
+                now=now,
+            ),
         )
         alert_id = change.alert_id
     posted = change is not None and change.posted

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from bot.levels import RiskLevel
 from bot.outgoing import Outgoing
 from bot.services import parents as svc
-from bot.services.alerts import raise_alert_tx
+from bot.services.alerts import Signal, raise_alert_tx
 from storage import alerts, audit, families, outbox, people
 from storage import erasure as erasure_repo
 from storage import parents as repo
@@ -183,13 +183,15 @@ def watch_tx(conn: sqlite3.Connection, content: ContentBundle, now: int) -> int:
             created = raise_alert_tx(
                 conn,
                 content,
-                kind="risk",
-                person_id=record.person_id,
-                level=RiskLevel.WATCH,
-                category="no_parent_contact",
-                reasons=[{"code": "no_parent_contact", "weeks": svc.SILENT_WEEKS}],
-                source=f"parents:silent:{run[0].period}",
-                now=now,
+                Signal(
+                    kind="risk",
+                    person_id=record.person_id,
+                    level=RiskLevel.WATCH,
+                    category="no_parent_contact",
+                    reasons=[{"code": "no_parent_contact", "weeks": svc.SILENT_WEEKS}],
+                    source=f"parents:silent:{run[0].period}",
+                    now=now,
+                ),
             )
             raised += created is not None
     return raised

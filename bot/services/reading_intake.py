@@ -21,7 +21,7 @@ from bot.levels import RiskLevel
 from bot.outgoing import Buttons
 from bot.risk.model import Reporter
 from bot.services import crisis as crisis_svc
-from bot.services.alerts import POSTED_LEVEL, raise_alert_tx
+from bot.services.alerts import POSTED_LEVEL, Signal, raise_alert_tx
 from bot.services.crisis_text import crisis_text
 from bot.services.reading import (
     MAX_TEXT,
@@ -100,13 +100,15 @@ def _child_media(
             alert_id = raise_alert_tx(
                 conn,
                 content,
-                kind="risk",
-                person_id=child.id,
-                level=level,
-                category=category or "message",
-                reasons=[r.to_json() for r in assessment.reasons],
-                source=source,
-                now=now,
+                Signal(
+                    kind="risk",
+                    person_id=child.id,
+                    level=level,
+                    category=category or "message",
+                    reasons=[r.to_json() for r in assessment.reasons],
+                    source=source,
+                    now=now,
+                ),
             )
             posted = alert_id is not None and level >= POSTED_LEVEL
     if options.enabled:
@@ -187,13 +189,15 @@ def adult_text_tx(
         alert_id = raise_alert_tx(
             conn,
             content,
-            kind="risk",
-            person_id=_subject(conn, adult),
-            level=assessment.level,
-            category=assessment.primary_category or "report",
-            reasons=[r.to_json() for r in assessment.reasons],
-            source=report_source("caregiver", item_id),
-            now=now,
+            Signal(
+                kind="risk",
+                person_id=_subject(conn, adult),
+                level=assessment.level,
+                category=assessment.primary_category or "report",
+                reasons=[r.to_json() for r in assessment.reasons],
+                source=report_source("caregiver", item_id),
+                now=now,
+            ),
         )
         posted = alert_id is not None and assessment.level >= POSTED_LEVEL
     key = (

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.levels import RiskLevel
-from bot.services.alerts import POSTED_LEVEL, raise_alert_tx
+from bot.services.alerts import POSTED_LEVEL, Signal, raise_alert_tx
 from bot.services.checkins import TALK, Refusal, pressed_session
 from storage import checkins as repo
 
@@ -55,13 +55,15 @@ def talk_tx(
     alert_id = raise_alert_tx(
         conn,
         content,
-        kind="risk",
-        person_id=home.child.id,
-        level=LEVEL,
-        category=CATEGORY,
-        reasons=reasons,
-        source=f"talk:{session.id}",
-        now=now,
+        Signal(
+            kind="risk",
+            person_id=home.child.id,
+            level=LEVEL,
+            category=CATEGORY,
+            reasons=reasons,
+            source=f"talk:{session.id}",
+            now=now,
+        ),
     )
     if alert_id is None:
         text = content.ui("checkins.talk_again", lang)

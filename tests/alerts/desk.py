@@ -6,7 +6,7 @@ import sqlite3
 from typing import TypedDict, Unpack
 
 from bot.levels import RiskLevel
-from bot.services.alerts import raise_alert_tx
+from bot.services.alerts import Signal, raise_alert_tx
 from bot.simtelegram import SimMessage
 from bot.simtelegram.harness import VOLUNTEER_CHAT_ID, Harness
 from bot.telegram.outbox_sender import drain
@@ -39,14 +39,16 @@ async def raise_alert(
         lambda c: raise_alert_tx(
             c,
             h.runtime.content,
-            kind=kind,
-            person_id=person_id,
-            level=level,
-            category=category,
-            reasons=reasons,
-            source=source,
-            now=now,
-            lang=lang,
+            Signal(
+                kind=kind,
+                person_id=person_id,
+                level=level,
+                category=category,
+                reasons=reasons,
+                source=source,
+                now=now,
+                lang=lang,
+            ),
         )
     )
 

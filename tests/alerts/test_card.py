@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from bot.levels import RiskLevel
-from bot.services.alerts import raise_alert_tx
+from bot.services.alerts import Signal, raise_alert_tx
 from bot.simtelegram.harness import Harness
 from storage import alerts, outbox
 from tests.alerts.desk import (
@@ -116,13 +116,15 @@ async def test_alert_and_its_post_commit_with_the_cause_or_not_at_all(
         raise_alert_tx(
             c,
             content,
-            kind="risk",
-            person_id=family.child_id,
-            level=RiskLevel.URGENT,
-            category="suicide",
-            reasons=[],
-            source="x",
-            now=now,
+            Signal(
+                kind="risk",
+                person_id=family.child_id,
+                level=RiskLevel.URGENT,
+                category="suicide",
+                reasons=[],
+                source="x",
+                now=now,
+            ),
         )
         raise RuntimeError("the answer could not be stored")
 

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from bot.levels import RiskLevel
-from bot.services.alerts import raise_alert_tx
+from bot.services.alerts import Signal, raise_alert_tx
 from bot.simtelegram import Fault
 from bot.simtelegram.harness import Harness
 from storage import alerts, lessons, people
@@ -233,13 +233,15 @@ async def test_help_request_details_name_the_open_lesson(h: Harness, family: Fam
         alert_id = raise_alert_tx(
             c,
             h.runtime.content,
-            kind="help_request",
-            person_id=family.caregiver_id,
-            level=RiskLevel.CONCERN,
-            category="help_request",
-            reasons=[],
-            source=f"help:{request}",
-            now=now,
+            Signal(
+                kind="help_request",
+                person_id=family.caregiver_id,
+                level=RiskLevel.CONCERN,
+                category="help_request",
+                reasons=[],
+                source=f"help:{request}",
+                now=now,
+            ),
         )
         assert alert_id is not None
         lessons.set_help_alert(c, request, alert_id)

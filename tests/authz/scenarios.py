@@ -19,7 +19,7 @@ from bot.levels import RiskLevel
 from bot.services import lessons as lesson_service
 from bot.services import onboarding as onboarding_service
 from bot.services import parents as parent_service
-from bot.services.alerts import raise_alert_tx
+from bot.services.alerts import Signal, raise_alert_tx
 from bot.simtelegram import SimMessage
 from bot.simtelegram.harness import VOLUNTEER_CHAT_ID, Harness
 from bot.telegram import parents as parent_feature
@@ -593,13 +593,15 @@ async def _posted(h: Harness, family: FamilyIds) -> Stage:
         return raise_alert_tx(
             conn,
             h.runtime.content,
-            kind="risk",
-            person_id=child_id,
-            level=RiskLevel.URGENT,
-            category="abuse",
-            reasons=[{"category": "abuse", "code": "checkin.safe.adult"}],
-            source="checkin:1:safe",
-            now=now,
+            Signal(
+                kind="risk",
+                person_id=child_id,
+                level=RiskLevel.URGENT,
+                category="abuse",
+                reasons=[{"category": "abuse", "code": "checkin.safe.adult"}],
+                source="checkin:1:safe",
+                now=now,
+            ),
         )
 
     alert_id = await h.runtime.db.tx(raise_one)

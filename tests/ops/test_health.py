@@ -11,7 +11,7 @@ import pytest
 from bot.cli import main
 from bot.levels import RiskLevel
 from bot.ops import health
-from bot.services.alerts import raise_alert_tx
+from bot.services.alerts import Signal, raise_alert_tx
 from bot.simtelegram import Fault
 from bot.simtelegram.harness import VOLUNTEER_CHAT_ID, Harness
 from storage import alerts, outbox, settings
@@ -30,13 +30,15 @@ async def raise_urgent(h: Harness, child_id: int, source: str = "test:1") -> int
         lambda c: raise_alert_tx(
             c,
             content,
-            kind="risk",
-            person_id=child_id,
-            level=RiskLevel.URGENT,
-            category="suicide",
-            reasons=[{"category": "suicide", "code": "test"}],
-            source=source,
-            now=now,
+            Signal(
+                kind="risk",
+                person_id=child_id,
+                level=RiskLevel.URGENT,
+                category="suicide",
+                reasons=[{"category": "suicide", "code": "test"}],
+                source=source,
+                now=now,
+            ),
         )
     )
     assert alert_id is not None

@@ -72,7 +72,13 @@ from bot.services.alerts._details import (
     wellbeing_weeks_tx,
 )
 from bot.services.alerts._escalation import EscalationReport, escalate_tx
-from bot.services.alerts._raising import AlertChange, ChangeKind, raise_alert_tx, signal_tx
+from bot.services.alerts._raising import (
+    AlertChange,
+    ChangeKind,
+    Signal,
+    raise_alert_tx,
+    signal_tx,
+)
 
 __all__ = [
     "CLAIM",
@@ -99,6 +105,7 @@ __all__ = [
     "Listed",
     "ResolveResult",
     "ResolveStatus",
+    "Signal",
     "StaleCard",
     "actor_tx",
     "add_note_tx",

@@ -30,6 +30,24 @@ ChangeKind = Literal["created", "updated", "level_raised", "watch", "duplicate"]
 
 
 @dataclass(frozen=True)
+class Signal:
+    """One risk signal (or help request) as a feature hands it to the alert desk.
+
+    `source` names what raised it (`message:<id>`, `checkin:<session>:<question>`, …) and counts
+    once; `lang` is the volunteer chat's language for the card.
+    """
+
+    kind: str  # "risk" or "help_request"
+    person_id: int
+    level: RiskLevel
+    category: str
+    reasons: list[dict[str, Any]]
+    source: str
+    now: int
+    lang: str = "zh"
+
+
+@dataclass(frozen=True)
 class AlertChange:
     """What one risk signal did to the alert desk; the answer path decides its reply from it.
 
@@ -56,19 +74,7 @@ class AlertChange:
         return self.level >= RiskLevel.URGENT and self.kind in ("created", "level_raised")
 
 
-def signal_tx(
-    conn: sqlite3.Connection,
-    content: ContentBundle,
-    *,
-    kind: str,
-    person_id: int,
-    level: RiskLevel,
-    category: str,
-    reasons: list[dict[str, Any]],
-    source: str,
-    now: int,
-    lang: str = "zh",
-) -> AlertChange:
+def signal_tx(conn: sqlite3.Connection, content: ContentBundle, signal: Signal) -> AlertChange:
     """Take in one signal: a new alert, or an update of the person's open one.
 
     One child, one open alert: while a risk alert of this person is open or claimed, a further
@@ -77,6 +83,13 @@ def signal_tx(
     the background sender and the claimer is told privately. Help requests are their own
     alerts. A source counts once, so a re-delivered update changes nothing.
     """
+    kind, person_id, level, source, now = (
+        signal.kind,
+        signal.person_id,
+        signal.level,
+        signal.source,
+        signal.now,
+    )
     if alerts.source_seen(conn, person_id, source):
         existing = alerts.open_risk_alert(conn, person_id) if kind == "risk" else None
         return AlertChange(
@@ -86,18 +99,7 @@ def signal_tx(
         )
     current = alerts.open_risk_alert(conn, person_id) if kind == "risk" else None
     if current is None or level <= RiskLevel.NONE:
-        return _create_tx(
-            conn,
-            content,
-            kind=kind,
-            person_id=person_id,
-            level=level,
-            category=category,
-            reasons=reasons,
-            source=source,
-            now=now,
-            lang=lang,
-        )
+        return _create_tx(conn, content, signal)
     alerts.add_signal(conn, current.id, person_id, source, int(level), now)
     alerts.count_signal(conn, current.id, int(level), now)
     updated = require(conn, current.id)
@@ -113,56 +115,29 @@ def signal_tx(
     )
 
 
-def raise_alert_tx(
-    conn: sqlite3.Connection,
-    content: ContentBundle,
-    *,
-    kind: str,
-    person_id: int,
-    level: RiskLevel,
-    category: str,
-    reasons: list[dict[str, Any]],
-    source: str,
-    now: int,
-    lang: str = "zh",
-) -> int | None:
+def raise_alert_tx(conn: sqlite3.Connection, content: ContentBundle, signal: Signal) -> int | None:
     """`signal_tx` for callers that need only the alert's id; None for a repeated source.
 
     The id is the new alert's, or the open alert the signal was counted into.
     """
-    change = signal_tx(
-        conn,
-        content,
-        kind=kind,
-        person_id=person_id,
-        level=level,
-        category=category,
-        reasons=reasons,
-        source=source,
-        now=now,
-        lang=lang,
-    )
+    change = signal_tx(conn, content, signal)
     return None if change.kind == "duplicate" else change.alert_id
 
 
-def _create_tx(
-    conn: sqlite3.Connection,
-    content: ContentBundle,
-    *,
-    kind: str,
-    person_id: int,
-    level: RiskLevel,
-    category: str,
-    reasons: list[dict[str, Any]],
-    source: str,
-    now: int,
-    lang: str,
-) -> AlertChange:
+def _create_tx(conn: sqlite3.Connection, content: ContentBundle, signal: Signal) -> AlertChange:
     """Create the alert and queue its group post (`lang` is the volunteer chat's language).
 
     Risk signals below `concern` are stored for the coordinators' digest and not posted;
     help requests are always posted.
     """
+    kind, person_id, level, category, source, now = (
+        signal.kind,
+        signal.person_id,
+        signal.level,
+        signal.category,
+        signal.source,
+        signal.now,
+    )
     person = people.by_id(conn, person_id)
     if person is None:
         raise LookupError(f"no person {person_id}")
@@ -178,10 +153,10 @@ def _create_tx(
         family_id=family.id if family else None,
         level=int(stored_level),
         category=category,
-        reasons=reasons,
+        reasons=signal.reasons,
         source=source,
         now=now,
-        lang=lang,
+        lang=signal.lang,
         status=alerts.OPEN if posted else alerts.WATCH,
     )
     if alert_id is None:  # the same source raced in: source_seen missed it only in theory

@@ -12,7 +12,7 @@ from bot.levels import RiskLevel
 from bot.risk import NO_RISK, Assessment, assess_answer, assess_trend, combine
 from bot.services import crisis as crisis_svc
 from bot.services import measures
-from bot.services.alerts import signal_tx
+from bot.services.alerts import Signal, signal_tx
 from bot.services.checkins._base import (
     SKIP,
     TREND_WEEKS,
@@ -176,13 +176,15 @@ def answer_tx(
         change = signal_tx(
             conn,
             content,
-            kind="risk",
-            person_id=a.child_id,
-            level=assessment.level,
-            category=assessment.primary_category or "answer",
-            reasons=reasons,
-            source=f"checkin:{a.session_id}:{question.id}",
-            now=now,
+            Signal(
+                kind="risk",
+                person_id=a.child_id,
+                level=assessment.level,
+                category=assessment.primary_category or "answer",
+                reasons=reasons,
+                source=f"checkin:{a.session_id}:{question.id}",
+                now=now,
+            ),
         )
         alert_id = change.alert_id
     crisis = None

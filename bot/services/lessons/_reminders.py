@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from bot.levels import RiskLevel
 from bot.services import schedule
-from bot.services.alerts import raise_alert_tx
+from bot.services.alerts import Signal, raise_alert_tx
 from bot.services.lessons._model import NUDGE_GAP_SECONDS, HelpOutcome, Nudge, NudgeOutcome
 from bot.services.lessons._order import next_lesson
 from storage import lessons as store
@@ -32,13 +32,15 @@ def request_help(
     alert_id = raise_alert_tx(
         conn,
         content,
-        kind="help_request",
-        person_id=person_id,
-        level=RiskLevel.CONCERN,
-        category="help_request",
-        reasons=[],
-        source=f"help:{request_id}",
-        now=now,
+        Signal(
+            kind="help_request",
+            person_id=person_id,
+            level=RiskLevel.CONCERN,
+            category="help_request",
+            reasons=[],
+            source=f"help:{request_id}",
+            now=now,
+        ),
     )
     store.set_help_alert(conn, request_id, alert_id)
     return HelpOutcome.RAISED
