@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Message
-
-from bot.outgoing import Outgoing
 from bot.services import parents as svc
 from bot.services.onboarding import Screen, ScreenName
 from bot.telegram import outgoing
@@ -24,16 +21,11 @@ PREFIX = views.PREFIX
 ACTIONS = ("lang", "ok", "rel", "tz", "qt", "day", "time")
 
 
-async def send(context: Ctx, chat_id: int, out: Outgoing) -> Message:
-    """Send one HTML message (the join flow answers the person's own presses directly)."""
-    return await outgoing.send(context.application, chat_id, out)
-
-
 async def show(context: Ctx, chat_id: int, screen: Screen) -> None:
     """Screens of the parent flow that onboarding's link handler returned."""
     out = views.link_screen(context.runtime.content, screen.name, screen.person)
     if out is not None:
-        await send(context, chat_id, out)
+        await outgoing.send(context.application, chat_id, out)
 
 
 async def show_step(context: Ctx, chat_id: int, step: svc.Step) -> None:
@@ -42,7 +34,7 @@ async def show_step(context: Ctx, chat_id: int, step: svc.Step) -> None:
     out = views.join_screen(content, step)
     if out is None:
         return
-    await send(context, chat_id, out)
+    await outgoing.send(context.application, chat_id, out)
     if step.screen == ScreenName.PARENT_DONE:
         from bot.telegram.onboarding import set_chat_commands  # the menus live there
 

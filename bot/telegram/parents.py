@@ -24,7 +24,7 @@ from bot.runtime import Runtime
 from bot.services import parent_acting as acting
 from bot.services import parent_calls as calls
 from bot.services import parents as svc
-from bot.telegram import outbox_sender
+from bot.telegram import outbox_sender, outgoing
 from bot.telegram import parent_join as join
 from bot.telegram.callbacks import pattern
 from bot.telegram.command import Commanded, command
@@ -58,7 +58,9 @@ async def calltime(cmd: Commanded, context: Ctx) -> None:
     if not svc.active_parent(caller.person):
         await _refuse(cmd, "parents.calltime.not_parent")
         return
-    await join.send(context, cmd.chat_id, views.day_prompt(runtime.content, caller.lang, "sday"))
+    await outgoing.send(
+        context.application, cmd.chat_id, views.day_prompt(runtime.content, caller.lang, "sday")
+    )
 
 
 async def _refuse(cmd: Commanded, key: str) -> None:
@@ -82,7 +84,7 @@ async def sharing(cmd: Commanded, context: Ctx) -> None:
         await _refuse(cmd, "parents.sharing.not_child")
         return
     child, on = found
-    await join.send(context, cmd.chat_id, views.sharing(runtime.content, child, on))
+    await outgoing.send(context.application, cmd.chat_id, views.sharing(runtime.content, child, on))
 
 
 # --- buttons ------------------------------------------------------------------------------
@@ -109,7 +111,7 @@ async def _taken(p: Pressed, context: Ctx, out: Outgoing) -> bool:
     """A press the service took: answer it, take its buttons off, show what follows."""
     await p.answer()
     await p.edit_markup(None)  # cosmetic: already edited, or too old
-    await join.send(context, p.chat_id, out)
+    await outgoing.send(context.application, p.chat_id, out)
     return True
 
 
@@ -199,7 +201,7 @@ async def _invite(p: Pressed, context: Ctx, family_id: int, value: str) -> bool:
     until = datetime.fromtimestamp(link.expires_at, runtime.config.locale.zone)
     url = f"https://t.me/{context.bot.username}?start={link.token}"
     out = views.parent_link(runtime.content, actor.lang, link, url, f"{until:%Y-%m-%d}")
-    await join.send(context, p.chat_id, out)
+    await outgoing.send(context.application, p.chat_id, out)
     log.info("parent link made", extra={"family": family.pseudonym})
     return True
 
@@ -250,7 +252,7 @@ async def _status(p: Pressed, context: Ctx, alert_id: int, value: str) -> bool:
 async def _show_status(p: Pressed, context: Ctx, alert_id: int, asked: acting.Asked) -> bool:
     content, lang = p.runtime.content, asked.actor.lang
     shown = views.call_status(content, lang, alert_id, asked.parent, asked.status)
-    await join.send(context, p.chat_id, shown)
+    await outgoing.send(context.application, p.chat_id, shown)
     return True
 
 
@@ -299,7 +301,7 @@ async def caregiver_family(update: Update, context: Ctx, caller: Caller) -> None
         return
     person, family = found
     out = views.caregiver_family(runtime.content, person.lang, family)
-    await join.send(context, message.chat.id, out)
+    await outgoing.send(context.application, message.chat.id, out)
 
 
 # --- jobs ---------------------------------------------------------------------------------

@@ -23,14 +23,9 @@ from storage.people import Person
 log = logging.getLogger("bot.telegram.onboarding")
 
 
-async def send(context: Ctx, chat_id: int, out: Outgoing) -> Message:
-    """A new message in a chat (the onboarding flows send no voice notes)."""
-    return await outgoing.send(context.application, chat_id, out)
-
-
 async def say(context: Ctx, chat_id: int, text: str) -> Message:
     """A new text message without buttons."""
-    return await send(context, chat_id, Outgoing(text))
+    return await outgoing.send(context.application, chat_id, Outgoing(text))
 
 
 async def retire(p: Pressed, mark: str | None = None) -> None:
@@ -107,4 +102,4 @@ async def send_links(context: Ctx, chat_id: int, lang: str, links: Sequence[Link
     zone = runtime.config.locale.zone
     for link in links:
         out = views.family_link(runtime.content, lang, link, url(context, link), zone)
-        await send(context, chat_id, out)
+        await outgoing.send(context.application, chat_id, out)

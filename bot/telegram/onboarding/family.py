@@ -7,7 +7,7 @@ from telegram.constants import ChatType
 from bot.services import erasure as erasure_service
 from bot.services import onboarding as service
 from bot.services.onboarding import Refusal
-from bot.telegram import parents
+from bot.telegram import outgoing, parents
 from bot.telegram.command import Commanded, command
 from bot.telegram.context import Ctx
 from bot.telegram.onboarding._ui import (
@@ -15,7 +15,6 @@ from bot.telegram.onboarding._ui import (
     log,
     retire,
     say,
-    send,
     send_links,
     stale,
     volunteer,
@@ -49,7 +48,7 @@ async def family(c: Commanded, context: Ctx) -> None:
         if not found:
             await c.reply_html(content.ui("onboarding.family.none", lang))
             return
-        await send(context, c.chat_id, views.family_pick(content, lang, found))
+        await outgoing.send(context.application, c.chat_id, views.family_pick(content, lang, found))
         return
     summary = await runtime.db.run(
         lambda conn: service.summary_named(conn, text, user_id=user_id, is_admin=is_admin)
@@ -202,4 +201,6 @@ async def erase(c: Commanded, context: Ctx) -> None:
         await c.reply_html(content.ui("onboarding.family.not_found", lang, text=text[:20]))
         return
     chosen, count = found
-    await send(context, c.chat_id, views.erase_question(content, lang, chosen, count))
+    await outgoing.send(
+        context.application, c.chat_id, views.erase_question(content, lang, chosen, count)
+    )

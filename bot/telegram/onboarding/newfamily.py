@@ -5,9 +5,10 @@ from __future__ import annotations
 from bot.config import WEEKDAYS
 from bot.services import onboarding as service
 from bot.services.onboarding import Created, Refusal
+from bot.telegram import outgoing
 from bot.telegram.command import Commanded, command
 from bot.telegram.context import Ctx
-from bot.telegram.onboarding._ui import log, retire, send, send_links, stale, volunteer
+from bot.telegram.onboarding._ui import log, retire, send_links, stale, volunteer
 from bot.telegram.press import Pressed
 from bot.views import onboarding as views
 from bot.views.onboarding import AGE_BUTTONS, PHONES
@@ -33,7 +34,9 @@ async def new_family(c: Commanded, context: Ctx) -> None:
     if isinstance(started, Refusal):
         await c.reply_html(content.ui("onboarding.volunteers_only", lang))
         return
-    await send(context, chat_id, views.new_family_phone(content, lang, started.id, label))
+    await outgoing.send(
+        context.application, chat_id, views.new_family_phone(content, lang, started.id, label)
+    )
 
 
 async def on_new_family_press(
@@ -70,7 +73,9 @@ async def _phone(p: Pressed, context: Ctx, volunteer_id: int, value: str, lang: 
         return
     await p.answer()
     await retire(p, views.chosen(content.ui(PHONES[value], lang)))
-    await send(context, chat_id, views.new_family_age(content, lang, volunteer_id))
+    await outgoing.send(
+        context.application, chat_id, views.new_family_age(content, lang, volunteer_id)
+    )
 
 
 async def _age(p: Pressed, context: Ctx, volunteer_id: int, value: str, lang: str) -> None:
@@ -105,7 +110,9 @@ async def _age(p: Pressed, context: Ctx, volunteer_id: int, value: str, lang: st
 
 async def _announce(context: Ctx, chat_id: int, created: Created, lang: str) -> None:
     """The new family's pseudonyms, then its links."""
-    await send(context, chat_id, views.family_created(context.runtime.content, lang, created))
+    await outgoing.send(
+        context.application, chat_id, views.family_created(context.runtime.content, lang, created)
+    )
     # The child's link first, the caregiver's last: the grandparent goes first, and the newest
     # link in the chat is theirs.
     links = [link for link in (created.child_link, created.caregiver_link) if link is not None]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from bot.services import onboarding as service
 from bot.services.onboarding import Screen, ScreenName
-from bot.telegram import emergency, parents
+from bot.telegram import emergency, outgoing, parents
 from bot.telegram.context import Caller, Ctx
-from bot.telegram.onboarding._ui import log, send
+from bot.telegram.onboarding._ui import log
 from bot.telegram.onboarding.menus import set_chat_commands
 from bot.views import onboarding as views
 
@@ -43,11 +43,11 @@ async def show(context: Ctx, chat_id: int, screen: Screen, *, caller: Caller) ->
         log.warning("onboarding screen not shown", extra={"screen": screen.name})
         return
     first, *rest = messages
-    await send(context, chat_id, first)
+    await outgoing.send(context.application, chat_id, first)
     if screen.name == ScreenName.CAREGIVER_FINISHED and screen.first_time:
         await emergency.send_card(context.bot, content, chat_id, lang)
     role = MENUS.get(screen.name)
     if role is not None:
         await set_chat_commands(context.bot, content, chat_id, role, lang)
     for out in rest:
-        await send(context, chat_id, out)
+        await outgoing.send(context.application, chat_id, out)

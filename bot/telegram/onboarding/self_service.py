@@ -5,9 +5,10 @@ from __future__ import annotations
 from bot.services import erasure as erasure_service
 from bot.services import onboarding as service
 from bot.services.onboarding import Refusal
+from bot.telegram import outgoing
 from bot.telegram.command import Commanded, command
 from bot.telegram.context import Ctx
-from bot.telegram.onboarding._ui import acting_person, log, refuse, retire, say, send, stale
+from bot.telegram.onboarding._ui import acting_person, log, refuse, retire, say, stale
 from bot.telegram.onboarding.menus import reset_chat_commands
 from bot.telegram.press import Pressed
 from bot.views import onboarding as views
@@ -54,7 +55,9 @@ async def deleteme(c: Commanded, context: Ctx) -> None:
     if c.caller.role not in erasure_service.SELF_ERASING or person is None:
         await refuse(c, "onboarding.deleteme.not_caregiver")
         return
-    await send(context, c.chat_id, views.deleteme_question(c.runtime.content, person))
+    await outgoing.send(
+        context.application, c.chat_id, views.deleteme_question(c.runtime.content, person)
+    )
 
 
 async def on_deleteme_press(

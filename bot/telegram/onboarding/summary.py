@@ -4,9 +4,8 @@ section and sends it."""
 from __future__ import annotations
 
 from bot.services.onboarding import Summary
-from bot.telegram import parents
+from bot.telegram import outgoing, parents
 from bot.telegram.context import Ctx
-from bot.telegram.onboarding._ui import send
 from bot.views import onboarding as views
 from bot.views import parents as parent_views
 
@@ -17,4 +16,6 @@ async def send_summary(context: Ctx, chat_id: int, summary: Summary, lang: str) 
     content, chosen = runtime.content, summary.family
     section = await parents.family_text(runtime, chosen.id, lang)
     invite = (parent_views.invite_button(content, lang, chosen),)  # the parents' view owns it
-    await send(context, chat_id, views.family_summary(content, lang, summary, section, invite))
+    await outgoing.send(
+        context.application, chat_id, views.family_summary(content, lang, summary, section, invite)
+    )
