@@ -3,6 +3,8 @@ directly on a temp SQLite file with no Telegram, changes nothing."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.services import alerts
 from bot.services import erasure as erasure_service
 from bot.services import onboarding as service
@@ -20,38 +22,24 @@ from tests.services.world import (
 )
 
 
-def test_self_erasure_refuses_another_account(world: World) -> None:
-    """A /deleteme press from anyone but the caregiver the button names erases nothing."""
-    grandma = world.family.caregiver.id
+@pytest.mark.parametrize(
+    ("whose", "user_id", "chat_id"),
+    [
+        pytest.param("caregiver", VOLUNTEER, GRANDMA, id="another-account"),
+        pytest.param("caregiver", GRANDMA, -100, id="another-chat"),
+        pytest.param("volunteer", VOLUNTEER, VOLUNTEER, id="a-volunteer-s-own-row"),
+    ],
+)
+def test_self_erasure_refuses_all_but_the_caregiver_in_their_own_chat(
+    world: World, whose: str, user_id: int, chat_id: int
+) -> None:
+    """/deleteme erases nothing for another account, another chat, or a volunteer's own row."""
+    row = world.family.caregiver.id if whose == "caregiver" else world.volunteer_id
     refused = world.tx(
-        lambda c: erasure_service.erase_self(
-            c, grandma, user_id=VOLUNTEER, chat_id=GRANDMA, now=NOW
-        )
+        lambda c: erasure_service.erase_self(c, row, user_id=user_id, chat_id=chat_id, now=NOW)
     )
     assert refused is Refusal.NOT_ALLOWED
-    assert people.by_id(world.conn, grandma) is not None
-
-
-def test_self_erasure_refuses_another_chat(world: World) -> None:
-    """The caregiver's own account pressing outside their own chat erases nothing."""
-    grandma = world.family.caregiver.id
-    refused = world.tx(
-        lambda c: erasure_service.erase_self(c, grandma, user_id=GRANDMA, chat_id=-100, now=NOW)
-    )
-    assert refused is Refusal.NOT_ALLOWED
-    assert people.by_id(world.conn, grandma) is not None
-
-
-def test_self_erasure_refuses_a_volunteer(world: World) -> None:
-    """A volunteer's own row is not erased by /deleteme (only caregivers and parents)."""
-    volunteer = world.volunteer_id
-    refused = world.tx(
-        lambda c: erasure_service.erase_self(
-            c, volunteer, user_id=VOLUNTEER, chat_id=VOLUNTEER, now=NOW
-        )
-    )
-    assert refused is Refusal.NOT_ALLOWED
-    assert people.by_id(world.conn, volunteer) is not None
+    assert people.by_id(world.conn, row) is not None
 
 
 def test_self_erasure_erases_the_caregiver_who_asks(world: World) -> None:
