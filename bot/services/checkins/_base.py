@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.domain import Refusal
 from bot.services import checkin_plan, schedule
 from storage import checkins as repo
+from storage import people
 from storage.families import Child, Family
 from storage.people import Person
 
@@ -68,6 +69,23 @@ def household(conn: sqlite3.Connection, child_id: int) -> Household | None:
     """Read a child, their check-in settings and their family (one query)."""
     found = repo.household(conn, child_id)
     return None if found is None else Household(*found)
+
+
+def chat_children(conn: sqlite3.Connection, user_id: int, chat_id: int) -> list[Person] | None:
+    """The children whose check-ins this chat answers for: a child's own chat, or the shared
+    phone's children in their caregiver's chat; None when the caller is neither."""
+    caller = people.by_telegram_user(conn, user_id)
+    if caller is None or caller.status != "active" or caller.chat_id != chat_id:
+        return None
+    if caller.role == "child":
+        return [caller]
+    if caller.role == "caregiver":
+        return [
+            p
+            for p in people.in_chat(conn, chat_id)
+            if p.role == "child" and p.status == "active" and p.telegram_user_id is None
+        ]
+    return None
 
 
 def may_act_for(home: Household, user_id: int, chat_id: int) -> bool:

@@ -11,6 +11,7 @@ from bot.outgoing import Outgoing
 from bot.services import schedule
 from bot.services.checkins._base import (
     Household,
+    chat_children,
     household,
     pressed_session,
     refuse,
@@ -84,18 +85,8 @@ def start_early_tx(
 ) -> list[Early] | None:
     """`/checkin`: open this week's check-in now (once per period); None if the caller has no
     check-in (not a child, not a caregiver with a child on their phone)."""
-    caller = people.by_telegram_user(conn, user_id)
-    if caller is None or caller.status != "active" or caller.chat_id != chat_id:
-        return None
-    if caller.role == "child":
-        children = [caller]
-    elif caller.role == "caregiver":
-        children = [
-            p
-            for p in people.in_chat(conn, chat_id)
-            if p.role == "child" and p.status == "active" and p.telegram_user_id is None
-        ]
-    else:
+    children = chat_children(conn, user_id, chat_id)
+    if children is None:
         return None
     done: list[Early] = []
     for child in children:

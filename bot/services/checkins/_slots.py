@@ -14,6 +14,7 @@ from bot.services.checkins._base import (
     TIME,
     TIME_CHOICES,
     Household,
+    chat_children,
     household,
     may_act_for,
     refuse,
@@ -22,7 +23,7 @@ from bot.services.checkins._messages import (
     nickname,
     weekday_name,
 )
-from storage import families, people
+from storage import families
 
 if TYPE_CHECKING:
     from bot.content import ContentBundle
@@ -46,18 +47,8 @@ def spread_minute(minute: int, spread: int, child_id: int) -> int:
 
 def slot_targets(conn: sqlite3.Connection, *, user_id: int, chat_id: int) -> list[Household] | None:
     """The children whose check-in time this chat may change (None: not a child's chat)."""
-    caller = people.by_telegram_user(conn, user_id)
-    if caller is None or caller.status != "active" or caller.chat_id != chat_id:
-        return None
-    if caller.role == "child":
-        candidates = [caller]
-    elif caller.role == "caregiver":
-        candidates = [
-            p
-            for p in people.in_chat(conn, chat_id)
-            if p.role == "child" and p.status == "active" and p.telegram_user_id is None
-        ]
-    else:
+    candidates = chat_children(conn, user_id, chat_id)
+    if candidates is None:
         return None
     homes = [h for h in (household(conn, c.id) for c in candidates) if h is not None]
     return homes or None
