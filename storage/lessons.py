@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from storage.rows import build_one
+from storage.rows import build_all, build_one
 
 STAGES = ("follow_up", "step", "question", "practice", "done")
 FOLLOW_UP_ANSWERS = ("tried", "some", "not_yet")
@@ -242,7 +242,7 @@ def nudge_candidates(
              WHERE p.role = 'caregiver' AND p.status = 'active' AND p.paused = 0
                AND p.unreachable_at IS NULL AND p.chat_id IS NOT NULL
         )
-        SELECT p.id, p.pseudonym, p.chat_id, p.lang, p.display_name, f.timezone
+        SELECT p.id AS person_id, p.pseudonym, p.chat_id, p.lang, p.display_name, f.timezone
           FROM seen s
           JOIN people p ON p.id = s.person_id
           LEFT JOIN families f ON f.id = p.family_id
@@ -252,17 +252,7 @@ def nudge_candidates(
         """,
         (inactive_before, nudged_before),
     )
-    return [
-        NudgeCandidate(
-            person_id=row["id"],
-            pseudonym=row["pseudonym"],
-            chat_id=row["chat_id"],
-            lang=row["lang"],
-            display_name=row["display_name"],
-            timezone=row["timezone"],
-        )
-        for row in cur.fetchall()
-    ]
+    return build_all(NudgeCandidate, cur.fetchall())
 
 
 def record_nudge(conn: sqlite3.Connection, person_id: int, now: int) -> int:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storage.alerts._rows import COLUMNS, OPEN, Alert, Note, PostedCopy, alert_from, alerts_from
+from storage.rows import build_all
 
 
 def insert(
@@ -197,23 +198,14 @@ def posted_copies(conn: sqlite3.Connection, alert_id: int) -> list[PostedCopy]:
     A card not sent yet (or whose copies are all unknown) appears once with no message id.
     """
     cur = conn.execute(
-        "SELECT o.id, o.dedupe_key, o.target, o.status, c.chat_id, c.message_id FROM outbox o"
+        "SELECT o.id AS outbox_id, o.dedupe_key, o.target, o.status, c.chat_id, c.message_id"
+        " FROM outbox o"
         " JOIN card_alerts ca ON ca.outbox_id = o.id"
         " LEFT JOIN card_copies c ON c.outbox_id = o.id"
         " WHERE ca.alert_id = ? ORDER BY o.id, c.id",
         (alert_id,),
     )
-    return [
-        PostedCopy(
-            r["id"],
-            r["dedupe_key"],
-            r["target"],
-            r["status"],
-            r["chat_id"],
-            r["message_id"],
-        )
-        for r in cur.fetchall()
-    ]
+    return build_all(PostedCopy, cur.fetchall())
 
 
 @dataclass(frozen=True)

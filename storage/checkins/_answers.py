@@ -7,6 +7,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from storage.rows import build_all, from_json
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -71,20 +73,7 @@ def answers(conn: sqlite3.Connection, session_id: int) -> list[Answer]:
         " answered_at FROM checkin_answers WHERE session_id = ? ORDER BY answered_at, position",
         (session_id,),
     )
-    return [
-        Answer(
-            session_id=r["session_id"],
-            question_id=r["question_id"],
-            option_id=r["option_id"],
-            mood=r["mood"],
-            text=r["text"],
-            skipped=bool(r["skipped"]),
-            level=r["level"],
-            reasons=json.loads(r["reasons"]),
-            answered_at=r["answered_at"],
-        )
-        for r in cur.fetchall()
-    ]
+    return build_all(Answer, cur.fetchall(), skipped=bool, reasons=from_json)
 
 
 def moods_before(

@@ -7,6 +7,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from storage.rows import build_all, build_one, from_json
+
 
 @dataclass(frozen=True)
 class ChildMessage:
@@ -63,17 +65,7 @@ def child_message_by_chat(
         " WHERE child_id = ? AND chat_message_id = ?",
         (child_id, chat_message_id),
     ).fetchone()
-    if row is None:
-        return None
-    return ChildMessage(
-        row["id"],
-        row["child_id"],
-        row["text"],
-        row["length"],
-        row["level"],
-        json.loads(row["reasons"]),
-        row["at"],
-    )
+    return build_one(ChildMessage, row, reasons=from_json)
 
 
 def child_messages(conn: sqlite3.Connection, child_id: int) -> list[ChildMessage]:
@@ -83,18 +75,7 @@ def child_messages(conn: sqlite3.Connection, child_id: int) -> list[ChildMessage
         " WHERE child_id = ? ORDER BY at, id",
         (child_id,),
     )
-    return [
-        ChildMessage(
-            r["id"],
-            r["child_id"],
-            r["text"],
-            r["length"],
-            r["level"],
-            json.loads(r["reasons"]),
-            r["at"],
-        )
-        for r in cur.fetchall()
-    ]
+    return build_all(ChildMessage, cur.fetchall(), reasons=from_json)
 
 
 def recent_child_messages(
@@ -109,16 +90,4 @@ def recent_child_messages(
         " WHERE child_id = ? AND at >= ? ORDER BY at DESC, id DESC LIMIT ?",
         (child_id, since, limit),
     )
-    rows = [
-        ChildMessage(
-            r["id"],
-            r["child_id"],
-            r["text"],
-            r["length"],
-            r["level"],
-            json.loads(r["reasons"]),
-            r["at"],
-        )
-        for r in cur.fetchall()
-    ]
-    return rows[::-1]
+    return build_all(ChildMessage, cur.fetchall(), reasons=from_json)[::-1]

@@ -9,7 +9,7 @@ from typing import Any
 
 from storage.families import Child, Family
 from storage.people import PERSON_TYPES, Person
-from storage.rows import build, zipped
+from storage.rows import build, build_all, zipped
 
 
 @dataclass(frozen=True)
@@ -75,46 +75,26 @@ def due_children(conn: sqlite3.Connection, now: int, *, limit: int = 500) -> lis
     """Up to `limit` active children with guardian consent whose next check-in moment has come,
     longest due first (the dispatcher moves each one's moment on, so the next page is new)."""
     cur = conn.execute(
-        "SELECT c.person_id, c.next_due_at, c.checkin_weekday, c.checkin_minute, f.timezone,"
+        "SELECT c.person_id AS child_id, c.next_due_at, c.checkin_weekday, c.checkin_minute,"
+        " f.timezone,"
         " p.paused, p.unreachable_at FROM children c JOIN people p ON p.id = c.person_id"
         " JOIN families f ON f.id = c.family_id WHERE c.next_due_at IS NOT NULL"
         " AND c.next_due_at <= ? AND p.status = 'active' AND c.guardian_consent_at IS NOT NULL"
         " ORDER BY c.next_due_at, c.person_id LIMIT ?",
         (now, limit),
     )
-    return [
-        DueChild(
-            child_id=r["person_id"],
-            next_due_at=r["next_due_at"],
-            checkin_weekday=r["checkin_weekday"],
-            checkin_minute=r["checkin_minute"],
-            timezone=r["timezone"],
-            paused=bool(r["paused"]),
-            unreachable_at=r["unreachable_at"],
-        )
-        for r in cur.fetchall()
-    ]
+    return build_all(DueChild, cur.fetchall(), paused=bool)
 
 
 def unscheduled_children(conn: sqlite3.Connection, *, limit: int = 500) -> list[DueChild]:
     """Up to `limit` active children with guardian consent who have no next check-in moment yet."""
     cur = conn.execute(
-        "SELECT c.person_id, c.checkin_weekday, c.checkin_minute, f.timezone, p.paused,"
+        "SELECT c.person_id AS child_id, 0 AS next_due_at, c.checkin_weekday, c.checkin_minute,"
+        " f.timezone, p.paused,"
         " p.unreachable_at FROM children c JOIN people p ON p.id = c.person_id"
         " JOIN families f ON f.id = c.family_id WHERE c.next_due_at IS NULL"
         " AND p.status = 'active' AND c.guardian_consent_at IS NOT NULL ORDER BY c.person_id"
         " LIMIT ?",
         (limit,),
     )
-    return [
-        DueChild(
-            child_id=r["person_id"],
-            next_due_at=0,
-            checkin_weekday=r["checkin_weekday"],
-            checkin_minute=r["checkin_minute"],
-            timezone=r["timezone"],
-            paused=bool(r["paused"]),
-            unreachable_at=r["unreachable_at"],
-        )
-        for r in cur.fetchall()
-    ]
+    return build_all(DueChild, cur.fetchall(), paused=bool)
